@@ -1,0 +1,48 @@
+"""The ``recoup`` command line: a thin layer over the library.
+
+Each command parses its arguments, calls one library function and prints the result as a readable
+table (rich) or as JSON. Input problems are printed as findings and the command exits non-zero;
+no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from recoup import __version__
+
+app = typer.Typer(
+    name="recoup",
+    help="Find, explain and recover denied insurance claims, locally.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"recoup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """recoup reads X12 835 remittances and practice records, and works every denial."""
+
+
+def _register_subcommands() -> None:
+    from recoup.cli_era import era_app
+
+    app.add_typer(era_app, name="era")
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    app()

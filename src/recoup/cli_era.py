@@ -1,0 +1,143 @@
+"""``recoup era``: read X12 835 remittance files and show what they say."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from recoup.denials import denied_items, summarize
+from recoup.findings import Finding, Severity
+from recoup.jsonout import dumps, to_jsonable
+from recoup.money import display_money, format_money
+from recoup.x12 import ParseResult, read_835_file
+
+era_app = typer.Typer(help="Read X12 835 remittance (ERA) files.", no_args_is_help=True)
+
+PROGRESS_BYTES = 20 * 1024 * 1024  # show a progress bar when a batch is larger than this
+
+
+def _read_all(paths: list[Path], console: Console) -> list[ParseResult]:
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    if total < PROGRESS_BYTES and len(paths) < 50:
+        return [read_835_file(p) for p in paths]
+    results = []
+    with Progress(
+        TextColumn("reading remittances"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} of {task.total:,.0f} bytes"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("read", total=total)
+        for path in paths:
+            results.append(read_835_file(path))
+            progress.advance(task, path.stat().st_size if path.is_file() else 0)
+    return results
+
+
+def _print_findings(findings: list[Finding], console: Console) -> None:
+    for finding in findings:
+        style = "red" if finding.severity is Severity.ERROR else "yellow"
+        console.print(f"[{style}]{finding.place}: {finding.severity}:[/] {finding.message}")
+        if finding.segment_text:
+            console.print(Text("    " + finding.segment_text, style="dim"))
+
+
+def _show(result: ParseResult, console: Console) -> None:
+    console.rule(f"[bold]{result.file}")
+    if not result.remittances:
+        console.print("no remittance could be read from this file")
+    for remit in result.remittances:
+        totals = summarize(remit.claims)
+        method = remit.payment_method or "?"
+        when = remit.payment_date.isoformat() if remit.payment_date else "no payment date"
+        console.print(
+            f"[bold]{remit.payer.name or '(payer not named)'}[/] pays "
+            f"[bold]{remit.payee.name or '(payee not named)'}[/] "
+            f"{display_money(remit.payment_amount)} by {method} on {when}, "
+            f"trace {remit.trace_number or '?'}"
+        )
+        console.print(
+            f"  {totals.claims} claims: billed {display_money(totals.billed)}, "
+            f"paid {display_money(totals.paid)}, adjusted {display_money(totals.adjusted)} "
+            f"(patient share {display_money(totals.patient_responsibility)}), "
+            f"[bold red]denied {display_money(totals.denied)}[/]"
+        )
+        table = Table(title="denied lines", title_justify="left", show_lines=False)
+        for column, justify in (
+            ("claim", "left"),
+            ("patient", "left"),
+            ("date", "left"),
+            ("procedure", "left"),
+            ("group-reason", "left"),
+            ("amount", "right"),
+            ("remarks", "left"),
+        ):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        rows = 0
+        for claim in remit.claims:
+            for item in denied_items(claim):
+                rows += 1
+                table.add_row(
+                    claim.patient_control_number,
+                    claim.patient.display_name if claim.patient else "",
+                    item.service_date.isoformat() if item.service_date else "",
+                    str(item.procedure) if item.procedure else "(claim)",
+                    item.codes,
+                    format_money(item.amount),
+                    " ".join(item.remarks),
+                )
+        if rows:
+            console.print(table)
+        else:
+            console.print("  no denied lines")
+
+
+@era_app.command("show")
+def show(
+    files: list[Path] = typer.Argument(..., help="835 files to read."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the full parsed remittances as JSON."
+    ),
+) -> None:
+    """Show each remittance: payer, payment, trace number, totals and the denied lines.
+
+    Problems in a file (wrong envelope counts, amounts that are not numbers, remittances that do
+    not balance) are listed with the segment number and text. The exit code is 1 when any file
+    has an error.
+    """
+    out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    err = Console(stderr=True)
+    missing = [p for p in files if not p.is_file()]
+    results = _read_all([p for p in files if p.is_file()], err)
+    for path in missing:
+        err.print(f"[red]{path}: error:[/] no such file")
+    if as_json:
+        payload: dict[str, Any] = {
+            "files": [
+                {
+                    "file": r.file,
+                    "bytes": r.size,
+                    "ok": r.ok,
+                    "remittances": to_jsonable(r.remittances),
+                    "findings": to_jsonable(r.findings),
+                }
+                for r in results
+            ]
+        }
+        typer.echo(dumps(payload))
+    else:
+        for result in results:
+            _show(result, out)
+            if result.findings:
+                _print_findings(list(result.findings), out)
+    if missing or any(not r.ok for r in results):
+        raise typer.Exit(1)

@@ -1,0 +1,103 @@
+"""Which adjustments are denials: a first reading of a remittance before triage.
+
+A denial is read from the adjustments (group + reason code) and remarks, not from the claim
+status: in 5010, CLP02 = 4 only means the patient was not recognised, and a denied claim for a
+known member comes back as 1, 2 or 3 with nothing paid. Contractual write-downs (CO-45 and kin)
+and the patient's cost share (PR-1/2/3) are adjustments but not denials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from recoup.money import ZERO
+from recoup.records import Adjustment, ClaimPayment, Procedure, ServiceLine
+
+__all__ = ["DeniedItem", "denied_items", "is_denial", "summarize"]
+
+# Categories of adjustments that are not denials (see recoup.codes categories).
+NOT_DENIAL_CATEGORIES = frozenset({"contractual", "patient_cost_share"})
+# CARC 23 reports what earlier payers did (on secondary and tertiary remittances): information.
+NOT_DENIAL_REASONS = frozenset({"23"})
+
+
+def is_denial(adjustment: Adjustment) -> bool:
+    """True when the adjustment takes money away for a reason someone should work."""
+    from recoup.codes import category_of
+
+    if adjustment.amount <= ZERO or adjustment.reason in NOT_DENIAL_REASONS:
+        return False
+    return category_of(adjustment.reason) not in NOT_DENIAL_CATEGORIES
+
+
+class DeniedItem(NamedTuple):
+    """A denied service line (or claim, when the payer adjudicated at claim level)."""
+
+    claim: ClaimPayment
+    line: ServiceLine | None
+    adjustments: tuple[Adjustment, ...]  # the denial adjustments only
+    remarks: tuple[str, ...]
+
+    @property
+    def amount(self) -> Decimal:
+        total = ZERO
+        for adj in self.adjustments:
+            total += adj.amount
+        return total
+
+    @property
+    def service_date(self) -> date | None:
+        if self.line is not None and self.line.date_of_service is not None:
+            return self.line.date_of_service
+        return self.claim.service_date
+
+    @property
+    def procedure(self) -> Procedure | None:
+        return self.line.procedure if self.line is not None else None
+
+    @property
+    def codes(self) -> str:
+        return ", ".join(dict.fromkeys(adj.key for adj in self.adjustments))
+
+
+def denied_items(claim: ClaimPayment) -> Iterator[DeniedItem]:
+    """Each denied line of a claim, then the claim-level denial if there is one.
+
+    Reversals (CLP02 = 22) are skipped: they undo an earlier adjudication and are not new
+    denials.
+    """
+    if claim.is_reversal:
+        return
+    for line in claim.lines:
+        denials = tuple(adj for adj in line.adjustments if is_denial(adj))
+        if denials:
+            yield DeniedItem(claim, line, denials, line.remarks + claim.remarks)
+    claim_denials = tuple(adj for adj in claim.adjustments if is_denial(adj))
+    if claim_denials:
+        yield DeniedItem(claim, None, claim_denials, claim.remarks)
+
+
+class RemittanceTotals(NamedTuple):
+    claims: int
+    billed: Decimal
+    paid: Decimal
+    adjusted: Decimal
+    patient_responsibility: Decimal
+    denied: Decimal
+
+
+def summarize(claims: list[ClaimPayment] | tuple[ClaimPayment, ...]) -> RemittanceTotals:
+    billed = paid = adjusted = patient = denied = ZERO
+    for claim in claims:
+        billed += claim.charge
+        paid += claim.paid
+        for adj in claim.all_adjustments:
+            adjusted += adj.amount
+            if adj.group == "PR":
+                patient += adj.amount
+        for item in denied_items(claim):
+            denied += item.amount
+    return RemittanceTotals(len(claims), billed, paid, adjusted, patient, denied)

@@ -1,0 +1,327 @@
+"""Turning X12 bytes into segments: delimiters from the ISA, chunked splitting, segment places.
+
+An X12 interchange declares its own delimiters in the fixed-width ISA segment: the element
+separator is the character after ``ISA``, the repetition separator is ISA11, the component
+separator is ISA16 and the segment terminator is the character right after ISA16. Files come with
+or without line breaks after each terminator, and sometimes hold several interchanges.
+
+The bytes are decoded as Latin-1, which maps every byte to one character: character offsets are
+byte offsets, so a finding can name the exact byte where a segment starts, and decoding never
+fails. (Text fields that carry UTF-8 are re-decoded where they are read; see ``text_value``.)
+
+This module is the pure-Python tokenizer. It reads in large chunks and splits with ``str.split``,
+which runs at C speed; see ``benchmarks/README.md`` for why this beats a compiled tokenizer that
+hands back one Python object per element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO, NamedTuple
+
+from recoup.findings import Finding, Severity
+
+__all__ = [
+    "DEFAULT_DELIMITERS",
+    "Batch",
+    "Delimiters",
+    "SegmentSource",
+    "parse_isa",
+    "text_value",
+]
+
+CHUNK_SIZE = 4 * 1024 * 1024
+ISA_LENGTH = 106  # 105 characters and the segment terminator
+_WHITESPACE = "\r\n\t "
+
+
+class Delimiters(NamedTuple):
+    element: str
+    component: str
+    repetition: str
+    segment: str
+
+
+DEFAULT_DELIMITERS = Delimiters("*", ":", "^", "~")
+
+
+def text_value(value: str) -> str:
+    """A text element as the sender meant it: UTF-8 when the bytes are UTF-8, else Latin-1."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
+def parse_isa(text: str, pos: int = 0) -> Delimiters | str:
+    """Read the delimiters of the ISA segment starting at ``text[pos]``.
+
+    Returns the delimiters, or a sentence saying what is wrong with the ISA.
+    """
+    if text[pos : pos + 3] != "ISA":
+        return "expected the interchange header ISA"
+    if len(text) < pos + 4:
+        return "the ISA segment is cut off"
+    element = text[pos + 3]
+    if element.isalnum() or element in _WHITESPACE:
+        return f"the ISA element separator {element!r} is a letter, digit or space"
+    fields = text[pos : pos + ISA_LENGTH + 40].split(element, 16)
+    if len(fields) < 17 or len(fields[16]) < 2:
+        return (
+            "the ISA segment must have 16 elements followed by a segment terminator "
+            f"(found {len(fields) - 1} elements)"
+        )
+    component = fields[16][0]
+    terminator = fields[16][1]
+    if terminator == "\r" and fields[16][2:3] == "\n":
+        terminator = "\n"
+    repetition = fields[11] if len(fields[11]) == 1 and not fields[11].isalnum() else ""
+    if component.isalnum() or component == element:
+        return f"ISA16 component separator {component!r} is not a separator character"
+    if terminator.isalnum() or terminator in (element, component):
+        return f"the segment terminator {terminator!r} after ISA16 is not a separator character"
+    return Delimiters(element, component, repetition, terminator)
+
+
+def _guess_delimiters(text: str) -> Delimiters | None:
+    """Delimiters of a file that starts at ST (no envelope): read them off the ST segment."""
+    if len(text) < 4 or text[:2] != "ST" or text[2].isalnum():
+        return None
+    element = text[2]
+    i = 3
+    while i < len(text) and (text[i].isalnum() or text[i] == element):
+        i += 1
+    if i >= len(text):
+        return None
+    terminator = text[i]
+    component = ":"
+    svc = text.find(f"SVC{element}")
+    if svc >= 0:
+        candidate = text[svc + 6 : svc + 7]
+        if candidate and not candidate.isalnum() and candidate not in (element, terminator):
+            component = candidate
+    return Delimiters(element, component, "^", "\n" if terminator == "\r" else terminator)
+
+
+class Batch(NamedTuple):
+    """Consecutive segments of one file, all under the same delimiters.
+
+    ``segments`` holds each segment's text without terminator or surrounding line breaks;
+    ``first`` is the 1-based number of the first one in the file.
+    """
+
+    segments: list[str]
+    first: int
+    delimiters: Delimiters
+
+
+@dataclass
+class SegmentSource:
+    """Reads a file (or bytes) in chunks and hands out batches of segments.
+
+    Keeps enough to turn a segment number back into a byte offset for findings: the offset and the
+    raw pieces of the batches it has handed out most recently.
+    """
+
+    stream: BinaryIO
+    file: str
+    chunk_size: int = CHUNK_SIZE
+    findings: list[Finding] = field(default_factory=list)
+    delimiters: Delimiters | None = None
+    enveloped: bool = True
+    total_bytes: int = 0
+    _offsets: list[tuple[int, int, list[str], str]] = field(default_factory=list)
+
+    def offset_of(self, number: int) -> int | None:
+        """Byte offset of segment ``number``, if it is in a recent batch."""
+        for first, start, raw, term in reversed(self._offsets):
+            if number < first:
+                continue
+            offset = start
+            count = first
+            for piece in raw:
+                if piece.strip(_WHITESPACE):
+                    if count == number:
+                        return offset + (len(piece) - len(piece.lstrip(_WHITESPACE)))
+                    count += 1
+                offset += len(piece) + len(term)
+        return None
+
+    def _error(self, code: str, message: str, offset: int | None = None) -> None:
+        self.findings.append(
+            Finding(Severity.ERROR, code, message, file=self.file, offset=offset, segment=None)
+        )
+
+    def batches(self) -> Iterator[Batch]:
+        """Yield the file's segments in batches; problems go to ``self.findings``."""
+        pending = ""
+        pending_offset = 0  # byte offset of pending[0] in the file
+        number = 1
+        search_from = 1  # the file's first ISA is read by _start
+        started = False
+        while True:
+            chunk = self.stream.read(self.chunk_size)
+            eof = not chunk
+            self.total_bytes += len(chunk)
+            text = pending + chunk.decode("latin-1")
+            if not started:
+                started = True
+                stripped = text.lstrip(_WHITESPACE + "\ufeff\xef\xbb\xbf")
+                pending_offset += len(text) - len(stripped)
+                text = stripped
+                if not text:
+                    self._error("x12.empty", "the file is empty: expected an X12 835 (ISA...)")
+                    return
+                if not self._start(text):
+                    return
+            delims = self.delimiters
+            assert delims is not None
+            text_start = pending_offset
+            # A later interchange may declare other delimiters: split up to it, then switch.
+            while True:
+                isa = self._next_isa(text, search_from, delims.segment)
+                if isa < 0 or (not eof and len(text) - isa < ISA_LENGTH + 2):
+                    break
+                declared = parse_isa(text, isa)
+                if isinstance(declared, str):
+                    self._error(
+                        "x12.isa.invalid", f"interchange header: {declared}", text_start + isa
+                    )
+                    declared = delims
+                if declared == delims:
+                    search_from = isa + 3
+                    continue
+                head, text = text[:isa], text[isa:]
+                batch, number = self._split(head, text_start, number, delims, final=True)
+                if batch is not None:
+                    yield batch
+                text_start += isa
+                delims = self.delimiters = declared
+                search_from = 3
+            if eof:
+                batch, number = self._split(text, text_start, number, delims, final=True)
+                if batch is not None:
+                    yield batch
+                return
+            cut = text.rfind(delims.segment)
+            if cut < 0:
+                pending, pending_offset = text, text_start
+                search_from = min(search_from, len(text))
+                continue
+            head = text[: cut + len(delims.segment)]
+            pending = text[cut + len(delims.segment) :]
+            pending_offset = text_start + len(head)
+            search_from = max(0, search_from - len(head))
+            batch, number = self._split(head, text_start, number, delims, final=False)
+            if batch is not None:
+                yield batch
+
+    @staticmethod
+    def _next_isa(text: str, start: int, terminator: str) -> int:
+        """Position of the next ``ISA`` that starts a segment, at or after ``start``."""
+        pos = text.find("ISA", start)
+        if terminator in _WHITESPACE:
+            while pos > 0 and text[pos - 1] not in "\r\n":
+                pos = text.find("ISA", pos + 3)
+            return pos
+        while pos >= 0:
+            j = pos - 1
+            while j >= 0 and text[j] in _WHITESPACE:
+                j -= 1
+            if j < 0 or text[j] == terminator[-1]:
+                return pos
+            pos = text.find("ISA", pos + 3)
+        return -1
+
+    def _start(self, text: str) -> bool:
+        if text.startswith("ISA"):
+            declared = parse_isa(text, 0)
+            if isinstance(declared, str):
+                self.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "x12.isa.invalid",
+                        f"interchange header: {declared}",
+                        file=self.file,
+                        segment=1,
+                        segment_id="ISA",
+                        segment_text=text[:ISA_LENGTH].rstrip(_WHITESPACE),
+                        offset=0,
+                    )
+                )
+                return False
+            self.delimiters = declared
+            return True
+        guessed = _guess_delimiters(text)
+        if guessed is None:
+            self.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "x12.not_x12",
+                    "this is not an X12 file: expected it to start with an ISA interchange "
+                    "header (or an ST transaction header)",
+                    file=self.file,
+                    segment=1,
+                    segment_text=text[:60].splitlines()[0] if text[:60].strip() else None,
+                    offset=0,
+                )
+            )
+            return False
+        self.enveloped = False
+        self.delimiters = guessed
+        self.findings.append(
+            Finding(
+                Severity.WARNING,
+                "x12.envelope.missing",
+                "the file starts at ST without an ISA/GS envelope; delimiters were read from "
+                f"the ST segment (element {guessed.element!r}, segment {guessed.segment!r}, "
+                f"component {guessed.component!r})",
+                file=self.file,
+                segment=1,
+                segment_id="ST",
+                offset=0,
+            )
+        )
+        return True
+
+    def _split(
+        self, text: str, start: int, number: int, delims: Delimiters, *, final: bool
+    ) -> tuple[Batch | None, int]:
+        term = delims.segment
+        raw = text.split(term)
+        if final:
+            tail = raw[-1]
+            if tail.strip(_WHITESPACE):
+                if not text.rstrip(_WHITESPACE).endswith(term):
+                    self.findings.append(
+                        Finding(
+                            Severity.WARNING,
+                            "x12.terminator.missing",
+                            f"the last segment has no segment terminator {term!r}; "
+                            "the file may be cut off",
+                            file=self.file,
+                            offset=start + len(text) - len(tail),
+                            segment_text=tail.strip(_WHITESPACE)[:80],
+                        )
+                    )
+            elif raw:
+                raw.pop()
+        elif raw and not raw[-1].strip(_WHITESPACE):
+            raw.pop()
+        if term == "\n":
+            segments = [p.strip("\r") for p in raw]
+        elif "\n" in text or "\r" in text:
+            segments = [p.strip(_WHITESPACE) for p in raw]
+        else:
+            segments = raw
+        if "" in segments:
+            segments = [s for s in segments if s]
+        self._offsets.append((number, start, raw, term))
+        if len(self._offsets) > 3:
+            del self._offsets[0]
+        if not segments:
+            return None, number
+        return Batch(segments, number, delims), number + len(segments)
