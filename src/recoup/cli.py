@@ -36,9 +36,11 @@ def _root(
 
 
 def _register_subcommands() -> None:
+    from recoup.cli_codes import codes_app
     from recoup.cli_era import era_app
 
     app.add_typer(era_app, name="era")
+    app.add_typer(codes_app, name="codes")
 
 
 _register_subcommands()

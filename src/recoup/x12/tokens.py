@@ -168,6 +168,9 @@ class SegmentSource:
             self.total_bytes += len(chunk)
             text = pending + chunk.decode("latin-1")
             if not started:
+                if not eof and len(text) < ISA_LENGTH + 64:
+                    pending = text  # read enough to see the whole interchange header first
+                    continue
                 started = True
                 stripped = text.lstrip(_WHITESPACE + "\ufeff\xef\xbb\xbf")
                 pending_offset += len(text) - len(stripped)
