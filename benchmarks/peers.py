@@ -17,17 +17,27 @@ The peers are installed in a separate virtual environment, not in the project's,
 
 and one adapter is run with ``/work/peers-venv/bin/python benchmarks/peers.py NAME FILE...``.
 
-Known limits of the peers (as of the pinned versions):
+Known limits of the peers at the pinned versions (seen on shared/corpus/era and a synthetic
+file):
 
-- oxedi 0.6.0: reads its tables through Arrow, so the adapter needs pyarrow (its ``pandas``
-  extra). Parses everything seen so far, reporting problems as diagnostics.
+- oxedi 0.6.0: reads its tables through Arrow, so this adapter needs pyarrow (its ``pandas``
+  extra). Raises ``ParseError`` for input that does not start with ISA (a bare ST...SE
+  fragment); anything else parses, problems come back as diagnostics.
 - edi-835-parser 1.8.0: splits on a hard-coded ``~`` and on ``*`` or ``|``, ignoring the ISA
-  delimiters; amounts are floats (the adapter converts each one through ``repr``).
-- pyx12 4.0.0: needs a file that starts with an ISA segment (a bare ST...SE fragment raises
-  ``X12Error``); reads text as ASCII.
-- linuxforhealth-x12 0.57.0: imports ``pydantic.BaseSettings``, so it needs pydantic 1.x; it
-  yields a model only at the SE of a transaction and raises a pydantic ``ValidationError``
-  when a transaction breaks one of its rules, so one bad claim loses the whole transaction.
+  delimiters; amounts are floats (converted here through ``repr``). Raises when BPR16 is
+  missing (``IndexError``) or not a valid date (``ValueError``), and when the file ends inside
+  a claim without an SE (``AttributeError`` on ``None.__next__``).
+- pyx12 4.0.0: needs a file that starts with ISA (else ``X12Error``); reads text as ASCII.
+  The map-driven reader of ``parse_pyx12`` finds no 2100 loop, silently, when the claims are
+  not under an LX (loop 2000), and does not yield the last claim when the stream ends inside
+  it (no SE). ``X12Reader`` (``pyx12_claim_totals``) has no map and needs neither, but stops
+  silently at the first empty segment (``~~``), dropping the rest of the file.
+- linuxforhealth-x12 0.57.0: imports ``pydantic.BaseSettings``, so it needs pydantic 1.x. It
+  yields a model only at a transaction's SE and raises pydantic's ``ValidationError`` for a
+  transaction that breaks one of its rules, so one bad claim loses the whole transaction. It
+  rejects every 835 with a PER segment in loop 1000A (it builds that loop's ``per_segment``
+  as a single segment, not a list), raises ``KeyError`` when CLP comes without LX, and needs
+  a file that starts with ISA (``ValueError``).
 """
 
 from __future__ import annotations
@@ -219,9 +229,7 @@ def main(argv: list[str]) -> int:
             print(f"{path}\tERROR {type(error).__name__}: {message}")
             continue
         seconds = time.perf_counter() - start
-        print(
-            f"{path}\t{count}\t{charge}\t{paid}\t{seconds:.3f}s\tpeak {_peak_rss_mb():.0f} MB"
-        )
+        print(f"{path}\t{count}\t{charge}\t{paid}\t{seconds:.3f}s\tpeak {_peak_rss_mb():.0f} MB")
     return 0
 
 

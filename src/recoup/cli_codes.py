@@ -52,6 +52,10 @@ _IMPORT_HINT = "not imported (see `recoup codes import --help`)"
 class _CodesGroup(TyperGroup):
     """A group whose unknown first word is a code: ``codes 97`` runs ``codes show 97``."""
 
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.subcommand_metavar = "CODE... | import FILE | tables"
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             return "show", self.commands["show"], args

@@ -1,7 +1,8 @@
-"""Money: every amount in recoup is a ``Decimal`` built from source text through :func:`parse_money`.
+"""Money: every amount in recoup is a ``Decimal`` built from source text.
 
-Amounts are never floats. They are kept exactly as the source wrote them (an X12 element, a CSV cell)
-and rounded only when shown, with an explicit rounding mode (:func:`format_money`).
+Amounts are never floats. They are kept exactly as the source wrote them (an X12 element, a
+CSV cell; see :func:`parse_money`) and rounded only when shown, with an explicit rounding
+mode (:func:`format_money`).
 """
 
 from __future__ import annotations

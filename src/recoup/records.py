@@ -2,9 +2,10 @@
 
 Every record is a ``typing.NamedTuple``: immutable, typed, cheap to pickle across processes, and
 built roughly twenty times faster than a frozen dataclass with as many fields (a 100 MB remittance
-holds about two million of them, so this is the parser's largest cost after splitting text). Money is ``Decimal`` exactly as the 835 stated it;
-dates are ``datetime.date``. Each record keeps ``segment``: the 1-based number of the segment it
-starts at in its file, so findings, the UI and letters can point back to the source.
+holds about two million of them, so this is the parser's largest cost after splitting text).
+Money is ``Decimal`` exactly as the 835 stated it; dates are ``datetime.date``. Each record
+keeps ``segment``: the 1-based number of the segment it starts at in its file, so findings,
+the UI and letters can point back to the source.
 
 ::
 
@@ -61,7 +62,7 @@ class Adjustment(NamedTuple):
 
 
 class Procedure(NamedTuple):
-    """A composite procedure identifier (SVC01 / SVC06): qualifier, code and up to four modifiers."""
+    """A composite procedure id (SVC01 / SVC06): qualifier, code and up to four modifiers."""
 
     qualifier: str
     code: str

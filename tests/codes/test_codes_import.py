@@ -139,3 +139,17 @@ def test_reimport_replaces_earlier_wording(tmp_path: Path) -> None:
     assert entry is not None and entry.official == "Second wording (fixture)."
     store = json.loads(official_store_path().read_text(encoding="utf-8"))
     assert len(store["imports"]) == 2
+
+
+def test_headerless_file_whose_first_description_mentions_code(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "plain.csv",
+        "4,The procedure code does not fit the modifier (fixture text).\n5,Place text (fixture).\n",
+    )
+    result = run("import", str(source), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["carc"] == 2
+    entry = lookup("4")
+    assert entry is not None
+    assert entry.official == "The procedure code does not fit the modifier (fixture text)."

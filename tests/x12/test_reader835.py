@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from x12_samples import HEADER, PAID_VISIT, VISIT_21, interchange, seed_file, transaction
 
 from recoup.findings import Severity
 from recoup.reversals import pair_reversals
 from recoup.x12 import Reader835, iter_claims, read_835
+from x12_samples import HEADER, PAID_VISIT, VISIT_21, interchange, seed_file, transaction
 
 
 def codes(result: object) -> list[str]:
@@ -158,9 +158,7 @@ def _finding(result: object, code: str):  # type: ignore[no-untyped-def]
         ("IEA*1*000000101", "IEA*1*000000999", "x12.iea.control", "IEA"),
     ],
 )
-def test_envelope_errors_name_the_segment(
-    old: str, new: str, code: str, segment_id: str
-) -> None:
+def test_envelope_errors_name_the_segment(old: str, new: str, code: str, segment_id: str) -> None:
     data = seed_file()
     assert old.encode() in data
     result = read_835(data.replace(old.encode(), new.encode()), file="bad.835")

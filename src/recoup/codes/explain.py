@@ -13,10 +13,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from recoup.codes.official import load_official
+from recoup.codes.official import load_official, store_state
 from recoup.codes.tables import (
     CARC,
     RARC,
@@ -231,7 +231,18 @@ def category_of(reason: str) -> str:
 
 
 def explain(group: str | None, reason: str, remarks: Sequence[str] = ()) -> Explanation:
-    """Explain one adjustment: ``explain("CO", "119", ["N362"])``. Never raises for bad codes."""
+    """Explain one adjustment: ``explain("CO", "119", ["N362"])``. Never raises for bad codes.
+
+    Results are memoised per (group, reason, remarks) until the imported official list changes,
+    since a batch repeats the same few combinations many times.
+    """
+    return _explain_cached(group, reason, tuple(remarks), store_state())
+
+
+@lru_cache(maxsize=8192)
+def _explain_cached(
+    group: str | None, reason: str, remarks: tuple[str, ...], _state: tuple[str, int, int]
+) -> Explanation:
     tables = code_tables()
     warnings: list[str] = []
     unknown: list[str] = []

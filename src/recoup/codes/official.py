@@ -23,6 +23,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -41,6 +42,7 @@ __all__ = [
     "load_official",
     "official_store_path",
     "parse_official_file",
+    "store_state",
 ]
 
 HOME_ENV = "RECOUP_HOME"
@@ -162,7 +164,32 @@ def import_official(
         }
     )
     _write_atomically(store, data)
+    _STATE.clear()
     return ImportResult(str(path), store, carc, rarc, True, tuple(findings))
+
+
+def store_state(max_age: float = 1.0) -> tuple[str, int, int]:
+    """``(path, mtime_ns, size)`` of the official store, re-read at most every ``max_age`` s.
+
+    Explanations are memoised on this value, so a batch does not stat the file per code; an
+    import in this process resets it at once.
+    """
+    key = (os.environ.get(HOME_ENV), os.environ.get("XDG_DATA_HOME"))
+    now = time.monotonic()
+    cached = _STATE.get(key)
+    if cached is not None and now - cached[0] < max_age:
+        return cached[1]
+    store = str(official_store_path())
+    try:
+        stat = os.stat(store)
+        state = (store, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        state = (store, -1, -1)
+    _STATE[key] = (now, state)
+    return state
+
+
+_STATE: dict[tuple[str | None, str | None], tuple[float, tuple[str, int, int]]] = {}
 
 
 def load_official(
@@ -228,6 +255,8 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 def _header_columns(cells: list[str]) -> dict[str, int] | None:
     lowered = [cell.lower() for cell in cells]
+    if not cells or code_kind(normalize_code(cells[0])) is not None:
+        return None  # the first row is already data
     if not any("code" in cell for cell in lowered):
         return None
     columns: dict[str, int] = {}

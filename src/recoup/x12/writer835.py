@@ -274,9 +274,17 @@ def write_835(
     out = [isa]
     out.append(
         _seg(
-            sep, "GS", "HP", sender, receiver, stamp.strftime("%Y%m%d"), stamp.strftime("%H%M"),
-            group, "X", version,
-        )  # fmt: skip
+            sep,
+            "GS",
+            "HP",
+            sender,
+            receiver,
+            stamp.strftime("%Y%m%d"),
+            stamp.strftime("%H%M"),
+            group,
+            "X",
+            version,
+        )
     )
     for remit in items:
         out.extend(remittance_segments(remit, delimiters))
@@ -284,4 +292,3 @@ def write_835(
     out.append(_seg(sep, "IEA", "1", control))
     joiner = term + "\n" if line_breaks else term
     return joiner.join(out) + joiner
-
