@@ -21,7 +21,7 @@ EXPECTED = {
     "e835p-blue_cross_nc_sample.835": (
         1, "2100", "1922.86", "1922.86", "0",
         # no envelope; one SVC with empty charge and payment; SE01 says 33 for 32 segments
-        {"x12.envelope.missing", "x835.svc.charge", "x835.svc.paid", "x12.se.count"},
+        {"x12.envelope.missing", "x835.svc.empty", "x12.se.count"},
     ),
     "e835p-emedny_sample.835": (3, "102.50", "45.75", "45.75", "0", set()),
     "e835p-united_healthcare_legacy_sample.835": (2, "1157.52", "349.99", "349.99", "0", set()),

@@ -214,8 +214,11 @@ class SegmentSource:
                 pending, pending_offset = text, text_start
                 search_from = min(search_from, len(text))
                 continue
-            head = text[: cut + len(delims.segment)]
-            pending = text[cut + len(delims.segment) :]
+            end = cut + len(delims.segment)
+            while end < len(text) and text[end] in "\r\n":
+                end += 1  # keep the line break with its terminator
+            head = text[:end]
+            pending = text[end:]
             pending_offset = text_start + len(head)
             search_from = max(0, search_from - len(head))
             batch, number = self._split(head, text_start, number, delims, final=False)
@@ -294,29 +297,39 @@ class SegmentSource:
         self, text: str, start: int, number: int, delims: Delimiters, *, final: bool
     ) -> tuple[Batch | None, int]:
         term = delims.segment
+        lead = len(text) - len(text.lstrip(_WHITESPACE))
+        if lead:  # a line break left over from the previous chunk's last terminator
+            text, start = text[lead:], start + lead
+        # Most files put a line break after every terminator: split on both at once and skip
+        # stripping each segment (two C-speed counts decide it).
+        if term != "\n" and "\n" in text:
+            count = text.count(term)
+            if count and text.count(term + "\r\n") == count:
+                term += "\r\n"
+            elif count and text.count(term + "\n") == count:
+                term += "\n"
         raw = text.split(term)
         if final:
             tail = raw[-1]
             if tail.strip(_WHITESPACE):
-                if not text.rstrip(_WHITESPACE).endswith(term):
-                    self.findings.append(
-                        Finding(
-                            Severity.WARNING,
-                            "x12.terminator.missing",
-                            f"the last segment has no segment terminator {term!r}; "
-                            "the file may be cut off",
-                            file=self.file,
-                            offset=start + len(text) - len(tail),
-                            segment_text=tail.strip(_WHITESPACE)[:80],
-                        )
+                self.findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        "x12.terminator.missing",
+                        f"the last segment has no segment terminator {delims.segment!r}; "
+                        "the file may be cut off",
+                        file=self.file,
+                        offset=start + len(text) - len(tail),
+                        segment_text=tail.strip(_WHITESPACE)[:80],
                     )
-            elif raw:
+                )
+            else:
                 raw.pop()
         elif raw and not raw[-1].strip(_WHITESPACE):
             raw.pop()
         if term == "\n":
             segments = [p.strip("\r") for p in raw]
-        elif "\n" in text or "\r" in text:
+        elif term == delims.segment and ("\n" in text or "\r" in text):
             segments = [p.strip(_WHITESPACE) for p in raw]
         else:
             segments = raw

@@ -1,0 +1,255 @@
+"""The immutable records of a practice folder (DESIGN.md, "The practice folder").
+
+One record per CSV row, each carrying the file and row it came from (the header is row 1), so a
+rule, a letter or a finding can point back to it. Money and quantities are ``Decimal``, dates
+``datetime.date``, times of day ``datetime.time``; code lists are tuples of strings.
+
+::
+
+    Practice (practice.toml)
+    ├── payers: PayerInfo ([payers.<payer_id>])
+    ├── patients: Patient (patients.csv)
+    ├── coverages: Coverage (coverages.csv)
+    ├── benefits: Benefit (benefits.csv)
+    ├── authorizations: Authorization (authorizations.csv)
+    ├── visits: Visit (visits.csv)
+    ├── waivers: Waiver (waivers.csv)
+    └── records: RecordRef (records/index.csv)
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import NamedTuple
+
+__all__ = [
+    "AuthPer",
+    "AuthUnit",
+    "Authorization",
+    "Benefit",
+    "BenefitPeriod",
+    "BenefitUnit",
+    "Coverage",
+    "MonthDay",
+    "Patient",
+    "PayerInfo",
+    "PayerType",
+    "PeriodKind",
+    "Practice",
+    "RecordRef",
+    "Visit",
+    "Waiver",
+    "WaiverKind",
+]
+
+
+class PayerType(StrEnum):
+    MEDICARE = "medicare"
+    MEDICARE_ADVANTAGE = "medicare_advantage"
+    MEDICAID = "medicaid"
+    COMMERCIAL = "commercial"
+    ERISA = "erisa"
+    FEHB = "fehb"
+    TRICARE = "tricare"
+    WORKERS_COMP = "workers_comp"
+
+
+class BenefitUnit(StrEnum):
+    VISITS = "visits"
+    UNITS = "units"
+    DOLLARS = "dollars"
+    HOURS = "hours"
+
+
+class PeriodKind(StrEnum):
+    CALENDAR_YEAR = "calendar_year"
+    PLAN_YEAR = "plan_year"
+    ROLLING_MONTHS = "rolling_months"
+    LIFETIME = "lifetime"
+    EPISODE = "episode"
+    MONTH = "month"
+    WEEK = "week"
+
+
+class AuthUnit(StrEnum):
+    UNITS = "units"
+    VISITS = "visits"
+    HOURS = "hours"
+
+
+class AuthPer(StrEnum):
+    TOTAL = "total"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class WaiverKind(StrEnum):
+    ABN = "abn"
+    WAIVER = "waiver"
+
+
+class MonthDay(NamedTuple):
+    """A plan year's first day, ``MM-DD`` in coverages.csv."""
+
+    month: int
+    day: int
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+class BenefitPeriod(NamedTuple):
+    """``calendar_year``, ``rolling_months:12``, ...: the kind, and N for rolling months."""
+
+    kind: PeriodKind
+    months: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.months}" if self.months is not None else str(self.kind)
+
+
+class PayerInfo(NamedTuple):
+    """A ``[payers.<payer_id>]`` table of practice.toml."""
+
+    payer_id: str
+    name: str
+    type: PayerType | None = None
+    appeal_address: str = ""
+    appeal_days: int | None = None
+
+
+class Patient(NamedTuple):
+    patient_id: str
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    account_number: str
+    file: str = ""
+    row: int = 0
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Coverage(NamedTuple):
+    patient_id: str
+    payer_id: str
+    payer_name: str
+    payer_type: PayerType
+    rank: int  # 1 primary, 2 secondary, ...
+    member_id: str
+    group_number: str
+    plan_name: str
+    plan_year_start: MonthDay | None  # None: the calendar year
+    effective_date: date | None
+    end_date: date | None
+    file: str = ""
+    row: int = 0
+
+
+class Benefit(NamedTuple):
+    patient_id: str
+    payer_id: str
+    benefit: str  # pt_ot, chiro, aba, ...
+    limit: Decimal
+    unit: BenefitUnit
+    period: BenefitPeriod
+    counts_codes: tuple[str, ...]
+    excludes_codes: tuple[str, ...]
+    used_elsewhere: Decimal  # counted by the payer at other providers
+    as_of: date | None
+    file: str = ""
+    row: int = 0
+
+
+class Authorization(NamedTuple):
+    patient_id: str
+    payer_id: str
+    auth_number: str
+    codes: tuple[str, ...]
+    units: Decimal
+    unit: AuthUnit
+    per: AuthPer
+    start_date: date
+    end_date: date
+    file: str = ""
+    row: int = 0
+
+
+class Visit(NamedTuple):
+    """A billed service line as the practice recorded it."""
+
+    patient_id: str
+    claim_id: str  # the practice's claim number: CLP01 in the 835
+    line: int  # 1-based position of this line within its claim, in file order
+    service_date: date
+    code: str
+    modifiers: tuple[str, ...]
+    units: Decimal
+    charge: Decimal
+    start_time: time | None
+    end_time: time | None
+    rendering_provider: str
+    supervising_provider: str
+    note_ref: str
+    file: str = ""
+    row: int = 0
+
+
+class Waiver(NamedTuple):
+    """A signed financial waiver or ABN."""
+
+    patient_id: str
+    payer_id: str
+    kind: WaiverKind
+    signed_date: date
+    codes: tuple[str, ...]  # empty: every code
+    valid_through: date | None
+    file: str = ""
+    row: int = 0
+
+
+class RecordRef(NamedTuple):
+    """A clinical document in ``records/``, tied to a patient by ``records/index.csv``."""
+
+    file_name: str  # relative to records/
+    patient_id: str
+    service_date: date | None
+    kind: str
+    file: str = ""
+    row: int = 0
+
+
+class Practice(NamedTuple):
+    """Everything a practice folder holds."""
+
+    folder: str
+    name: str
+    npi: str
+    tax_id: str
+    address: str
+    phone: str
+    signer_name: str
+    signer_title: str
+    payers: tuple[PayerInfo, ...] = ()
+    patients: tuple[Patient, ...] = ()
+    coverages: tuple[Coverage, ...] = ()
+    benefits: tuple[Benefit, ...] = ()
+    authorizations: tuple[Authorization, ...] = ()
+    visits: tuple[Visit, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    records: tuple[RecordRef, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """How the store recognises the practice again: its NPI, else its name."""
+        return self.npi or self.name
+
+    def patient(self, patient_id: str) -> Patient | None:
+        return next((p for p in self.patients if p.patient_id == patient_id), None)
+
+    def payer(self, payer_id: str) -> PayerInfo | None:
+        return next((p for p in self.payers if p.payer_id == payer_id), None)

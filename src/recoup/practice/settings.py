@@ -1,0 +1,198 @@
+"""Reading ``practice.toml``: who the practice is, who signs its letters, and its payers.
+
+::
+
+    name = "Brightpath Physical Therapy"
+    npi = "1548213069"
+    tax_id = "84-3921756"
+    address = "412 Aspen Ridge Road, Suite 200, Loveland, CO 80538"
+    phone = "970-555-0142"
+    signer_name = "Dana Whitfield, PT, DPT"
+    signer_title = "Clinic Director"
+
+    [payers.73120]
+    name = "Summit Health Plan"
+    type = "commercial"          # medicare, medicare_advantage, medicaid, commercial, ...
+    appeal_address = "..."
+    appeal_days = 180
+
+Problems are findings with the line (as ``row``) and the key path (as ``column``), since TOML has
+no rows: ``practice.toml:row 16, column payers.73120.type``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from recoup.findings import Finding, Severity
+from recoup.practice.model import PayerInfo, PayerType
+
+__all__ = ["Settings", "read_settings"]
+
+FILE = "practice.toml"
+TEXT_KEYS = ("name", "npi", "tax_id", "phone", "signer_name", "signer_title")
+PAYER_KEYS = frozenset({"name", "type", "appeal_address", "appeal_days"})
+_TABLE = re.compile(r"\s*\[\s*([^\]]+?)\s*\]")
+_KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
+
+
+class Settings(NamedTuple):
+    name: str
+    npi: str
+    tax_id: str
+    address: str
+    phone: str
+    signer_name: str
+    signer_title: str
+    payers: tuple[PayerInfo, ...]
+
+
+class _Checker:
+    """Collects findings for one practice.toml, placing each on its line."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.findings: list[Finding] = []
+
+    def line_of(self, table: str | None, key: str | None) -> int | None:
+        current: str | None = None
+        for number, line in enumerate(self.lines, start=1):
+            header = _TABLE.match(line)
+            if header:
+                current = header[1].replace('"', "").replace("'", "").replace(" ", "")
+                if current == table and key is None:
+                    return number
+                continue
+            found = _KEY.match(line)
+            if found and current == table and found[1] == key:
+                return number
+        return None
+
+    def add(
+        self, severity: Severity, code: str, message: str, table: str | None, key: str | None
+    ) -> None:
+        path = ".".join(part for part in (table, key) if part)
+        self.findings.append(
+            Finding(
+                severity, code, message, FILE, row=self.line_of(table, key), column=path or None
+            )
+        )
+
+    def text(self, data: dict[str, Any], key: str, table: str | None = None) -> str:
+        value = data.get(key, "")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # npi = 1548213069 written without quotes
+        if not isinstance(value, str):
+            self.add(Severity.ERROR, "practice.toml.type", f"{key} must be text", table, key)
+            return ""
+        return value.strip()
+
+
+def read_settings(folder: Path) -> tuple[Settings | None, list[Finding]]:
+    """Read ``folder/practice.toml``; ``None`` when it is missing or unusable."""
+    path = folder / FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        finding = Finding(
+            Severity.ERROR,
+            "practice.toml.missing",
+            "the folder has no practice.toml (it names the practice and is required)",
+            FILE,
+        )
+        return None, [finding]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Finding(Severity.ERROR, "practice.toml.unreadable", str(exc), FILE)]
+    check = _Checker(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = getattr(exc, "msg", str(exc))
+        return None, [Finding(Severity.ERROR, "practice.toml.syntax", message, FILE, row=line)]
+    values = {key: check.text(data, key) for key in TEXT_KEYS}
+    signer = data.get("signer")
+    if isinstance(signer, dict):  # [signer] name = ..., title = ...
+        values["signer_name"] = values["signer_name"] or check.text(signer, "name", "signer")
+        values["signer_title"] = values["signer_title"] or check.text(signer, "title", "signer")
+    if not values["name"]:
+        check.add(Severity.ERROR, "practice.required", "name is required", None, "name")
+    npi = values["npi"]
+    if npi and not (len(npi) == 10 and npi.isdigit()):
+        check.add(Severity.WARNING, "practice.npi", f'NPI "{npi}" is not 10 digits', None, "npi")
+    address = _address(data.get("address", ""), check)
+    payers = _payers(data.get("payers", {}), check)
+    known = {*TEXT_KEYS, "address", "payers", "signer"}
+    for key in data:
+        if key not in known:
+            check.add(Severity.WARNING, "practice.toml.unknown_key", f"unknown key {key}", None, key)
+    if any(f.severity is Severity.ERROR for f in check.findings):
+        return None, check.findings
+    return Settings(address=address, payers=payers, **values), check.findings
+
+
+def _address(value: Any, check: _Checker) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return ", ".join(line.strip() for line in value)
+    check.add(
+        Severity.ERROR, "practice.toml.type", "address must be text or a list of lines", None, "address"
+    )
+    return ""
+
+
+def _payers(value: Any, check: _Checker) -> tuple[PayerInfo, ...]:
+    if not isinstance(value, dict):
+        check.add(Severity.ERROR, "practice.toml.type", "payers must be tables", None, "payers")
+        return ()
+    payers = []
+    for payer_id, table in value.items():
+        where = f"payers.{payer_id}"
+        if not isinstance(table, dict):
+            check.add(
+                Severity.ERROR, "practice.toml.type", f"{where} must be a table", "payers", payer_id
+            )
+            continue
+        payer_type: PayerType | None = None
+        raw_type = table.get("type")
+        if raw_type is not None:
+            try:
+                payer_type = PayerType(str(raw_type).strip().lower())
+            except ValueError:
+                allowed = ", ".join(t.value for t in PayerType)
+                check.add(
+                    Severity.ERROR,
+                    "practice.unknown_value",
+                    f'unknown payer type "{raw_type}" (expected {allowed})',
+                    where,
+                    "type",
+                )
+        days = table.get("appeal_days")
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+            check.add(
+                Severity.ERROR,
+                "practice.integer",
+                f'appeal_days "{days}" is not a whole number of days (1 or more)',
+                where,
+                "appeal_days",
+            )
+            days = None
+        for key in table:
+            if key not in PAYER_KEYS:
+                check.add(
+                    Severity.WARNING, "practice.toml.unknown_key", f"unknown key {key}", where, key
+                )
+        payers.append(
+            PayerInfo(
+                payer_id=str(payer_id),
+                name=check.text(table, "name", where),
+                type=payer_type,
+                appeal_address=check.text(table, "appeal_address", where),
+                appeal_days=days,
+            )
+        )
+    return tuple(payers)
