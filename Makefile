@@ -16,12 +16,20 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-install: $(STAMP)
+NATIVE_SRC := $(addprefix src/recoup/x12/,tokens.py claims835.py header835.py reader835.py)
+NATIVE := src/recoup/x12/.native-built
+
+# The 835 reader's hot modules compiled with mypyc; recoup falls back to pure Python without them.
+$(NATIVE): $(STAMP) $(NATIVE_SRC) scripts/build_native.py
+	@$(BIN)/python scripts/build_native.py
+	@touch $@
+
+install: $(STAMP) $(NATIVE)
 
 system-packages:
 	@bash scripts/ensure-system-packages.sh
 
-demo: $(STAMP)
+demo: install
 	$(BIN)/recoup era show $(EXAMPLES)/*/remittances/*.835
 
 lint: $(STAMP)
@@ -31,13 +39,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) system-packages
+unit: install system-packages
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck unit
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_835.py
+PEERS_VENV := .venv-peers
+$(PEERS_VENV)/.installed:
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --quiet "oxedi[pandas]==0.6.0" "edi-835-parser==1.8.0" \
+		"pyx12==4.0.0" "linuxforhealth-x12==0.57.0" "pydantic==1.10.27"
+	@touch $@
+
+bench: install $(PEERS_VENV)/.installed
+	$(BIN)/python benchmarks/bench_835.py --peers-python $(PEERS_VENV)/bin/python
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PEERS_VENV) build dist src/recoup/x12/*.so src/recoup/x12/.native-built src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

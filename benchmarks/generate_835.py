@@ -86,9 +86,11 @@ def _claim(rng: random.Random, n: int, day: str) -> tuple[list[str], Decimal]:
     head = [
         f"CLP*PCN{n:08d}*1*{charge_total}*{paid_total}*{patient_share}*12*ICN{n:012d}*11*1",
         f"NM1*QC*1*{last}*{first}****MI*M{rng.randrange(10**8):08d}",
+        f"NM1*IL*1*{last}*{rng.choice(FIRST)}****MI*M{rng.randrange(10**8):08d}",
         "NM1*82*1*OKAFOR*DANIEL****XX*1912345678",
         f"DTM*232*{day}",
         f"DTM*233*{day}",
+        f"REF*1L*GRP{rng.randrange(10**5):05d}",
     ]
     return head + lines, paid_total
 

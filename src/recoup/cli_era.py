@@ -46,9 +46,11 @@ def _read_all(paths: list[Path], console: Console) -> list[ParseResult]:
 def _print_findings(findings: list[Finding], console: Console) -> None:
     for finding in findings:
         style = "red" if finding.severity is Severity.ERROR else "yellow"
-        console.print(f"[{style}]{finding.place}: {finding.severity}:[/] {finding.message}")
+        console.print(
+            f"[{style}]{finding.place}: {finding.severity}:[/] {finding.message}", soft_wrap=True
+        )
         if finding.segment_text:
-            console.print(Text("    " + finding.segment_text, style="dim"))
+            console.print(Text("    " + finding.segment_text, style="dim"), soft_wrap=True)
 
 
 def _show(result: ParseResult, console: Console) -> None:
@@ -119,7 +121,7 @@ def show(
     missing = [p for p in files if not p.is_file()]
     results = _read_all([p for p in files if p.is_file()], err)
     for path in missing:
-        err.print(f"[red]{path}: error:[/] no such file")
+        err.print(f"[red]{path}: error:[/] no such file", soft_wrap=True)
     if as_json:
         payload: dict[str, Any] = {
             "files": [

@@ -1,9 +1,19 @@
-"""X12 EDI: delimiters and segments, the 835 remittance reader and writer."""
+"""X12 EDI: delimiters and segments, the 835 remittance reader and writer.
 
+The reader's hot modules may be compiled with mypyc (``scripts/build_native.py``, run by
+``make``); ``COMPILED`` says whether they are. A compiled module older than its source would
+run stale code, so importing warns about it (and the test suite refuses to run).
+"""
+
+import warnings
+from pathlib import Path
+
+from recoup.x12 import claims835 as _claims835
 from recoup.x12.reader835 import ParseResult, Reader835, iter_claims, read_835, read_835_file
 from recoup.x12.tokens import DEFAULT_DELIMITERS, Delimiters
 
 __all__ = [
+    "COMPILED",
     "DEFAULT_DELIMITERS",
     "Delimiters",
     "ParseResult",
@@ -11,4 +21,27 @@ __all__ = [
     "iter_claims",
     "read_835",
     "read_835_file",
+    "stale_compiled_modules",
 ]
+
+COMPILED = not str(getattr(_claims835, "__file__", "")).endswith(".py")
+
+
+def stale_compiled_modules() -> list[str]:
+    """Compiled modules whose Python source changed after they were built."""
+    here = Path(__file__).parent
+    stale = []
+    for compiled in here.glob("*.so"):
+        source = here / (compiled.name.split(".", 1)[0] + ".py")
+        if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
+            stale.append(source.name)
+    return stale
+
+
+if _stale := stale_compiled_modules():
+    warnings.warn(
+        f"the compiled 835 reader is older than {', '.join(_stale)}; run `make install` "
+        "(or scripts/build_native.py --clean) so the edited source is used",
+        RuntimeWarning,
+        stacklevel=2,
+    )

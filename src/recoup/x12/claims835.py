@@ -66,7 +66,7 @@ class ClaimBuilder:
         self._p_ref6r = f"REF{sep}6R{sep}"
         self._p_lqhe = f"LQ{sep}HE{sep}"
 
-    # -- values ---------------------------------------------------------------------------------
+    # -- values --------------------------------------------------------------------------------
 
     def amount(self, text: str) -> Decimal:
         """An X12 decimal (type R): optional minus, digits, optional point. Nothing else."""
@@ -84,7 +84,7 @@ class ClaimBuilder:
         self.amounts[text] = value
         return value
 
-    def date(self, text: str) -> date:
+    def parse_date(self, text: str) -> date:
         value = self.dates.get(text)
         if value is None:
             if len(text) != 8 or not text.isdigit():
@@ -135,7 +135,7 @@ class ClaimBuilder:
         self.procedures[text] = proc
         return proc
 
-    # -- segments ---------------------------------------------------------------------------------
+    # -- segments ------------------------------------------------------------------------------
 
     def adjustments(self, e: list[str], out: list[Adjustment], number: int, seg: str) -> None:
         """CAS: one group code and up to six (reason, amount, quantity) triplets."""
@@ -186,9 +186,7 @@ class ClaimBuilder:
                 value = self.amount(text)
             qty = e[i + 2] if i + 2 < n else ""
             out.append(
-                _new(
-                    Adjustment, (group, reason, value, self.amount(qty) if qty else None, number)
-                )
+                _new(Adjustment, (group, reason, value, self.amount(qty) if qty else None, number))
             )
 
     @staticmethod
@@ -208,12 +206,12 @@ class ClaimBuilder:
             ),
         )
 
-    # -- the claim ----------------------------------------------------------------------------------
+    # -- the claim -----------------------------------------------------------------------------
 
     def build(
         self, segs: list[str], number: int, line_starts: list[int], header_number: str
     ) -> ClaimPayment | None:
-        """The claim whose CLP is ``segs[0]`` (segment ``number``); lines start at ``line_starts``."""
+        """The claim whose CLP is ``segs[0]`` (segment ``number``); lines at ``line_starts``."""
         sep = self.sep
         i = 0
         try:
@@ -248,7 +246,7 @@ class ClaimBuilder:
                 elif tag == "CAS":
                     self.adjustments(e, cas, number + i, segs[i])
                 elif tag == "DTM":
-                    dates.append((e[1], self.date(e[2])))
+                    dates.append((e[1], self.parse_date(e[2])))
                 elif tag == "REF":
                     refs.append((e[1], e[2] if len(e) > 2 else ""))
                 elif tag == "AMT":
@@ -266,9 +264,10 @@ class ClaimBuilder:
                 stop = line_starts[k + 1] if k + 1 < len(line_starts) else len(segs)
                 lines.append(self.line(segs, start, stop, number))
         except (BadValue, IndexError, _BadLine) as exc:
+            cause: Exception = exc
             if isinstance(exc, _BadLine):
-                i, exc = exc.index, exc.cause
-            what = f'"{exc}"' if isinstance(exc, BadValue) else "a missing element"
+                i, cause = exc.index, exc.cause
+            what = f'"{cause}"' if isinstance(cause, BadValue) else "a missing element"
             tag = segs[i].split(sep, 1)[0]
             self.report(
                 Severity.ERROR,
@@ -388,7 +387,7 @@ class ClaimBuilder:
                 text = segs[j]
                 if text.startswith(p_date):
                     key = text[8:]
-                    d472 = dates_get(key) or self.date(key)
+                    d472 = dates_get(key) or self.parse_date(key)
                     continue
                 if text.startswith(p_ref):
                     refs.append(("6R", text[7:]))
@@ -409,11 +408,11 @@ class ClaimBuilder:
                 elif tag == "DTM":
                     qual = f[1]
                     if qual == "150":
-                        d150 = self.date(f[2])
+                        d150 = self.parse_date(f[2])
                     elif qual == "151":
-                        d151 = self.date(f[2])
+                        d151 = self.parse_date(f[2])
                     elif qual == "472":
-                        d472 = self.date(f[2])
+                        d472 = self.parse_date(f[2])
                     else:
                         self.report(
                             Severity.WARNING,
@@ -447,7 +446,7 @@ class ClaimBuilder:
                 number,
                 seg,
             )
-        return _new(  # type: ignore[no-any-return]
+        return _new(
             ServiceLine,
             (
                 procedure, charge, paid, e[4] if n > 4 else "", units, original, original_units,

@@ -85,7 +85,7 @@ class TransactionHeader:
                 self.trn = e
         elif tag == "DTM":
             if e[1] == "405":
-                self.production_date = self.values.date(e[2])
+                self.production_date = self.values.parse_date(e[2])
         elif tag == "N1":
             self._party(e, number, seg)
         elif tag in ("N3", "N4", "PER", "REF"):
@@ -99,7 +99,7 @@ class TransactionHeader:
                 seg,
             )
 
-    # -- payer and payee ----------------------------------------------------------------------
+    # -- payer and payee -----------------------------------------------------------------------
 
     def _party(self, e: list[str], number: int, seg: str) -> None:
         n = len(e)
@@ -170,7 +170,7 @@ class TransactionHeader:
             tuple(data["contacts"]),
         )
 
-    # -- LX, TS3/TS2, PLB -------------------------------------------------------------------------
+    # -- LX, TS3/TS2, PLB ----------------------------------------------------------------------
 
     def _summary(self, e: list[str], number: int, tag: str) -> None:
         if tag == "TS2":
@@ -184,7 +184,7 @@ class TransactionHeader:
                 self.header_number,
                 e[1] if n > 1 else "",
                 e[2] if n > 2 else "",
-                self.values.date(e[3]) if n > 3 and e[3] else None,
+                self.values.parse_date(e[3]) if n > 3 and e[3] else None,
                 int(e[4]) if n > 4 and e[4].isdigit() else 0,
                 self.values.amount(e[5]) if n > 5 and e[5] else ZERO,
                 tuple(e),
@@ -194,7 +194,7 @@ class TransactionHeader:
 
     def _plb(self, e: list[str], number: int) -> None:
         provider = e[1] if len(e) > 1 else ""
-        period = self.values.date(e[2]) if len(e) > 2 and e[2] else None
+        period = self.values.parse_date(e[2]) if len(e) > 2 and e[2] else None
         comp = self.values.comp
         for i in range(3, len(e) - 1, 2):
             if not e[i]:
@@ -206,7 +206,7 @@ class TransactionHeader:
                 )
             )
 
-    # -- the record ---------------------------------------------------------------------------------
+    # -- the record ----------------------------------------------------------------------------
 
     def end_header(self) -> Remittance:
         """Freeze the header into the record claims are handed out with (once)."""
@@ -245,7 +245,7 @@ class TransactionHeader:
         payment_date = None
         if len(bpr) > 16 and bpr[16]:
             try:
-                payment_date = self.values.date(bpr[16])
+                payment_date = self.values.parse_date(bpr[16])
             except BadValue:
                 self.report(
                     Severity.WARNING,

@@ -100,7 +100,7 @@ class Reader835:
         self._skipping = False
         self._paid = ZERO
 
-    # -- findings ---------------------------------------------------------------------------
+    # -- findings ------------------------------------------------------------------------------
 
     def _report(
         self, severity: Severity, code: str, message: str, segment: int | None, text: str | None
@@ -121,7 +121,7 @@ class Reader835:
     def _error(self, code: str, message: str, segment: int | None, text: str | None) -> None:
         self._report(Severity.ERROR, code, message, segment, text)
 
-    # -- public -----------------------------------------------------------------------------
+    # -- public --------------------------------------------------------------------------------
 
     def read(self) -> ParseResult:
         """Read the whole file, keeping every claim."""
@@ -154,7 +154,7 @@ class Reader835:
                 )
             )
 
-    # -- the segment loop -------------------------------------------------------------------
+    # -- the segment loop ----------------------------------------------------------------------
 
     def _run(self) -> Iterator[tuple[Remittance, ClaimPayment]]:
         build = self.builder.build
@@ -215,7 +215,7 @@ class Reader835:
         self._tx.end_header()
         return True
 
-    # -- envelope and header segments ---------------------------------------------------------
+    # -- envelope and header segments ----------------------------------------------------------
 
     def _segment(self, e: list[str], number: int, seg: str) -> None:
         """Everything that is not a claim: envelope, header, LX/TS3/TS2, PLB, SE."""
@@ -365,8 +365,7 @@ class Reader835:
         if control != expected:
             self._error(
                 "x12.ge.control",
-                f"GE02 {control!r} does not match GS06 {expected!r} (segment "
-                f"{self._gs_segment})",
+                f"GE02 {control!r} does not match GS06 {expected!r} (segment {self._gs_segment})",
                 number,
                 seg,
             )
