@@ -12,6 +12,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from recoup.code_check import check_codes
+from recoup.codes import explain
 from recoup.denials import denied_items, summarize
 from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps, to_jsonable
@@ -53,6 +55,12 @@ def _print_findings(findings: list[Finding], console: Console) -> None:
             console.print(Text("    " + finding.segment_text, style="dim"), soft_wrap=True)
 
 
+def _meaning(group: str, reason: str) -> str:
+    """The short own-words description of the reason code."""
+    found = explain(group, reason)
+    return found.description if found.known else "unknown code (kept as sent)"
+
+
 def _show(result: ParseResult, console: Console) -> None:
     console.rule(f"[bold]{result.file}")
     if not result.remittances:
@@ -82,6 +90,7 @@ def _show(result: ParseResult, console: Console) -> None:
             ("group-reason", "left"),
             ("amount", "right"),
             ("remarks", "left"),
+            ("meaning", "left"),
         ):
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
         rows = 0
@@ -96,6 +105,7 @@ def _show(result: ParseResult, console: Console) -> None:
                     item.codes,
                     format_money(item.amount),
                     " ".join(item.remarks),
+                    _meaning(item.adjustments[0].group, item.adjustments[0].reason),
                 )
         if rows:
             console.print(table)
@@ -119,7 +129,10 @@ def show(
     out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     err = Console(stderr=True)
     missing = [p for p in files if not p.is_file()]
-    results = _read_all([p for p in files if p.is_file()], err)
+    results = [
+        r._replace(findings=r.findings + tuple(check_codes(r.remittances)))
+        for r in _read_all([p for p in files if p.is_file()], err)
+    ]
     for path in missing:
         err.print(f"[red]{path}: error:[/] no such file", soft_wrap=True)
     if as_json:
