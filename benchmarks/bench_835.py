@@ -27,7 +27,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
-SLOW_PEERS = {"pyx12", "linuxforhealth_x12"}
+SLOW_PEERS = {"pyx12", "linuxforhealth-x12"}
 
 
 def _peak_mb() -> float:
@@ -215,7 +215,7 @@ def main() -> int:
         result = _run(python, "recoup-batch", str(batch), str(workers))
         rows.append((f"recoup batch, {workers} process(es)", batch.name, result, batch_size))
     if not args.skip_peers and Path(args.peers_python).exists():
-        for name in ("oxedi", "edi_835_parser", "pyx12", "linuxforhealth_x12"):
+        for name in ("oxedi", "edi-835-parser", "pyx12", "linuxforhealth-x12"):
             target = small if name in SLOW_PEERS else big
             rows.append((f"peer {name}", target.name,
                          _run(args.peers_python, f"peer-{name}", str(target)),
