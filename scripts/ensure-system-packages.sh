@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing.
-# Nothing to install yet for the parser and code tables; PostgreSQL and Chromium join this list
-# with the storage and web issues.
+# postgresql: the store tests start a throwaway server of their own (initdb + pg_ctl from
+# /usr/lib/postgresql/*/bin); nothing is configured system-wide.
 set -euo pipefail
-needed=()
+needed=(postgresql)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -38,9 +38,11 @@ def _root(
 def _register_subcommands() -> None:
     from recoup.cli_codes import codes_app
     from recoup.cli_era import era_app
+    from recoup.cli_store import register_store_commands
 
     app.add_typer(era_app, name="era")
     app.add_typer(codes_app, name="codes")
+    register_store_commands(app)  # recoup import / claims / claim
 
 
 _register_subcommands()

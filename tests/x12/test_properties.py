@@ -296,7 +296,7 @@ delimiter_sets = st.sampled_from(
     delimiter_sets,
     st.booleans(),
 )
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_write_then_read_gives_the_same_records(
     items: tuple[Remittance, ...], delimiters: Delimiters, line_breaks: bool
 ) -> None:

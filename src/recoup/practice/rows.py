@@ -1,9 +1,10 @@
 """Reading the practice folder's CSV files: rows of cells, each cell checked with its place.
 
 A :class:`Row` turns its cells into typed values (dates, times of day, money, whole numbers, one
-of a fixed set of words, code lists). A cell that does not fit becomes a finding naming the file,
-the row (the header is row 1) and the column, and what was expected; the row is then marked bad
-and the reader leaves it out. Nothing here raises for bad input.
+of a fixed set of words, code lists, plan-year days, benefit periods). A cell that does not fit
+becomes a finding naming the file, the row (the header is row 1) and the column, and what was
+expected; the row is then marked bad and the reader leaves it out. Nothing here raises for bad
+input.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TypeVar
 
 from recoup.findings import Finding, Severity
 from recoup.money import MoneyError, parse_money
+from recoup.practice.model import BenefitPeriod, MonthDay, PeriodKind
 
 __all__ = ["CsvFile", "Row", "read_csv"]
 
@@ -127,6 +129,41 @@ class Row:
             )
             return None
 
+    def month_day(self, column: str) -> MonthDay | None:
+        """``MM-DD``: the first day of a plan year."""
+        value = self.text(column)
+        if not value:
+            return None
+        month, _, day = value.partition("-")
+        if len(value) == 5 and month.isdigit() and day.isdigit():
+            try:
+                date(2000, int(month), int(day))  # 2000 was a leap year: 02-29 is a day
+                return MonthDay(int(month), int(day))
+            except ValueError:
+                pass
+        self.error(
+            column, "practice.month_day", f'"{value}" is not a month and day (expected MM-DD)'
+        )
+        return None
+
+    def period(self, column: str) -> BenefitPeriod | None:
+        """``calendar_year``, ``rolling_months:12``, ``week``, ...: a benefit period."""
+        value = self.text(column, required=True).lower()
+        if not value:
+            return None
+        kind, _, months = value.partition(":")
+        if kind == PeriodKind.ROLLING_MONTHS and months.isdigit() and int(months) > 0:
+            return BenefitPeriod(PeriodKind.ROLLING_MONTHS, int(months))
+        if not months and kind != PeriodKind.ROLLING_MONTHS and kind in set(PeriodKind):
+            return BenefitPeriod(PeriodKind(kind))
+        allowed = ", ".join(
+            "rolling_months:N" if p is PeriodKind.ROLLING_MONTHS else p.value for p in PeriodKind
+        )
+        self.error(
+            column, "practice.unknown_value", f'unknown {column} "{value}" (expected {allowed})'
+        )
+        return None
+
     def codes(self, column: str) -> tuple[str, ...]:
         """A space-separated list (``97110 97140``, modifiers ``GP 59``)."""
         return tuple(self.raw(column).replace(",", " ").split())
@@ -150,7 +187,9 @@ class CsvFile:
         for number, values in self._records:
             yield Row(dict(zip(self.header, values, strict=False)), self.name, number)
 
-    def _fail(self, code: str, message: str, column: str | None = None, row: int | None = None) -> None:
+    def _fail(
+        self, code: str, message: str, column: str | None = None, row: int | None = None
+    ) -> None:
         self.findings.append(
             Finding(Severity.ERROR, code, message, self.name, row=row, column=column)
         )

@@ -36,6 +36,7 @@ FILE = "practice.toml"
 TEXT_KEYS = ("name", "npi", "tax_id", "phone", "signer_name", "signer_title")
 PAYER_KEYS = frozenset({"name", "type", "appeal_address", "appeal_days"})
 _TABLE = re.compile(r"\s*\[\s*([^\]]+?)\s*\]")
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 _KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
 
 
@@ -110,8 +111,10 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[Finding]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", str(exc))
+        message = str(exc)
+        at = _AT_LINE.search(message)  # Python 3.11 has no exc.lineno: it is in the message
+        line = int(at[1]) if at else None
+        message = _AT_LINE.sub("", message).strip()
         return None, [Finding(Severity.ERROR, "practice.toml.syntax", message, FILE, row=line)]
     values = {key: check.text(data, key) for key in TEXT_KEYS}
     signer = data.get("signer")
@@ -128,7 +131,9 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[Finding]]:
     known = {*TEXT_KEYS, "address", "payers", "signer"}
     for key in data:
         if key not in known:
-            check.add(Severity.WARNING, "practice.toml.unknown_key", f"unknown key {key}", None, key)
+            check.add(
+                Severity.WARNING, "practice.toml.unknown_key", f"unknown key {key}", None, key
+            )
     if any(f.severity is Severity.ERROR for f in check.findings):
         return None, check.findings
     return Settings(address=address, payers=payers, **values), check.findings
@@ -140,7 +145,11 @@ def _address(value: Any, check: _Checker) -> str:
     if isinstance(value, list) and all(isinstance(line, str) for line in value):
         return ", ".join(line.strip() for line in value)
     check.add(
-        Severity.ERROR, "practice.toml.type", "address must be text or a list of lines", None, "address"
+        Severity.ERROR,
+        "practice.toml.type",
+        "address must be text or a list of lines",
+        None,
+        "address",
     )
     return ""
 
