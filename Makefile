@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-NATIVE_SRC := $(addprefix src/recoup/x12/,tokens.py claims835.py header835.py reader835.py)
+NATIVE_SRC := $(addprefix src/recoup/x12/,tokens.py envelope.py claims835.py header835.py reader835.py)
 NATIVE := src/recoup/x12/.native-built
 
 # The 835 reader's hot modules compiled with mypyc; recoup falls back to pure Python without them.

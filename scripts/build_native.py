@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
-MODULES = ["tokens", "claims835", "header835", "reader835"]
+MODULES = ["tokens", "envelope", "claims835", "header835", "reader835"]
 GROUP = "recoup.x12._native"  # keeps mypyc's shared library inside the package
 
 

@@ -31,6 +31,8 @@ __all__ = [
     "Adjustment",
     "ClaimPayment",
     "Contact",
+    "EligibilityBenefit",
+    "EligibilityResponse",
     "Party",
     "Person",
     "Procedure",
@@ -280,3 +282,48 @@ class Remittance(NamedTuple):
     def notice_date(self) -> date | None:
         """The date the remittance speaks from: BPR16, else the production date."""
         return self.payment_date or self.production_date
+
+
+# -- X12 271 eligibility responses ---------------------------------------------------------------
+
+
+class EligibilityBenefit(NamedTuple):
+    """One EB segment (loop 2110C/2110D) with the MSG texts and DTP dates that follow it."""
+
+    info: str  # EB01: 1 active coverage, F limitations, C deductible, B copay, ...
+    coverage_level: str  # EB02: IND, FAM, ...
+    service_types: tuple[str, ...]  # EB03 (repeatable): PT, AD, 33, MH, 30, ...
+    insurance_type: str  # EB04
+    plan: str  # EB05
+    period: str  # EB06 time period qualifier: 23 calendar year, 29 remaining, 32 lifetime ...
+    amount: Decimal | None  # EB07
+    percent: Decimal | None  # EB08
+    quantity_qualifier: str  # EB09: VS visits, HS hours, 99 used, ...
+    quantity: Decimal | None  # EB10
+    authorization_required: str  # EB11: Y, N, U
+    in_network: str  # EB12: Y, N, W
+    messages: tuple[str, ...] = ()  # MSG01 free text ("PT/OT/ST COMBINED VISIT LIMIT")
+    dates: tuple[tuple[str, date, date | None], ...] = ()  # DTP qualifier, start, end
+    segment: int = 0
+
+
+class EligibilityResponse(NamedTuple):
+    """What a payer said about one member (subscriber or dependent) in a 271."""
+
+    file: str
+    control_number: str  # ST02
+    payer_name: str
+    payer_id: str
+    provider_name: str
+    provider_id: str
+    subscriber: Person | None
+    dependent: Person | None  # set when the benefits are the dependent's (loop 2000D)
+    trace_numbers: tuple[str, ...]  # TRN02 values (echo of the 270's trace)
+    dates: tuple[tuple[str, date, date | None], ...]  # member-level DTP (346 plan begin, ...)
+    benefits: tuple[EligibilityBenefit, ...]
+    rejections: tuple[tuple[str, str, int], ...] = ()  # AAA03 reason, AAA04 follow-up, segment
+    segment: int = 0
+
+    @property
+    def member(self) -> Person | None:
+        return self.dependent or self.subscriber

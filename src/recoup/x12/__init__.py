@@ -1,4 +1,4 @@
-"""X12 EDI: delimiters and segments, the 835 remittance reader and writer.
+"""X12 EDI: delimiters and segments, the 835 remittance reader and writer, the 271 reader.
 
 The reader's hot modules may be compiled with mypyc (``scripts/build_native.py``, run by
 ``make``); ``COMPILED`` says whether they are. A compiled module older than its source would
@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from recoup.x12 import claims835 as _claims835
+from recoup.x12.reader271 import Read271, benefit_limits, read_271
 from recoup.x12.reader835 import ParseResult, Reader835, iter_claims, read_835, read_835_file
 from recoup.x12.tokens import DEFAULT_DELIMITERS, Delimiters
 
@@ -17,8 +18,11 @@ __all__ = [
     "DEFAULT_DELIMITERS",
     "Delimiters",
     "ParseResult",
+    "Read271",
     "Reader835",
+    "benefit_limits",
     "iter_claims",
+    "read_271",
     "read_835",
     "read_835_file",
     "stale_compiled_modules",

@@ -32,6 +32,7 @@ from recoup.findings import Finding, Severity
 from recoup.money import ZERO
 from recoup.records import ClaimPayment, Remittance
 from recoup.x12.claims835 import BadValue, ClaimBuilder
+from recoup.x12.envelope import Envelope
 from recoup.x12.header835 import TransactionHeader
 from recoup.x12.tokens import SegmentSource
 
@@ -88,13 +89,7 @@ class Reader835:
         self.remittances: list[Remittance] = []
         self._suppressed = 0
         self.builder = ClaimBuilder(self._report)
-        # envelope state
-        self._isa: list[str] | None = None
-        self._isa_segment = 0
-        self._group_count = 0
-        self._gs: list[str] | None = None
-        self._gs_segment = 0
-        self._st_count = 0
+        self.envelope = Envelope(self._report)
         # transaction state
         self._tx: TransactionHeader | None = None
         self._skipping = False
@@ -220,28 +215,21 @@ class Reader835:
     def _segment(self, e: list[str], number: int, seg: str) -> None:
         """Everything that is not a claim: envelope, header, LX/TS3/TS2, PLB, SE."""
         tag = e[0]
-        if self._skipping and tag not in ("SE", "GE", "IEA", "ISA", "GS"):
-            return
+        envelope = self.envelope
         if tag == "ST":
             self._start_transaction(e, number, seg)
         elif tag == "SE":
             self._end_transaction(e, number, seg)
         elif tag == "GS":
-            self._gs, self._gs_segment, self._st_count = e, number, 0
-            self._group_count += 1
+            envelope.group(e, number)
         elif tag == "GE":
-            self._end_group(e, number, seg)
+            envelope.end_group(e, number, seg)
         elif tag == "ISA":
-            if self._isa is not None:
-                self._error(
-                    "x12.isa.unclosed",
-                    "the interchange before this one has no IEA",
-                    self._isa_segment,
-                    None,
-                )
-            self._isa, self._isa_segment, self._group_count = e, number, 0
+            envelope.interchange(e, number)
         elif tag == "IEA":
-            self._end_interchange(e, number, seg)
+            envelope.end_interchange(e, number, seg)
+        elif self._skipping:
+            return
         elif self._tx is not None:
             try:
                 self._tx.read_segment(e, number, seg)
@@ -264,17 +252,10 @@ class Reader835:
             self._error("x12.segment.place", f"{tag} outside a transaction set", number, seg)
 
     def _start_transaction(self, e: list[str], number: int, seg: str) -> None:
-        if self._tx is not None:
-            self._error(
-                "x12.st.unclosed",
-                f"transaction set {self._tx.control} has no SE before this ST",
-                number,
-                seg,
-            )
+        self.envelope.enveloped = self.source.enveloped
+        if not self.envelope.transaction(e, number, seg) and self._tx is not None:
             self._close(number - 1)
-        if self._gs is None and self.source.enveloped:
-            self._error("x12.st.place", "ST outside a GS group", number, seg)
-        self._st_count += 1
+        self._skipping = False
         kind = e[1] if len(e) > 1 else ""
         if kind != "835":
             self._report(
@@ -285,41 +266,19 @@ class Reader835:
                 seg,
             )
             self._skipping = True
-            self._skip_control = e[2] if len(e) > 2 else ""
             return
         self._tx = TransactionHeader(
-            e[2] if len(e) > 2 else "", number, self.file, self._isa, self._gs,
+            e[2] if len(e) > 2 else "", number, self.file, self.envelope.isa, self.envelope.gs,
             self.builder, self._report,
         )  # fmt: skip
         self._paid = ZERO
 
     def _end_transaction(self, e: list[str], number: int, seg: str) -> None:
+        closed = self.envelope.end_transaction(e, number, seg)
         if self._skipping:
             self._skipping = False
-            return
-        tx = self._tx
-        if tx is None:
-            self._error("x12.se.place", "SE without a matching ST", number, seg)
-            return
-        count = number - tx.segment + 1
-        stated = e[1] if len(e) > 1 else ""
-        if stated != str(count):
-            self._error(
-                "x12.se.count",
-                f"SE01 says {stated or '(blank)'} segments but transaction set {tx.control} "
-                f"has {count} (ST to SE inclusive)",
-                number,
-                seg,
-            )
-        control = e[2] if len(e) > 2 else ""
-        if control != tx.control:
-            self._error(
-                "x12.se.control",
-                f"SE02 {control!r} does not match ST02 {tx.control!r}",
-                number,
-                seg,
-            )
-        self._close(number)
+        elif closed and self._tx is not None:
+            self._close(number)
 
     def _close(self, last: int) -> None:
         """Finish the open transaction: its header record, totals and the payment balance."""
@@ -345,77 +304,10 @@ class Reader835:
             )
         self._tx = None
 
-    def _end_group(self, e: list[str], number: int, seg: str) -> None:
-        gs = self._gs
-        self._gs = None
-        if gs is None:
-            self._error("x12.ge.place", "GE without a matching GS", number, seg)
-            return
-        stated = e[1] if len(e) > 1 else ""
-        if stated != str(self._st_count):
-            self._error(
-                "x12.ge.count",
-                f"GE01 says {stated or '(blank)'} transaction sets but the group has "
-                f"{self._st_count}",
-                number,
-                seg,
-            )
-        control = e[2] if len(e) > 2 else ""
-        expected = gs[6] if len(gs) > 6 else ""
-        if control != expected:
-            self._error(
-                "x12.ge.control",
-                f"GE02 {control!r} does not match GS06 {expected!r} (segment {self._gs_segment})",
-                number,
-                seg,
-            )
-
-    def _end_interchange(self, e: list[str], number: int, seg: str) -> None:
-        isa = self._isa
-        self._isa = None
-        if isa is None:
-            self._error("x12.iea.place", "IEA without a matching ISA", number, seg)
-            return
-        stated = e[1] if len(e) > 1 else ""
-        if stated.lstrip("0") != str(self._group_count).lstrip("0"):
-            self._error(
-                "x12.iea.count",
-                f"IEA01 says {stated or '(blank)'} groups but the interchange has "
-                f"{self._group_count}",
-                number,
-                seg,
-            )
-        control = e[2] if len(e) > 2 else ""
-        expected = isa[13] if len(isa) > 13 else ""
-        if control != expected:
-            self._error(
-                "x12.iea.control",
-                f"IEA02 {control!r} does not match ISA13 {expected!r} (segment "
-                f"{self._isa_segment})",
-                number,
-                seg,
-            )
-
     def _end_of_file(self, number: int) -> None:
+        self.envelope.end_of_file(number)
         if self._tx is not None:
-            self._error(
-                "x12.truncated",
-                f"the file ends inside transaction set {self._tx.control or '?'} (no SE segment)",
-                number or None,
-                None,
-            )
             self._close(number)
-        if self._gs is not None:
-            self._error(
-                "x12.truncated", "the file ends inside a GS group (no GE)", self._gs_segment, None
-            )
-        if self._isa is not None:
-            self._error(
-                "x12.truncated",
-                "the file ends inside an interchange (no IEA)",
-                self._isa_segment,
-                None,
-            )
 
 
 def _open(source: str | os.PathLike[str] | bytes, file: str | None) -> tuple[BinaryIO, str]:
