@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from x12_samples import seed_file
-
 from recoup.code_check import check_codes
 from recoup.x12 import read_835
+from x12_samples import seed_file
 
 
 def test_unknown_reason_and_remark_are_flagged_once() -> None:

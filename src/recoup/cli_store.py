@@ -1,0 +1,314 @@
+"""``recoup import``, ``recoup claims``, ``recoup claim``: the store from the command line.
+
+Thin: each command opens the store (``--db``, else ``$RECOUP_DATABASE_URL``, else ./recoup.db),
+calls one :class:`recoup.store.Store` method and prints the result as text or JSON. Problems
+are printed with their place and the exit code is non-zero; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from recoup.findings import Finding, Severity
+from recoup.jsonout import dumps, to_jsonable
+from recoup.money import format_money
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
+    from recoup.store import ClaimHistory, ImportResult, Store
+
+__all__ = ["register_store_commands"]
+
+DB_HELP = (
+    "The store: a SQLite file path or a database URL (sqlite:///..., postgresql://...). "
+    "Default: $RECOUP_DATABASE_URL, else ./recoup.db."
+)
+
+
+def _db_option() -> Any:
+    return typer.Option(None, "--db", help=DB_HELP, metavar="PATH_OR_URL")
+
+
+def _out() -> Console:
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+_err = Console(stderr=True)
+
+
+@contextmanager
+def _store(db: str | None, *, must_exist: bool = False) -> Iterator[Store]:
+    """Open the store, turning every failure into a message and exit code 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from recoup.store import Store, StoreError, display_url
+
+    try:
+        store = Store.open(db, must_exist=must_exist)
+    except StoreError as exc:
+        _err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    try:
+        yield store
+    except (StoreError, SQLAlchemyError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        _err.print(f"[red]error:[/] the store at {display_url(store.url)} failed: {reason}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+
+
+def _print_findings(findings: tuple[Finding, ...], console: Console) -> None:
+    for finding in findings:
+        style = "red" if finding.severity is Severity.ERROR else "yellow"
+        console.print(
+            Text.assemble(
+                ("  " + finding.place + ": ", ""), (f"{finding.severity}: ", style), finding.message
+            ),
+            soft_wrap=True,
+        )
+        if finding.segment_text:
+            console.print(Text("      " + finding.segment_text, style="dim"), soft_wrap=True)
+
+
+def _summary(result: ImportResult) -> str:
+    if result.status == "failed":
+        return "failed, nothing imported"
+    if result.status == "already imported":
+        return "already imported, nothing changed"
+    if result.kind == "practice":
+        parts = []
+        for table, change in result.changes:
+            if change.inserted or change.updated:
+                part = f"{table} {change.inserted} new"
+                parts.append(part + (f", {change.updated} updated" if change.updated else ""))
+        return "imported: " + "; ".join(parts)
+    text = (
+        f"imported {_count(result.claims, 'claim')} ({result.new_claims} new, "
+        f"{result.known_claims} already stored), {_count(result.denials, 'denial')}"
+    )
+    if result.relinked:
+        text += f", reversal links updated on {_count(result.relinked, 'claim')}"
+    return text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def import_command(
+    paths: list[Path] = typer.Argument(
+        ..., help="835 files and practice folders, in any order.", metavar="FILE_OR_FOLDER..."
+    ),
+    skip_bad_rows: bool = typer.Option(
+        False,
+        "--skip-bad-rows",
+        help="Import a practice folder without its invalid rows instead of not at all.",
+    ),
+    db: str | None = _db_option(),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Import 835 remittance files and practice folders into the store.
+
+    Each file is one transaction: it lands whole or not at all. Importing a file again changes
+    nothing ("already imported"); a claim payment already stored from another file is not
+    counted twice; a reversal is linked to the claim it reverses and to its correction,
+    whatever the order the files arrive in. A practice folder with an invalid row is not
+    imported (all its problems are listed) unless --skip-bad-rows is given. The exit code is 1
+    when any file or folder failed.
+    """
+    out = _out()
+    results = []
+    with _store(db) as store:
+        for path in paths:
+            result = store.import_path(path, skip_bad_rows=skip_bad_rows)
+            results.append(result)
+            if not as_json:
+                style = "red" if not result.ok else "green" if result.status == "imported" else ""
+                line = Text.assemble((f"{result.path}: ", "bold"), (_summary(result), style))
+                out.print(line, soft_wrap=True)
+                _print_findings(result.findings, out)
+    if as_json:
+        payload = [
+            {
+                "path": r.path,
+                "kind": r.kind,
+                "status": r.status,
+                "claims": r.claims,
+                "new_claims": r.new_claims,
+                "already_stored_claims": r.known_claims,
+                "denials": r.denials,
+                "reversal_links_updated": r.relinked,
+                "changes": {t: c._asdict() for t, c in r.changes},
+                "findings": to_jsonable(r.findings),
+            }
+            for r in results
+        ]
+        typer.echo(dumps({"imports": payload}))
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _money(amount: Any) -> str:
+    return format_money(amount) if amount is not None else ""
+
+
+def claims_command(
+    patient: str | None = typer.Option(
+        None, "--patient", help="Only this patient: id, account number, member id or name."
+    ),
+    db: str | None = _db_option(),
+    as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
+) -> None:
+    """List the stored claim payments, oldest first, with their state.
+
+    State is current, reversed (a later reversal undid it) or reversal. See one claim's
+    history with `recoup claim ID`.
+    """
+    with _store(db, must_exist=True) as store:
+        found = store.claims(patient)
+    if as_json:
+        typer.echo(dumps({"claims": found}))
+        return
+    table = Table(show_lines=False)
+    for column, justify in (
+        ("claim", "left"),
+        ("payer claim", "left"),
+        ("payer", "left"),
+        ("patient", "left"),
+        ("service", "left"),
+        ("notice", "left"),
+        ("billed", "right"),
+        ("paid", "right"),
+        ("denied", "right"),
+        ("codes", "left"),
+        ("state", "left"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for c in found:
+        table.add_row(
+            c.patient_control_number,
+            c.payer_claim_id,
+            c.payer_name,
+            c.patient_name,
+            c.service_date.isoformat() if c.service_date else "",
+            c.notice_date.isoformat() if c.notice_date else "",
+            _money(c.charge),
+            _money(c.paid),
+            _money(c.denied) if c.denied else "",
+            " ".join(c.denial_codes),
+            c.state,
+        )
+    out = _out()
+    out.print(table)
+    out.print(f"{len(found)} claim payments")
+
+
+def claim_command(
+    ident: str = typer.Argument(
+        ..., help="The practice's claim number (CLP01) or the payer's (CLP07)."
+    ),
+    db: str | None = _db_option(),
+    as_json: bool = typer.Option(False, "--json", help="Print the claim and its history as JSON."),
+) -> None:
+    """Show one claim: its current state and its history (original → reversal → correction)."""
+    with _store(db, must_exist=True) as store:
+        histories = store.claim_history(ident)
+    if not histories:
+        _err.print(f"[red]error:[/] no stored claim {ident} (looked for CLP01 and CLP07)")
+        raise typer.Exit(1)
+    if as_json:
+        payload = [
+            {
+                "payer_name": h.payer_name,
+                "patient_control_number": h.patient_control_number,
+                "current": [c.id for c in h.current],
+                "history": h.claims,
+            }
+            for h in histories
+        ]
+        typer.echo(dumps({"claims": payload}))
+        return
+    out = _out()
+    for history in histories:
+        _show_history(history, out)
+
+
+def _show_history(history: ClaimHistory, out: Console) -> None:
+    number = {c.id: i for i, c in enumerate(history.claims, start=1)}
+    first = history.claims[0]
+    out.rule(
+        f"[bold]{history.patient_control_number}[/] · {history.payer_name} · {first.patient_name}"
+    )
+    for c in history.current:
+        out.print(
+            f"current: #{number[c.id]} {c.payer_claim_id}, billed {_money(c.charge)}, "
+            f"paid {_money(c.paid)}"
+            + (f", denied {_money(c.denied)} ({' '.join(c.denial_codes)})" if c.denied else "")
+        )
+    if not history.current:
+        out.print("current: nothing in force (every payment was reversed)")
+    table = Table(title="history", title_justify="left")
+    for column in (
+        "#",
+        "notice",
+        "kind",
+        "payer claim",
+        "status",
+        "billed",
+        "paid",
+        "link",
+        "file",
+    ):
+        table.add_column(column, justify="right" if column in ("billed", "paid") else "left")
+    for c in history.claims:
+        links = []
+        if c.reverses_id:
+            links.append(f"reverses #{number[c.reverses_id]}")
+        if c.follows_id:
+            links.append(f"corrects after #{number[c.follows_id]}")
+        if c.reversed_by_id:
+            links.append(f"reversed by #{number[c.reversed_by_id]}")
+        table.add_row(
+            str(number[c.id]),
+            c.notice_date.isoformat() if c.notice_date else "",
+            c.lineage if c.state != "reversed" else f"{c.lineage} (reversed)",
+            c.payer_claim_id,
+            c.status,
+            _money(c.charge),
+            _money(c.paid),
+            ", ".join(links),
+            ", ".join(os.path.basename(f) for f in c.files),
+        )
+    out.print(table)
+    for c in history.current:
+        lines = Table(title=f"lines of #{number[c.id]}", title_justify="left")
+        for column in ("date", "procedure", "units", "billed", "paid", "adjustments", "remarks"):
+            lines.add_column(column)
+        for line in c.lines:
+            lines.add_row(
+                line.service_date.isoformat() if line.service_date else "",
+                line.procedure,
+                str(line.units) if line.units is not None else "",
+                _money(line.charge),
+                _money(line.paid),
+                " ".join(f"{code} {_money(amount)}" for code, amount in line.adjustments),
+                " ".join(line.remarks),
+            )
+        if c.lines:
+            out.print(lines)
+
+
+def register_store_commands(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("claims")(claims_command)
+    app.command("claim")(claim_command)

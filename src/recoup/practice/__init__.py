@@ -1,0 +1,51 @@
+"""The practice folder: what a practice's own systems know (DESIGN.md, "The practice folder").
+
+    >>> from recoup.practice import read_practice
+    >>> practice, findings = read_practice("examples/brightpath-pt")  # doctest: +SKIP
+
+``read_practice`` returns the :class:`Practice` (``None`` when the folder cannot be imported)
+and every problem found, each with its file, row and column.
+"""
+
+from recoup.practice.model import (
+    Authorization,
+    AuthPer,
+    AuthUnit,
+    Benefit,
+    BenefitPeriod,
+    BenefitUnit,
+    Coverage,
+    MonthDay,
+    Patient,
+    PayerInfo,
+    PayerType,
+    PeriodKind,
+    Practice,
+    RecordRef,
+    Visit,
+    Waiver,
+    WaiverKind,
+)
+from recoup.practice.reader import PRACTICE_FILES, read_practice
+
+__all__ = [
+    "PRACTICE_FILES",
+    "AuthPer",
+    "AuthUnit",
+    "Authorization",
+    "Benefit",
+    "BenefitPeriod",
+    "BenefitUnit",
+    "Coverage",
+    "MonthDay",
+    "Patient",
+    "PayerInfo",
+    "PayerType",
+    "PeriodKind",
+    "Practice",
+    "RecordRef",
+    "Visit",
+    "Waiver",
+    "WaiverKind",
+    "read_practice",
+]

@@ -1,0 +1,1 @@
+"""The migrations, one file each, in the order their ``down_revision`` chain gives."""

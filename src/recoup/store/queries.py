@@ -1,0 +1,236 @@
+"""Reading claims back out of the store: the list, and one claim with its whole history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, Row, func, or_, select
+
+from recoup.store.lineage import claim_state
+from recoup.store.tables import (
+    adjustments,
+    claim_sources,
+    claims,
+    patients,
+    service_lines,
+    source_files,
+    visits,
+)
+
+AnyRow = Row[*tuple[Any, ...]]
+
+__all__ = ["ClaimHistory", "ClaimView", "LineView", "claim_history", "list_claims"]
+
+
+class LineView(NamedTuple):
+    procedure: str  # 97110:GP
+    service_date: date | None
+    charge: Decimal
+    paid: Decimal
+    units: Decimal | None
+    adjustments: tuple[tuple[str, Decimal], ...]  # ("CO-119", 120.00)
+    remarks: tuple[str, ...]
+
+
+class ClaimView(NamedTuple):
+    id: int
+    patient_control_number: str  # CLP01
+    payer_claim_id: str  # CLP07
+    payer_name: str
+    patient_name: str
+    member_id: str
+    status: str  # CLP02
+    charge: Decimal
+    paid: Decimal
+    patient_responsibility: Decimal | None
+    denied: Decimal
+    denial_codes: tuple[str, ...]
+    service_date: date | None
+    notice_date: date | None
+    trace_number: str
+    lineage: str  # original, reversal, correction
+    state: str  # current, reversed, reversal
+    reverses_id: int | None
+    reversed_by_id: int | None
+    follows_id: int | None
+    files: tuple[str, ...] = ()
+    claim_adjustments: tuple[tuple[str, Decimal], ...] = ()
+    lines: tuple[LineView, ...] = ()
+
+
+class ClaimHistory(NamedTuple):
+    """Every stored claim payment for one payer and practice claim number, oldest first."""
+
+    payer_name: str
+    patient_control_number: str
+    claims: tuple[ClaimView, ...]
+
+    @property
+    def current(self) -> tuple[ClaimView, ...]:
+        return tuple(c for c in self.claims if c.state == "current")
+
+
+_COLUMNS = (
+    claims.c.id,
+    claims.c.payer_key,
+    claims.c.patient_control_number,
+    claims.c.payer_claim_id,
+    claims.c.payer_name,
+    claims.c.patient_name,
+    claims.c.member_id,
+    claims.c.status,
+    claims.c.charge,
+    claims.c.paid,
+    claims.c.patient_responsibility,
+    claims.c.denied,
+    claims.c.denial_codes,
+    claims.c.service_date,
+    claims.c.notice_date,
+    claims.c.trace_number,
+    claims.c.segment,
+    claims.c.lineage,
+    claims.c.reverses_id,
+    claims.c.reversed_by_id,
+    claims.c.follows_id,
+)
+
+
+def _view(row: AnyRow, **extra: Any) -> ClaimView:
+    return ClaimView(
+        id=row.id,
+        patient_control_number=row.patient_control_number,
+        payer_claim_id=row.payer_claim_id,
+        payer_name=row.payer_name,
+        patient_name=row.patient_name,
+        member_id=row.member_id,
+        status=row.status,
+        charge=row.charge,
+        paid=row.paid,
+        patient_responsibility=row.patient_responsibility,
+        denied=row.denied,
+        denial_codes=tuple(row.denial_codes.split()),
+        service_date=row.service_date,
+        notice_date=row.notice_date,
+        trace_number=row.trace_number,
+        lineage=row.lineage,
+        state=claim_state(row.lineage, row.reversed_by_id),
+        reverses_id=row.reverses_id,
+        reversed_by_id=row.reversed_by_id,
+        follows_id=row.follows_id,
+        **extra,
+    )
+
+
+def _order(row: AnyRow) -> tuple[date, str, str, int, int]:
+    return (
+        row.notice_date or date.min,
+        row.patient_control_number,
+        row.trace_number,
+        row.segment,
+        row.id,
+    )
+
+
+def list_claims(conn: Connection, patient: str | None = None) -> list[ClaimView]:
+    """Every stored claim payment, oldest notice first; ``patient`` narrows by patient id,
+    account number, member id or a part of the name."""
+    query = select(*_COLUMNS)
+    if patient:
+        needle = patient.strip().lower()
+        matched = select(patients.c.patient_id).where(
+            or_(
+                func.lower(patients.c.patient_id) == needle,
+                func.lower(patients.c.account_number) == needle,
+                func.lower(patients.c.first_name + " " + patients.c.last_name).contains(needle),
+            )
+        )
+        their_claims = select(visits.c.claim_id).where(visits.c.patient_id.in_(matched))
+        query = query.where(
+            or_(
+                claims.c.patient_control_number.in_(their_claims),
+                func.lower(claims.c.patient_name).contains(needle),
+                func.lower(claims.c.member_id) == needle,
+            )
+        )
+    rows = sorted(conn.execute(query), key=_order)
+    return [_view(row) for row in rows]
+
+
+def claim_history(conn: Connection, ident: str) -> list[ClaimHistory]:
+    """The histories of the claims known by ``ident`` (CLP01, CLP07 or a REF*F8 number)."""
+    groups = conn.execute(
+        select(claims.c.payer_key, claims.c.patient_control_number)
+        .where(
+            or_(
+                claims.c.patient_control_number == ident,
+                claims.c.payer_claim_id == ident,
+                claims.c.original_reference == ident,
+            )
+        )
+        .distinct()
+    ).all()
+    histories = []
+    for payer_key, number in sorted(groups):
+        rows = sorted(
+            conn.execute(
+                select(*_COLUMNS).where(
+                    claims.c.payer_key == payer_key, claims.c.patient_control_number == number
+                )
+            ),
+            key=_order,
+        )
+        views = _details(conn, rows)
+        histories.append(ClaimHistory(rows[0].payer_name, number, tuple(views)))
+    return histories
+
+
+def _details(conn: Connection, rows: Sequence[AnyRow]) -> list[ClaimView]:
+    ids = [row.id for row in rows]
+    files: dict[int, list[str]] = {}
+    for claim_id, name in conn.execute(
+        select(claim_sources.c.claim_id, source_files.c.name)
+        .join(source_files, source_files.c.id == claim_sources.c.source_file_id)
+        .where(claim_sources.c.claim_id.in_(ids))
+        .order_by(source_files.c.id)
+    ):
+        files.setdefault(claim_id, []).append(name)
+    adjusted: dict[int | None, list[tuple[str, Decimal]]] = {}
+    claim_level: dict[int, list[tuple[str, Decimal]]] = {}
+    for adj in conn.execute(
+        select(adjustments).where(adjustments.c.claim_id.in_(ids)).order_by(adjustments.c.id)
+    ):
+        item = (f"{adj.group_code}-{adj.reason_code}", adj.amount)
+        if adj.line_id is None:
+            claim_level.setdefault(adj.claim_id, []).append(item)
+        else:
+            adjusted.setdefault(adj.line_id, []).append(item)
+    lines: dict[int, list[LineView]] = {}
+    for line in conn.execute(
+        select(service_lines)
+        .where(service_lines.c.claim_id.in_(ids))
+        .order_by(service_lines.c.claim_id, service_lines.c.position)
+    ):
+        procedure = ":".join([line.procedure_code, *line.modifiers.split()])
+        lines.setdefault(line.claim_id, []).append(
+            LineView(
+                procedure,
+                line.service_date,
+                line.charge,
+                line.paid,
+                line.units,
+                tuple(adjusted.get(line.id, ())),
+                tuple(line.remarks.split()),
+            )
+        )
+    return [
+        _view(
+            row,
+            files=tuple(dict.fromkeys(files.get(row.id, ()))),
+            claim_adjustments=tuple(claim_level.get(row.id, ())),
+            lines=tuple(lines.get(row.id, ())),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,321 @@
+"""The store's tables (SQLAlchemy Core). The migrations in ``migrations/versions`` create them.
+
+Money is exact: ``NUMERIC`` without a fixed scale on PostgreSQL (the digits the source had),
+text on SQLite (whose NUMERIC is a float). Both read back as ``Decimal`` through :class:`Money`;
+sums are made in Python, never in SQL on SQLite.
+
+::
+
+    source_files ─< remittances ─< claims ─< service_lines ─< adjustments
+         └──────────< claim_sources >──┘ (every file that carried a claim)
+    claims.reverses_id / reversed_by_id / follows_id: reversal lineage (see lineage.py)
+
+    practices ─< payers, patients, coverages, benefits, authorizations, visits, waivers, documents
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeEngine
+
+__all__ = ["PRACTICE_TABLES", "Money", "metadata"]
+
+
+class Money(TypeDecorator[Decimal]):
+    """An exact amount: NUMERIC on PostgreSQL, text on SQLite; ``Decimal`` in Python."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"money must be a Decimal, not {type(value).__name__}")
+        return str(value) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+# 64-bit ids on PostgreSQL (a billing company's years of remittances); SQLite's INTEGER is 64-bit.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _id() -> Column[int]:
+    return Column("id", ID, primary_key=True)
+
+
+source_files = Table(
+    "source_files",
+    metadata,
+    _id(),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # "835" or "practice"
+    Column("name", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+remittances = Table(
+    "remittances",
+    metadata,
+    _id(),
+    Column("source_file_id", ForeignKey("source_files.id"), nullable=False),
+    Column("remittance_key", String(64), nullable=False, unique=True),
+    Column("payer_key", Text, nullable=False),
+    Column("payer_id", Text, nullable=False),
+    Column("payer_name", Text, nullable=False),
+    Column("payee_id", Text, nullable=False),
+    Column("payee_name", Text, nullable=False),
+    Column("trace_number", Text, nullable=False),
+    Column("trace_originator", Text, nullable=False),
+    Column("handling_code", String(4), nullable=False),
+    Column("credit_debit", String(4), nullable=False),
+    Column("payment_method", String(8), nullable=False),
+    Column("payment_amount", Money, nullable=False),
+    Column("payment_date", Date),
+    Column("production_date", Date),
+    Column("control_number", Text, nullable=False),
+    Column("segment", Integer, nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    _id(),
+    Column("remittance_id", ForeignKey("remittances.id"), nullable=False),
+    Column("claim_key", String(64), nullable=False, unique=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("payer_key", Text, nullable=False),
+    Column("payer_name", Text, nullable=False),
+    Column("trace_number", Text, nullable=False),
+    Column("patient_control_number", Text, nullable=False),  # CLP01
+    Column("payer_claim_id", Text, nullable=False),  # CLP07
+    Column("original_reference", Text, nullable=False),  # REF*F8
+    Column("status", String(4), nullable=False),  # CLP02
+    Column("charge", Money, nullable=False),
+    Column("paid", Money, nullable=False),
+    Column("patient_responsibility", Money),
+    Column("denied", Money, nullable=False),
+    Column("denial_codes", Text, nullable=False),  # "CO-119 CO-97"
+    Column("filing_indicator", String(4), nullable=False),
+    Column("frequency", String(4), nullable=False),
+    Column("patient_name", Text, nullable=False),
+    Column("member_id", Text, nullable=False),
+    Column("service_date", Date),
+    Column("notice_date", Date),
+    Column("segment", Integer, nullable=False),
+    Column("detail", Text, nullable=False),  # the whole ClaimPayment as JSON
+    Column("lineage", String(16), nullable=False),  # original, reversal, correction
+    Column("reverses_id", ForeignKey("claims.id")),
+    Column("reversed_by_id", ForeignKey("claims.id")),
+    Column("follows_id", ForeignKey("claims.id")),  # a correction: the reversal before it
+    Index(None, "payer_key", "patient_control_number"),
+    Index(None, "patient_control_number"),
+    Index(None, "payer_claim_id"),
+)
+
+claim_sources = Table(
+    "claim_sources",
+    metadata,
+    Column("claim_id", ForeignKey("claims.id"), primary_key=True),
+    Column("source_file_id", ForeignKey("source_files.id"), primary_key=True),
+    Column("segment", Integer, primary_key=True),
+    Column("remittance_id", ForeignKey("remittances.id"), nullable=False),
+)
+
+service_lines = Table(
+    "service_lines",
+    metadata,
+    _id(),
+    Column("claim_id", ForeignKey("claims.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("qualifier", String(4), nullable=False),
+    Column("procedure_code", Text, nullable=False),
+    Column("modifiers", Text, nullable=False),
+    Column("charge", Money, nullable=False),
+    Column("paid", Money, nullable=False),
+    Column("units", Money),
+    Column("allowed", Money),
+    Column("service_date", Date),
+    Column("control_number", Text, nullable=False),
+    Column("remarks", Text, nullable=False),
+)
+
+adjustments = Table(
+    "adjustments",
+    metadata,
+    _id(),
+    Column("claim_id", ForeignKey("claims.id"), nullable=False, index=True),
+    Column("line_id", ForeignKey("service_lines.id")),  # None: a claim-level CAS
+    Column("position", Integer, nullable=False),
+    Column("group_code", String(4), nullable=False),
+    Column("reason_code", String(8), nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("quantity", Money),
+)
+
+practices = Table(
+    "practices",
+    metadata,
+    _id(),
+    Column("practice_key", Text, nullable=False, unique=True),  # NPI, else the name
+    Column("name", Text, nullable=False),
+    Column("npi", Text, nullable=False),
+    Column("tax_id", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("signer_name", Text, nullable=False),
+    Column("signer_title", Text, nullable=False),
+)
+
+
+def _practice_table(name: str, *columns: Column[Any]) -> Table:
+    """A table of practice rows, each known by ``row_key``: the ids the practice gave it."""
+    return Table(
+        name,
+        metadata,
+        _id(),
+        Column("practice_id", ForeignKey("practices.id"), nullable=False),
+        Column("row_key", Text, nullable=False),
+        *columns,
+        UniqueConstraint("practice_id", "row_key"),
+    )
+
+
+payers = _practice_table(
+    "payers",
+    Column("payer_id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("payer_type", String(32)),
+    Column("appeal_address", Text, nullable=False),
+    Column("appeal_days", Integer),
+)
+patients = _practice_table(
+    "patients",
+    Column("patient_id", Text, nullable=False),
+    Column("first_name", Text, nullable=False),
+    Column("last_name", Text, nullable=False),
+    Column("birth_date", Date),
+    Column("account_number", Text, nullable=False),
+)
+coverages = _practice_table(
+    "coverages",
+    Column("patient_id", Text, nullable=False),
+    Column("payer_id", Text, nullable=False),
+    Column("payer_name", Text, nullable=False),
+    Column("payer_type", String(32), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("member_id", Text, nullable=False),
+    Column("group_number", Text, nullable=False),
+    Column("plan_name", Text, nullable=False),
+    Column("plan_year_start", String(5)),  # MM-DD
+    Column("effective_date", Date),
+    Column("end_date", Date),
+)
+benefits = _practice_table(
+    "benefits",
+    Column("patient_id", Text, nullable=False),
+    Column("payer_id", Text, nullable=False),
+    Column("benefit", Text, nullable=False),
+    Column("limit_amount", Money, nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("period", String(32), nullable=False),
+    Column("counts_codes", Text, nullable=False),
+    Column("excludes_codes", Text, nullable=False),
+    Column("used_elsewhere", Money, nullable=False),
+    Column("as_of", Date),
+)
+authorizations = _practice_table(
+    "authorizations",
+    Column("patient_id", Text, nullable=False),
+    Column("payer_id", Text, nullable=False),
+    Column("auth_number", Text, nullable=False),
+    Column("codes", Text, nullable=False),
+    Column("units", Money, nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("per", String(16), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+)
+visits = _practice_table(
+    "visits",
+    Column("patient_id", Text, nullable=False),
+    Column("claim_id", Text, nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("service_date", Date, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("modifiers", Text, nullable=False),
+    Column("units", Money, nullable=False),
+    Column("charge", Money, nullable=False),
+    Column("start_time", Time),
+    Column("end_time", Time),
+    Column("rendering_provider", Text, nullable=False),
+    Column("supervising_provider", Text, nullable=False),
+    Column("note_ref", Text, nullable=False),
+)
+waivers = _practice_table(
+    "waivers",
+    Column("patient_id", Text, nullable=False),
+    Column("payer_id", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("signed_date", Date, nullable=False),
+    Column("codes", Text, nullable=False),
+    Column("valid_through", Date),
+)
+documents = _practice_table(
+    "documents",
+    Column("file_name", Text, nullable=False),
+    Column("patient_id", Text, nullable=False),
+    Column("service_date", Date),
+    Column("kind", Text, nullable=False),
+)
+
+PRACTICE_TABLES = (
+    payers,
+    patients,
+    coverages,
+    benefits,
+    authorizations,
+    visits,
+    waivers,
+    documents,
+)
