@@ -29,8 +29,15 @@ install: $(STAMP) $(NATIVE)
 system-packages:
 	@bash scripts/ensure-system-packages.sh
 
+DEMO_DB := demo-out/recoup.db
+
 demo: install
+	@rm -rf demo-out && mkdir -p demo-out
 	$(BIN)/recoup era show $(EXAMPLES)/*/remittances/*.835
+	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/remittances/*.835
+	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/remittances/*.835
+	$(BIN)/recoup claim --db $(DEMO_DB) BP26036
+	@echo "The example practices are in $(DEMO_DB); try: $(BIN)/recoup claims --db $(DEMO_DB)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
