@@ -134,7 +134,7 @@ class TransactionHeader:
         if party is None:
             return
         if tag == "N3":
-            party["address"].extend(text_value(x) for x in e[1:3] if x)
+            party["address"].extend([text_value(x) for x in e[1:3] if x])
         elif tag == "N4":
             party["city"] = text_value(e[1]) if len(e) > 1 else ""
             party["state"] = e[2] if len(e) > 2 else ""
