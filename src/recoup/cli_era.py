@@ -75,9 +75,15 @@ def _show(result: ParseResult, console: Console) -> None:
             f"{display_money(remit.payment_amount)} by {method} on {when}, "
             f"trace {remit.trace_number or '?'}"
         )
+        if totals.reversals:
+            console.print(
+                f"  {totals.reversals} reversal(s) of earlier payments: "
+                f"{display_money(totals.reversed_paid)} taken back (see `recoup claim` for "
+                "the history)"
+            )
         console.print(
-            f"  {totals.claims} claims: billed {display_money(totals.billed)}, "
-            f"paid {display_money(totals.paid)}, adjusted {display_money(totals.adjusted)} "
+            f"  {totals.claims - totals.reversals} claims: billed {display_money(totals.billed)}, "
+            f"paid {display_money(totals.paid)} net, adjusted {display_money(totals.adjusted)} "
             f"(patient share {display_money(totals.patient_responsibility)}), "
             f"[bold red]denied {display_money(totals.denied)}[/]"
         )

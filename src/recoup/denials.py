@@ -82,22 +82,31 @@ def denied_items(claim: ClaimPayment) -> Iterator[DeniedItem]:
 
 class RemittanceTotals(NamedTuple):
     claims: int
-    billed: Decimal
-    paid: Decimal
+    billed: Decimal  # charges of the claims adjudicated here (reversals not included)
+    paid: Decimal  # net: what the claims pay, reversals taking back what they undo
     adjusted: Decimal
     patient_responsibility: Decimal
     denied: Decimal
+    reversals: int
+    reversed_paid: Decimal  # the (negative) payments of the reversals
 
 
 def summarize(claims: list[ClaimPayment] | tuple[ClaimPayment, ...]) -> RemittanceTotals:
-    billed = paid = adjusted = patient = denied = ZERO
+    billed = paid = adjusted = patient = denied = reversed_paid = ZERO
+    reversals = 0
     for claim in claims:
-        billed += claim.charge
         paid += claim.paid
+        if claim.is_reversal:
+            reversals += 1
+            reversed_paid += claim.paid
+            continue
+        billed += claim.charge
         for adj in claim.all_adjustments:
             adjusted += adj.amount
             if adj.group == "PR":
                 patient += adj.amount
         for item in denied_items(claim):
             denied += item.amount
-    return RemittanceTotals(len(claims), billed, paid, adjusted, patient, denied)
+    return RemittanceTotals(
+        len(claims), billed, paid, adjusted, patient, denied, reversals, reversed_paid
+    )
