@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from x12_samples import HEADER, PAID_VISIT, VISIT_21, interchange, seed_file, transaction
-
 from recoup.denials import denied_items, summarize
 from recoup.x12 import read_835
+from x12_samples import HEADER, PAID_VISIT, VISIT_21, interchange, seed_file, transaction
 
 REVERSAL = [
     "CLP*BP-1020*22*-185.00*-98.40*-25.00*12*SHP2026030400020*11*1",
