@@ -36,6 +36,7 @@ def _root(
 
 
 def _register_subcommands() -> None:
+    from recoup.cli_benefits import register_benefit_commands
     from recoup.cli_codes import codes_app
     from recoup.cli_era import era_app
     from recoup.cli_store import register_store_commands
@@ -43,6 +44,7 @@ def _register_subcommands() -> None:
     app.add_typer(era_app, name="era")
     app.add_typer(codes_app, name="codes")
     register_store_commands(app)  # recoup import / claims / claim
+    register_benefit_commands(app)  # recoup benefits / check-visit / recount
 
 
 _register_subcommands()
