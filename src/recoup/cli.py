@@ -40,11 +40,13 @@ def _register_subcommands() -> None:
     from recoup.cli_codes import codes_app
     from recoup.cli_era import era_app
     from recoup.cli_store import register_store_commands
+    from recoup.cli_triage import register_triage_command
 
     app.add_typer(era_app, name="era")
     app.add_typer(codes_app, name="codes")
     register_store_commands(app)  # recoup import / claims / claim
     register_benefit_commands(app)  # recoup benefits / check-visit / recount
+    register_triage_command(app)  # recoup triage
 
 
 _register_subcommands()

@@ -1,0 +1,31 @@
+"""Triage: every denial decided by its rule, with reasons, evidence and a deadline.
+
+>>> from recoup.triage import triage  # doctest: +SKIP
+>>> worklist = triage(results, practice, date(2026, 11, 23))  # doctest: +SKIP
+"""
+
+from recoup.triage.engine import WorkItem, Worklist, triage
+from recoup.triage.model import (
+    LANES,
+    Decision,
+    DenialContext,
+    Evidence,
+    RuleInfo,
+    registered_rules,
+    rule,
+    rule_for,
+)
+
+__all__ = [
+    "LANES",
+    "Decision",
+    "DenialContext",
+    "Evidence",
+    "RuleInfo",
+    "WorkItem",
+    "Worklist",
+    "registered_rules",
+    "rule",
+    "rule_for",
+    "triage",
+]

@@ -1,0 +1,315 @@
+"""The triage engine: every denied dollar in a set of remittances, decided, dated and ordered.
+
+For each remittance and claim (reversals and claims a later correction replaced are skipped),
+each denied line or claim-level denial goes to the rule registered for its reason code (the first
+denial adjustment with a rule, CO/PI/OA before PR). With no rule it becomes a ``review`` item that
+explains the code and says what is missing; a rule that raises becomes ``review`` with the error's
+message. The deadline comes from :mod:`recoup.deadlines` by payer type and step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+import recoup.triage.rules  # noqa: F401  (registers every rule)
+from recoup.codes import category_of, explain
+from recoup.deadlines import Deadline, days_left, deadline
+from recoup.denials import DeniedItem, denied_items
+from recoup.money import CENT, ZERO
+from recoup.practice import Practice
+from recoup.records import Adjustment, ClaimPayment, Remittance
+from recoup.triage.facts import (
+    cas_evidence,
+    patient_id_of,
+    patient_of,
+    payer_id_of,
+    payer_type_of,
+)
+from recoup.triage.model import LANES, Decision, DenialContext, Evidence, RuleInfo, rule_for
+from recoup.x12 import ParseResult
+
+__all__ = ["WorkItem", "Worklist", "triage"]
+
+_NO_DEADLINE = {
+    "bill_other_payer": "no appeal deadline: the claim goes to another payer (its own timely "
+    "filing limit applies)",
+    "bill_patient": "no appeal deadline: the balance is billed to the patient",
+    "write_off": "no deadline: the balance is written off",
+}
+_PROVIDER_GROUPS = ("CO", "PI", "OA", "CR")
+
+
+class WorkItem(NamedTuple):
+    """One worklist row: the contract fields (DESIGN.md, "Triage output contract (v1)") + extras."""
+
+    patient_account: str
+    payer_claim_id: str
+    payer_name: str
+    patient_name: str
+    service_date: date | None
+    code: str | None
+    modifiers: tuple[str, ...]
+    group_code: str
+    reason_code: str
+    remark_codes: tuple[str, ...]
+    denied_amount: Decimal
+    category: str
+    lane: str
+    reasons: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    deadline: Deadline
+    days_left: int | None
+    rule: str
+    action: str
+    missing: tuple[str, ...]
+    file: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "patient_account": self.patient_account,
+            "payer_claim_id": self.payer_claim_id,
+            "payer_name": self.payer_name,
+            "patient_name": self.patient_name,
+            "service_date": self.service_date.isoformat() if self.service_date else None,
+            "code": self.code,
+            "modifiers": list(self.modifiers),
+            "group_code": self.group_code,
+            "reason_code": self.reason_code,
+            "remark_codes": list(self.remark_codes),
+            "denied_amount": str(self.denied_amount.quantize(CENT)),
+            "category": self.category,
+            "lane": self.lane,
+            "reasons": list(self.reasons),
+            "evidence": [{"source": e.source, "fact": e.fact} for e in self.evidence],
+            "deadline": {
+                "date": self.deadline.date.isoformat() if self.deadline.date else None,
+                "basis": self.deadline.basis,
+            },
+            "letter": None,
+            "days_left": self.days_left,
+            "rule": self.rule,
+            "action": self.action,
+            "missing": list(self.missing),
+            "file": self.file,
+        }
+
+
+class Worklist(NamedTuple):
+    items: tuple[WorkItem, ...]
+    today: date
+
+    @property
+    def by_lane(self) -> dict[str, Decimal]:
+        """Denied dollars per lane, in the order of LANES (lanes with nothing left out)."""
+        totals: dict[str, Decimal] = {}
+        for item in self.items:
+            totals[item.lane] = totals.get(item.lane, ZERO) + item.denied_amount
+        return {lane: totals[lane] for lane in LANES if lane in totals}
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.denied_amount for i in self.items), ZERO)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "denials": len(self.items),
+            "denied_total": str(self.total.quantize(CENT)),
+            "by_lane": {lane: str(v.quantize(CENT)) for lane, v in self.by_lane.items()},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"denials": [i.to_dict() for i in self.items], "summary": self.summary()}
+
+
+# -- selecting claims ----------------------------------------------------------------------------
+
+
+def _ordered(results: Sequence[ParseResult]) -> list[tuple[Remittance, ClaimPayment]]:
+    """Every claim with its remittance, in arrival order (notice date, then input order)."""
+    rems = [rem for result in results for rem in result.remittances]
+    rems.sort(key=lambda r: r.notice_date or date.min)
+    return [(rem, claim) for rem in rems for claim in rem.claims]
+
+
+def _replaced(pairs: Sequence[tuple[Remittance, ClaimPayment]]) -> set[int]:
+    """Positions of claims a later reversal took back (same CLP01 and CLP07), or that a later
+    correction names in REF*F8."""
+    out: set[int] = set()
+    open_: dict[tuple[str, str], list[int]] = {}
+    for i, (_, claim) in enumerate(pairs):
+        key = (claim.patient_control_number, claim.payer_claim_id)
+        if claim.is_reversal:
+            earlier = open_.get(key)
+            if earlier:
+                out.add(earlier.pop())
+            continue
+        for qual, value in claim.references:
+            if qual == "F8":
+                earlier = open_.get((claim.patient_control_number, value))
+                if earlier:
+                    out.add(earlier.pop())
+        open_.setdefault(key, []).append(i)
+    return out
+
+
+def _histories(
+    pairs: Sequence[tuple[Remittance, ClaimPayment]], practice: Practice | None
+) -> dict[str, tuple[ClaimPayment, ...]]:
+    """The claims of each patient (by patient id, else by the 835's member id), oldest first."""
+    hist: dict[str, list[ClaimPayment]] = {}
+    for _, claim in pairs:
+        hist.setdefault(_patient_key(practice, claim), []).append(claim)
+    return {k: tuple(v) for k, v in hist.items()}
+
+
+def _patient_key(practice: Practice | None, claim: ClaimPayment) -> str:
+    pid = patient_id_of(practice, claim.patient_control_number)
+    if pid is not None:
+        return f"id:{pid}"
+    member = claim.patient.id if claim.patient else ""
+    return f"member:{member}" if member else f"claim:{claim.patient_control_number}"
+
+
+# -- deciding --------------------------------------------------------------------------------------
+
+
+def _pick(item: DeniedItem) -> tuple[Adjustment, RuleInfo | None]:
+    ordered = sorted(item.adjustments, key=lambda a: 0 if a.group in _PROVIDER_GROUPS else 1)
+    for adj in ordered:
+        info = rule_for(adj.reason)
+        if info is not None:
+            return adj, info
+    return ordered[0], None
+
+
+def _fallback(ctx: DenialContext, adj: Adjustment) -> Decision:
+    exp = explain(adj.group, adj.reason, ctx.item.remarks)
+    reasons = [f"{adj.key}: {exp.description}"]
+    if exp.explanation:
+        reasons.append(exp.explanation)
+    if exp.typical_fix:
+        reasons.append(f"Typical fix: {exp.typical_fix}")
+    return Decision(
+        "review",
+        tuple(reasons),
+        (cas_evidence(ctx),),
+        missing=(
+            f"no triage rule for CARC {adj.reason} yet: a person must read the remittance and "
+            "the records and choose the lane",
+        ),
+        action="read the denial and decide the lane by hand",
+    )
+
+
+def _decide(ctx: DenialContext, adj: Adjustment, info: RuleInfo | None) -> Decision:
+    if info is None:
+        return _fallback(ctx, adj)
+    try:
+        decision = info.func(ctx)
+    except Exception as exc:  # a rule's bug must not stop the worklist
+        return Decision(
+            "review",
+            (f"Rule {info.id} ({info.name}) could not decide: {type(exc).__name__}: {exc}",),
+            (cas_evidence(ctx),),
+            missing=(f"rule {info.id} failed on this denial",),
+        )
+    if decision.lane not in LANES:
+        return Decision(
+            "review",
+            (f"Rule {info.id} returned an unknown lane {decision.lane!r}.", *decision.reasons),
+            decision.evidence,
+            decision.missing,
+        )
+    return decision
+
+
+def _deadline(ctx: DenialContext, decision: Decision) -> Deadline:
+    step = decision.deadline_step
+    if not step:
+        if decision.lane in _NO_DEADLINE:
+            return Deadline(None, _NO_DEADLINE[decision.lane], "", "")
+        step = "corrected_claim" if decision.lane == "corrected_claim" else "appeal"
+    kind = payer_type_of(ctx)
+    override = None
+    if ctx.practice is not None and step != "corrected_claim":  # appeal_days is for appeals
+        info = ctx.practice.payer(payer_id_of(ctx.remittance))
+        override = info.appeal_days if info else None
+    found = deadline(
+        kind.type,
+        step,
+        ctx.remittance.notice_date,
+        override_days=override,
+        service_date=ctx.item.service_date,
+    )
+    if kind.assumed:
+        return found._replace(basis=f"{found.basis} (payer type {kind.source})")
+    return found
+
+
+def _patient_name(practice: Practice | None, claim: ClaimPayment) -> str:
+    pid = patient_id_of(practice, claim.patient_control_number)
+    if practice is not None and pid is not None:
+        patient = patient_of(practice, pid)
+        if patient is not None:
+            return patient.display_name
+    return claim.patient.display_name if claim.patient else ""
+
+
+def _item(ctx: DenialContext) -> WorkItem:
+    adj, info = _pick(ctx.item)
+    decision = _decide(ctx, adj, info)
+    evidence = decision.evidence
+    if not any("(CAS)" in e.source for e in evidence):
+        evidence = (cas_evidence(ctx), *evidence)
+    due = _deadline(ctx, decision)
+    proc = ctx.item.procedure
+    claim = ctx.item.claim
+    return WorkItem(
+        patient_account=claim.patient_control_number,
+        payer_claim_id=claim.payer_claim_id,
+        payer_name=ctx.remittance.payer.name,
+        patient_name=_patient_name(ctx.practice, claim),
+        service_date=ctx.item.service_date,
+        code=proc.code if proc else None,
+        modifiers=proc.modifiers if proc else (),
+        group_code=adj.group,
+        reason_code=adj.reason,
+        remark_codes=ctx.item.remarks,
+        denied_amount=ctx.item.amount,
+        category=category_of(adj.reason),
+        lane=decision.lane,
+        reasons=decision.reasons,
+        evidence=evidence,
+        deadline=due,
+        days_left=days_left(due, ctx.today),
+        rule=info.id if info else "",
+        action=decision.action,
+        missing=decision.missing,
+        file=ctx.file,
+    )
+
+
+def _sort_key(item: WorkItem) -> tuple[int, date, Decimal]:
+    due = item.deadline.date
+    return (0 if due else 1, due or date.max, -item.denied_amount)
+
+
+def triage(results: Iterable[ParseResult], practice: Practice | None, today: date) -> Worklist:
+    """Every denial in ``results`` decided by its rule, ordered by deadline then dollars."""
+    pairs = _ordered(list(results))
+    replaced = _replaced(pairs)
+    histories = _histories(pairs, practice)
+    items: list[WorkItem] = []
+    for i, (rem, claim) in enumerate(pairs):
+        if claim.is_reversal or i in replaced:
+            continue
+        history = histories[_patient_key(practice, claim)]
+        for denied in denied_items(claim):
+            ctx = DenialContext(denied, rem, practice, history, today, rem.file)
+            items.append(_item(ctx))
+    items.sort(key=_sort_key)
+    return Worklist(tuple(items), today)

@@ -1,0 +1,214 @@
+"""Facts the engine and the rules share: who the patient is, which payer and payer type, which
+coverages, waivers and records apply. Pure functions of a :class:`DenialContext`; nothing here
+reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+from recoup.practice import (
+    Benefit,
+    Coverage,
+    Patient,
+    PayerType,
+    Practice,
+    RecordRef,
+    Visit,
+    Waiver,
+    WaiverKind,
+)
+from recoup.records import Adjustment, Remittance
+from recoup.triage.model import DenialContext, Evidence
+
+__all__ = [
+    "PayerTypeFact",
+    "active_coverages",
+    "cas_evidence",
+    "patient_id_of",
+    "payer_id_of",
+    "payer_type_of",
+    "records_for",
+    "visit_evidence",
+    "waiver_for",
+]
+
+# CLP06 claim filing indicators that name the program.
+_FILING_TYPES = {"MA": PayerType.MEDICARE, "MB": PayerType.MEDICARE, "MC": PayerType.MEDICAID}
+
+
+class PayerTypeFact(NamedTuple):
+    type: PayerType
+    source: str  # where it came from
+    assumed: bool = False
+
+
+def payer_id_of(remittance: Remittance) -> str:
+    """REF*2U in the payer loop, else the N1*PR id (XV, PI)."""
+    ref = next((v for q, v in remittance.payer.references if q == "2U"), "")
+    return ref or remittance.payer.id
+
+
+class PracticeIndex(NamedTuple):
+    """Lookups by claim and by patient, built once per practice (a worklist can hold 100,000s
+    of denials; scanning every visit for each would be quadratic)."""
+
+    visits_by_claim: dict[str, tuple[Visit, ...]]
+    visits_by_patient: dict[str, tuple[Visit, ...]]
+    coverages_by_patient: dict[str, tuple[Coverage, ...]]
+    waivers_by_patient: dict[str, tuple[Waiver, ...]]
+    records_by_patient: dict[str, tuple[RecordRef, ...]]
+    benefits_by_patient: dict[str, tuple[Benefit, ...]]
+    patients: dict[str, Patient]
+
+
+_T = TypeVar("_T")
+
+
+def _group(rows: Iterable[_T], key: Callable[[_T], str]) -> dict[str, tuple[_T, ...]]:
+    out: dict[str, list[_T]] = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_INDEX: list[tuple[Practice, PracticeIndex]] = []
+
+
+def index_of(practice: Practice) -> PracticeIndex:
+    """The practice's :class:`PracticeIndex` (memoised for the last practice seen)."""
+    if _INDEX and _INDEX[0][0] is practice:
+        return _INDEX[0][1]
+    index = PracticeIndex(
+        _group(practice.visits, lambda v: v.claim_id),
+        _group(practice.visits, lambda v: v.patient_id),
+        _group(practice.coverages, lambda c: c.patient_id),
+        _group(practice.waivers, lambda w: w.patient_id),
+        _group(practice.records, lambda r: r.patient_id),
+        _group(practice.benefits, lambda b: b.patient_id),
+        {p.patient_id: p for p in practice.patients},
+    )
+    _INDEX[:] = [(practice, index)]
+    return index
+
+
+def patient_id_of(practice: Practice | None, claim_id: str) -> str | None:
+    """The patient of a claim: the visits.csv rows whose claim_id is the CLP01."""
+    if practice is None:
+        return None
+    visits = index_of(practice).visits_by_claim.get(claim_id)
+    return visits[0].patient_id if visits else None
+
+
+def patient_visits(practice: Practice, patient_id: str) -> tuple[Visit, ...]:
+    return index_of(practice).visits_by_patient.get(patient_id, ())
+
+
+def patient_benefits(practice: Practice, patient_id: str) -> tuple[Benefit, ...]:
+    return index_of(practice).benefits_by_patient.get(patient_id, ())
+
+
+def patient_of(practice: Practice, patient_id: str) -> Patient | None:
+    return index_of(practice).patients.get(patient_id)
+
+
+def payer_type_of(ctx: DenialContext) -> PayerTypeFact:
+    """Coverage of the patient with this payer, else practice.toml, else CLP06, else assumed."""
+    payer_id = payer_id_of(ctx.remittance)
+    practice = ctx.practice
+    patient_id = patient_id_of(practice, ctx.item.claim.patient_control_number)
+    if practice is not None:
+        if patient_id is not None:
+            for cov in index_of(practice).coverages_by_patient.get(patient_id, ()):
+                if cov.payer_id == payer_id:
+                    return PayerTypeFact(cov.payer_type, f"{Path(cov.file).name} row {cov.row}")
+        info = practice.payer(payer_id)
+        if info is not None and info.type is not None:
+            return PayerTypeFact(info.type, f"practice.toml [payers.{payer_id}]")
+    indicator = ctx.item.claim.filing_indicator
+    if indicator in _FILING_TYPES:
+        return PayerTypeFact(_FILING_TYPES[indicator], f"CLP06 = {indicator}")
+    return PayerTypeFact(
+        PayerType.COMMERCIAL,
+        f"assumed commercial: payer {payer_id or '?'} has no type on file and CLP06 = "
+        f"{indicator or 'empty'}",
+        assumed=True,
+    )
+
+
+def active_coverages(
+    practice: Practice | None, patient_id: str | None, on: date | None
+) -> list[Coverage]:
+    """The patient's coverages in force on ``on`` (all of them when the date is unknown)."""
+    if practice is None or patient_id is None:
+        return []
+    out = []
+    for cov in index_of(practice).coverages_by_patient.get(patient_id, ()):
+        if on is not None and cov.effective_date is not None and on < cov.effective_date:
+            continue
+        if on is not None and cov.end_date is not None and on > cov.end_date:
+            continue
+        out.append(cov)
+    return sorted(out, key=lambda c: c.rank)
+
+
+def waiver_for(
+    ctx: DenialContext, patient_id: str | None, on: date | None, code: str | None
+) -> Waiver | None:
+    """A signed waiver/ABN covering the date and code; never for Medicare Advantage (ABNs may
+    not be used there), and only an ABN for Original Medicare."""
+    practice = ctx.practice
+    if practice is None or patient_id is None or on is None:
+        return None
+    kind = payer_type_of(ctx).type
+    if kind is PayerType.MEDICARE_ADVANTAGE:
+        return None
+    payer_id = payer_id_of(ctx.remittance)
+    for waiver in index_of(practice).waivers_by_patient.get(patient_id, ()):
+        if waiver.payer_id and payer_id and waiver.payer_id != payer_id:
+            continue
+        if kind is PayerType.MEDICARE and waiver.kind is not WaiverKind.ABN:
+            continue
+        if waiver.signed_date > on:
+            continue
+        if waiver.valid_through is not None and on > waiver.valid_through:
+            continue
+        if waiver.codes and code is not None and code not in waiver.codes:
+            continue
+        return waiver
+    return None
+
+
+def records_for(practice: Practice | None, patient_id: str | None) -> list[RecordRef]:
+    """The patient's documents listed in records/index.csv."""
+    if practice is None or patient_id is None:
+        return []
+    return list(index_of(practice).records_by_patient.get(patient_id, ()))
+
+
+def cas_evidence(ctx: DenialContext, adjustments: tuple[Adjustment, ...] = ()) -> Evidence:
+    adjs = adjustments or ctx.item.adjustments
+    first = adjs[0]
+    what = ", ".join(f"{a.key} ${a.amount}" for a in adjs)
+    on = ctx.item.procedure.code if ctx.item.procedure else "the claim"
+    remarks = f" (remarks {' '.join(ctx.item.remarks)})" if ctx.item.remarks else ""
+    return Evidence(
+        f"{Path(ctx.file).name} segment {first.segment} (CAS)",
+        f"{what} on {on}, claim {ctx.item.claim.patient_control_number}{remarks}",
+    )
+
+
+def visit_evidence(visit: Visit, fact: str) -> Evidence:
+    return Evidence(source_of(visit.file, visit.row, "visits.csv"), fact)
+
+
+def source_of(file: str, row: int, default: str) -> str:
+    """``visits.csv row 12``, ``records/index.csv row 3``: the file as a person finds it."""
+    path = Path(file)
+    name = path.name or default
+    if path.parent.name == "records":
+        name = f"records/{name}"
+    return f"{name} row {row}"

@@ -1,0 +1,91 @@
+"""Golden cases for every triage rule: one YAML file per rule in tests/triage/cases/.
+
+Each case names a practice folder and remittances (paths from the repo root), a "today", which
+worklist items to look at (``select``) and what they must say (``expect``). ``practice_overrides``
+appends rows to CSV files of a copy of the practice folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from recoup.practice import read_practice
+from recoup.triage import WorkItem, triage
+from recoup.x12 import read_835_file
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = Path(__file__).parent / "cases"
+
+
+def _load() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            params.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
+    return params
+
+
+def _practice_folder(case: dict[str, Any], tmp_path: Path) -> Path:
+    folder = ROOT / case["practice"]
+    overrides: dict[str, list[dict[str, Any]]] = case.get("practice_overrides") or {}
+    if not overrides:
+        return folder
+    copy = tmp_path / folder.name
+    shutil.copytree(folder, copy)
+    for name, rows in overrides.items():
+        target = copy / name
+        with target.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        text = target.read_text(encoding="utf-8")
+        with target.open("a", encoding="utf-8", newline="") as handle:
+            if text and not text.endswith("\n"):
+                handle.write("\n")
+            writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+            for row in rows:
+                writer.writerow({k: "" if v is None else str(v) for k, v in row.items()})
+    return copy
+
+
+def _selected(items: tuple[WorkItem, ...], select: dict[str, Any]) -> list[WorkItem]:
+    out = []
+    for item in items:
+        row = item.to_dict()
+        if all(
+            row.get(key) == (None if want is None else str(want)) for key, want in select.items()
+        ):
+            out.append(item)
+    return out
+
+
+@pytest.mark.parametrize("case", _load())
+def test_golden(case: dict[str, Any], tmp_path: Path) -> None:
+    folder = _practice_folder(case, tmp_path)
+    practice, findings = read_practice(folder)
+    assert practice is not None, findings
+    results = [read_835_file(ROOT / p) for p in case["era"]]
+    today = case["today"]
+    today = today if isinstance(today, date) else date.fromisoformat(str(today))
+    worklist = triage(results, practice, today)
+    items = _selected(worklist.items, case["select"])
+    assert items, f"no worklist item matches {case['select']}"
+    expect = case["expect"]
+    for item in items:
+        where = f"{item.patient_account} {item.code}: {item.reasons}"
+        assert item.lane == expect["lane"], where
+        for text in expect.get("reasons_contain", []):
+            assert any(text in reason for reason in item.reasons), f"{text!r} not in {where}"
+        for text in expect.get("evidence_contains", []):
+            assert any(text in e.source or text in e.fact for e in item.evidence), (
+                f"{text!r} not in the evidence {item.evidence}"
+            )
+        if "deadline" in expect:
+            want = expect["deadline"]
+            got = item.deadline.date.isoformat() if item.deadline.date else None
+            assert got == (None if want is None else str(want)), item.deadline
