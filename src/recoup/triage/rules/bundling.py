@@ -25,6 +25,7 @@ from typing import NamedTuple
 from recoup.ncci import PtpEdit, bundled_table
 from recoup.practice import Visit
 from recoup.records import ServiceLine
+from recoup.triage.facts import index_of
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
 
 __all__ = ["BYPASS_MODIFIERS", "bundling"]
@@ -125,13 +126,16 @@ def _day_sessions(ctx: DenialContext, day: date) -> list[Session]:
     if ctx.practice is None:
         return []
     claim_id = ctx.item.claim.patient_control_number
-    visits = ctx.practice.visits
-    patients = {v.patient_id for v in visits if v.claim_id == claim_id}
-    return [
-        Session(v)
-        for v in visits
-        if v.service_date == day and (v.claim_id == claim_id or v.patient_id in patients)
+    index = index_of(ctx.practice)  # per-claim and per-patient lookups, built once per practice
+    claim_visits = index.visits_by_claim.get(claim_id, ())
+    patients = dict.fromkeys(v.patient_id for v in claim_visits)
+    others = [
+        v
+        for patient in patients
+        for v in index.visits_by_patient.get(patient, ())
+        if v.claim_id != claim_id
     ]
+    return [Session(v) for v in (*claim_visits, *others) if v.service_date == day]
 
 
 def _denied_session(sessions: list[Session], ctx: DenialContext, code: str) -> Session | None:
