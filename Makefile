@@ -37,6 +37,8 @@ demo: install
 	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/remittances/*.835
 	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/remittances/*.835
 	$(BIN)/recoup claim --db $(DEMO_DB) BP26036
+	$(BIN)/recoup triage $(EXAMPLES)/brightpath-pt/remittances/*.835 --practice $(EXAMPLES)/brightpath-pt --today 2026-11-23
+	$(BIN)/recoup triage $(EXAMPLES)/little-steps-aba/remittances/*.835 --practice $(EXAMPLES)/little-steps-aba --today 2026-11-23
 	@echo "The example practices are in $(DEMO_DB); try: $(BIN)/recoup claims --db $(DEMO_DB)"
 
 lint: $(STAMP)
