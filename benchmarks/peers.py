@@ -7,15 +7,9 @@ records, never from a re-split of the text. A benchmark can time the call and ch
 three numbers against recoup's; ``available()`` says which peers import in the running
 interpreter.
 
-The peers are installed in a separate virtual environment, not in the project's, e.g.::
-
-    python3 -m venv /work/peers-venv
-    /work/peers-venv/bin/pip install "oxedi[pandas]==0.6.0"
-    /work/peers-venv/bin/pip install edi-835-parser==1.8.0
-    /work/peers-venv/bin/pip install pyx12==4.0.0
-    /work/peers-venv/bin/pip install linuxforhealth-x12==0.57.0 "pydantic<2"
-
-and one adapter is run with ``/work/peers-venv/bin/python benchmarks/peers.py NAME FILE...``.
+The peers are installed in a separate virtual environment, not in the project's: ``make bench``
+creates ``.venv-peers`` with pinned versions (see the Makefile), and one adapter is run with
+``.venv-peers/bin/python benchmarks/peers.py NAME FILE...``.
 
 Known limits of the peers at the pinned versions (seen on shared/corpus/era and a synthetic
 file):
