@@ -98,6 +98,8 @@ def _table(worklist: Worklist, out: Console) -> None:
         )
     out.print(table)
     out.print(_summary_line(worklist), soft_wrap=True)
+    if worklist.patient_share:
+        out.print(_share_line(worklist), soft_wrap=True)
 
 
 def _reason(item: WorkItem) -> str:
@@ -113,16 +115,28 @@ def _summary_line(worklist: Worklist) -> str:
     )
 
 
+def _share_line(worklist: Worklist) -> str:
+    """Patient cost share (PR-1/2/3) is billed, not appealed: its own line, not in the total."""
+    parts = [f"{lane} ${v.quantize(CENT)}" for lane, v in worklist.patient_share_by_lane.items()]
+    return (
+        f"Patient share (not denied): {len(worklist.patient_share)} lines, "
+        f"${worklist.patient_share_total.quantize(CENT)}: " + ", ".join(parts)
+    )
+
+
 def _write_csv(worklist: Worklist, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for item in worklist.items:
+        writer.writerow((*CSV_COLUMNS, "part"))
+        parts = [(i, "denial") for i in worklist.items]
+        parts += [(i, "patient_share") for i in worklist.patient_share]
+        for item, part in parts:
             row = item.to_dict()
+            row["part"] = part
             row["deadline"] = row["deadline"]["date"] or ""
             row["remark_codes"] = " ".join(item.remark_codes)
             row["reasons"] = " ".join(item.reasons)
-            writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+            writer.writerow(["" if row[c] is None else row[c] for c in (*CSV_COLUMNS, "part")])
 
 
 def triage_command(
@@ -135,6 +149,12 @@ def triage_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the worklist as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the worklist as CSV."),
+    letters: Path | None = typer.Option(
+        None,
+        "--letters",
+        help="Write a packet (letter as Markdown, DOCX and PDF, checklist) per claim and lane "
+        "into this folder.",
+    ),
 ) -> None:
     """Decide every denial: lane, reasons, evidence and deadline, earliest deadline first."""
     day = _today(today)
@@ -153,15 +173,53 @@ def triage_command(
     if errors:
         raise _fail(f"{errors} error(s) in the remittances; nothing was triaged")
     worklist = triage(results, practice, day)
+    paths: dict[str, str] = {}
+    if letters is not None:
+        paths = write_letters(worklist, practice, letters, day)
     if csv_file is not None:
         try:
             _write_csv(worklist, csv_file)
         except OSError as exc:
             raise _fail(f"cannot write {csv_file}: {exc.strerror or exc}") from None
     if as_json:
-        typer.echo(json.dumps(worklist.to_dict(), indent=2, ensure_ascii=False))
+        data = worklist.to_dict()
+        for row in data["denials"]:
+            row["letter"] = paths.get(row["denial_id"])
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _table(worklist, Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200))
+
+
+def write_letters(
+    worklist: Worklist, practice: Practice, outdir: Path, today: date
+) -> dict[str, str]:
+    """A packet per claim and lane; returns denial id -> the letter's path. A letter that fails
+    the fact check is reported and not written; the others still are."""
+    from recoup.letters import FactCheckError, build_packet, packets_for, write_packet
+    from recoup.records_text import read_records
+
+    records = read_records(practice)
+    for finding in records.findings:
+        _err.print(f"  {finding}", soft_wrap=True, markup=False)
+    paths: dict[str, str] = {}
+    written = failed = 0
+    for group in packets_for(worklist.items):
+        try:
+            packet = build_packet(group, records, today)
+            write_packet(packet, outdir)
+        except FactCheckError as exc:
+            failed += 1
+            _err.print(f"[red]letter not written:[/] {exc}", soft_wrap=True)
+            continue
+        except OSError as exc:
+            raise _fail(f"cannot write letters to {outdir}: {exc.strerror or exc}") from None
+        written += 1
+        for denial in packet.denial_ids:
+            paths[denial] = str(outdir / packet.key / "letter.md")
+    _err.print(
+        f"{written} packet(s) written to {outdir}" + (f", {failed} failed" if failed else "")
+    )
+    return paths
 
 
 def register_triage_command(app: typer.Typer) -> None:

@@ -13,28 +13,42 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from recoup.codes import category_of
 from recoup.money import ZERO
 from recoup.records import Adjustment, ClaimPayment, Procedure, ServiceLine
 
-__all__ = ["DeniedItem", "denied_items", "is_denial", "summarize"]
+__all__ = [
+    "PATIENT_SHARE_REASONS",
+    "DeniedItem",
+    "denied_items",
+    "is_denial",
+    "is_patient_share",
+    "patient_share_items",
+    "summarize",
+]
 
 # Categories of adjustments that are not denials (see recoup.codes categories).
 NOT_DENIAL_CATEGORIES = frozenset({"contractual", "patient_cost_share"})
 # CARC 23 reports what earlier payers did (on secondary and tertiary remittances): information.
 NOT_DENIAL_REASONS = frozenset({"23"})
+# The patient's cost share the worklist routes (to a secondary, else the patient): deductible,
+# coinsurance, copay. Other cost-share CARCs (66 blood deductible, ...) are rare and not routed.
+PATIENT_SHARE_REASONS = frozenset({"1", "2", "3"})
 
 
 def is_denial(adjustment: Adjustment) -> bool:
     """True when the adjustment takes money away for a reason someone should work."""
-    from recoup.codes import category_of
-
     if adjustment.amount <= ZERO or adjustment.reason in NOT_DENIAL_REASONS:
         return False
     return category_of(adjustment.reason) not in NOT_DENIAL_CATEGORIES
 
 
 class DeniedItem(NamedTuple):
-    """A denied service line (or claim, when the payer adjudicated at claim level)."""
+    """A denied service line (or claim, when the payer adjudicated at claim level).
+
+    The same shape carries a line's patient cost share (:func:`patient_share_items`): then
+    ``adjustments`` are the PR-1/2/3 amounts, which are not a denial but still need routing.
+    """
 
     claim: ClaimPayment
     line: ServiceLine | None
@@ -78,6 +92,29 @@ def denied_items(claim: ClaimPayment) -> Iterator[DeniedItem]:
     claim_denials = tuple(adj for adj in claim.adjustments if is_denial(adj))
     if claim_denials:
         yield DeniedItem(claim, None, claim_denials, claim.remarks)
+
+
+def is_patient_share(adjustment: Adjustment) -> bool:
+    """PR-1, PR-2 or PR-3: what the plan assigned to the patient (or a secondary) to pay."""
+    return adjustment.group == "PR" and adjustment.reason in PATIENT_SHARE_REASONS
+
+
+def patient_share_items(claim: ClaimPayment) -> Iterator[DeniedItem]:
+    """Each line's deductible, coinsurance and copay (PR-1/2/3), then the claim-level ones.
+
+    Not denials: they are kept apart so they never count as denied dollars, but a person must
+    still send them to the secondary payer or the patient. Reversals are skipped, and so is a
+    line whose PR-1/2/3 amounts net to zero or less (a take-back is not a bill).
+    """
+    if claim.is_reversal:
+        return
+    for line in claim.lines:
+        shares = tuple(adj for adj in line.adjustments if is_patient_share(adj))
+        if shares and sum((a.amount for a in shares), ZERO) > ZERO:
+            yield DeniedItem(claim, line, shares, line.remarks + claim.remarks)
+    claim_shares = tuple(adj for adj in claim.adjustments if is_patient_share(adj))
+    if claim_shares and sum((a.amount for a in claim_shares), ZERO) > ZERO:
+        yield DeniedItem(claim, None, claim_shares, claim.remarks)
 
 
 class RemittanceTotals(NamedTuple):

@@ -1,8 +1,10 @@
 """Golden cases for every triage rule: one YAML file per rule in tests/triage/cases/.
 
 Each case names a practice folder and remittances (paths from the repo root), a "today", which
-worklist items to look at (``select``) and what they must say (``expect``). ``practice_overrides``
-appends rows to CSV files of a copy of the practice folder.
+worklist items to look at (``select``, in the denials, or in the patient cost share with
+``part: patient_share``) and what they must say (``expect``). ``practice_drop`` removes the rows
+of a CSV file that match every given column, then ``practice_overrides`` appends rows, both in a
+copy of the practice folder. ``scenario`` names the scenarios/README.md situations a case covers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from recoup.findings import Severity
 from recoup.practice import read_practice
 from recoup.triage import WorkItem, triage
 from recoup.x12 import read_835_file
@@ -32,13 +35,33 @@ def _load() -> list[Any]:
     return params
 
 
+def _drop_rows(target: Path, drops: list[dict[str, Any]]) -> None:
+    with target.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    kept = [
+        row
+        for row in rows
+        if not any(all(row.get(k) == str(v) for k, v in drop.items()) for drop in drops)
+    ]
+    assert len(kept) < len(rows), f"practice_drop removed no row of {target.name}: {drops}"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+
+
 def _practice_folder(case: dict[str, Any], tmp_path: Path) -> Path:
-    folder = ROOT / case["practice"]
+    folder: Path = ROOT / str(case["practice"])
     overrides: dict[str, list[dict[str, Any]]] = case.get("practice_overrides") or {}
-    if not overrides:
+    drops: dict[str, list[dict[str, Any]]] = case.get("practice_drop") or {}
+    if not overrides and not drops:
         return folder
     copy = tmp_path / folder.name
     shutil.copytree(folder, copy)
+    for name, matches in drops.items():
+        _drop_rows(copy / name, matches)
     for name, rows in overrides.items():
         target = copy / name
         with target.open(encoding="utf-8", newline="") as handle:
@@ -70,15 +93,26 @@ def test_golden(case: dict[str, Any], tmp_path: Path) -> None:
     practice, findings = read_practice(folder)
     assert practice is not None, findings
     results = [read_835_file(ROOT / p) for p in case["era"]]
+    for result in results:
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
+        assert not errors, errors  # a fixture that does not balance tests nothing
     today = case["today"]
     today = today if isinstance(today, date) else date.fromisoformat(str(today))
     worklist = triage(results, practice, today)
-    items = _selected(worklist.items, case["select"])
-    assert items, f"no worklist item matches {case['select']}"
+    part = case.get("part", "denials")
+    pool = worklist.patient_share if part == "patient_share" else worklist.items
+    items = _selected(pool, case["select"])
+    assert items, f"no {part} item matches {case['select']}"
     expect = case["expect"]
     for item in items:
         where = f"{item.patient_account} {item.code}: {item.reasons}"
         assert item.lane == expect["lane"], where
+        if "denied_amount" in expect:
+            assert item.to_dict()["denied_amount"] == str(expect["denied_amount"]), where
+        for text in expect.get("action_contains", []):
+            assert text in item.action, f"{text!r} not in the action {item.action!r}"
+        for text in expect.get("reasons_lack", []):
+            assert not any(text in reason for reason in item.reasons), f"{text!r} in {where}"
         for text in expect.get("reasons_contain", []):
             assert any(text in reason for reason in item.reasons), f"{text!r} not in {where}"
         for text in expect.get("evidence_contains", []):
@@ -89,3 +123,12 @@ def test_golden(case: dict[str, Any], tmp_path: Path) -> None:
             want = expect["deadline"]
             got = item.deadline.date.isoformat() if item.deadline.date else None
             assert got == (None if want is None else str(want)), item.deadline
+
+
+def test_every_biller_scenario_has_a_golden_case() -> None:
+    """Scenarios 1-17 of ../shared/scenarios/README.md (18-20 are deadlines, tested in
+    tests/deadlines and test_engine) each need at least one case naming it in ``scenario``."""
+    covered: set[int] = set()
+    for param in _load():
+        covered.update(param.values[0].get("scenario") or [])
+    assert set(range(1, 18)) - covered == set()

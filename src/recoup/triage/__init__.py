@@ -15,6 +15,7 @@ from recoup.triage.model import (
     rule,
     rule_for,
 )
+from recoup.triage.reference import rules_reference
 
 __all__ = [
     "LANES",
@@ -27,5 +28,6 @@ __all__ = [
     "registered_rules",
     "rule",
     "rule_for",
+    "rules_reference",
     "triage",
 ]

@@ -5,6 +5,11 @@ each denied line or claim-level denial goes to the rule registered for its reaso
 denial adjustment with a rule, CO/PI/OA before PR). With no rule it becomes a ``review`` item that
 explains the code and says what is missing; a rule that raises becomes ``review`` with the error's
 message. The deadline comes from :mod:`recoup.deadlines` by payer type and step.
+
+The patient's cost share (PR-1/2/3) is not a denial, but someone must bill it: each line's share
+goes through its own rule (R001: the secondary payer, else the patient) into
+``Worklist.patient_share``, a list apart from ``Worklist.items``, so it never inflates the denied
+dollars. Contractual write-downs (CO-45 and kin) appear in neither list.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any, NamedTuple
 import recoup.triage.rules  # noqa: F401  (registers every rule)
 from recoup.codes import category_of, explain
 from recoup.deadlines import Deadline, days_left, deadline
-from recoup.denials import DeniedItem, denied_items
+from recoup.denials import DeniedItem, denied_items, patient_share_items
 from recoup.money import CENT, ZERO
 from recoup.practice import Practice
 from recoup.records import Adjustment, ClaimPayment, Remittance
@@ -31,7 +36,7 @@ from recoup.triage.facts import (
 from recoup.triage.model import LANES, Decision, DenialContext, Evidence, RuleInfo, rule_for
 from recoup.x12 import ParseResult
 
-__all__ = ["WorkItem", "Worklist", "triage"]
+__all__ = ["WorkItem", "Worklist", "denial_id", "triage"]
 
 _NO_DEADLINE = {
     "bill_other_payer": "no appeal deadline: the claim goes to another payer (its own timely "
@@ -39,6 +44,10 @@ _NO_DEADLINE = {
     "bill_patient": "no appeal deadline: the balance is billed to the patient",
     "write_off": "no deadline: the balance is written off",
 }
+_SHARE_BASIS = (
+    "no appeal deadline: the patient's cost share is billed (to the next payer within its timely "
+    "filing limit, or to the patient), not appealed"
+)
 _PROVIDER_GROUPS = ("CO", "PI", "OA", "CR")
 
 
@@ -66,6 +75,12 @@ class WorkItem(NamedTuple):
     action: str
     missing: tuple[str, ...]
     file: str
+    # stable within a remittance: CLP01, then the line's 1-based position ("BP26021-1") or
+    # "-claim" for a claim-level denial, then the payer's claim number when it has one
+    denial_id: str = ""
+    # what the rule saw (claim, remittance, practice, history): letters and the web app build on
+    # it; not part of the JSON contract
+    context: DenialContext | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,24 +109,39 @@ class WorkItem(NamedTuple):
             "action": self.action,
             "missing": list(self.missing),
             "file": self.file,
+            "denial_id": self.denial_id,
         }
 
 
 class Worklist(NamedTuple):
+    """The denials (``items``), and apart from them the patient cost share to route.
+
+    ``patient_share`` holds one :class:`WorkItem` per line with PR-1/2/3 (category
+    ``patient_cost_share``, lane ``bill_other_payer`` or ``bill_patient``); it is not part of
+    ``total`` or ``by_lane``, which count denied dollars only.
+    """
+
     items: tuple[WorkItem, ...]
     today: date
+    patient_share: tuple[WorkItem, ...] = ()
 
     @property
     def by_lane(self) -> dict[str, Decimal]:
         """Denied dollars per lane, in the order of LANES (lanes with nothing left out)."""
-        totals: dict[str, Decimal] = {}
-        for item in self.items:
-            totals[item.lane] = totals.get(item.lane, ZERO) + item.denied_amount
-        return {lane: totals[lane] for lane in LANES if lane in totals}
+        return _by_lane(self.items)
 
     @property
     def total(self) -> Decimal:
         return sum((i.denied_amount for i in self.items), ZERO)
+
+    @property
+    def patient_share_by_lane(self) -> dict[str, Decimal]:
+        """Patient cost share per lane (``bill_other_payer``, ``bill_patient``, ``review``)."""
+        return _by_lane(self.patient_share)
+
+    @property
+    def patient_share_total(self) -> Decimal:
+        return sum((i.denied_amount for i in self.patient_share), ZERO)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -119,10 +149,30 @@ class Worklist(NamedTuple):
             "denials": len(self.items),
             "denied_total": str(self.total.quantize(CENT)),
             "by_lane": {lane: str(v.quantize(CENT)) for lane, v in self.by_lane.items()},
+            "patient_share": {
+                "items": len(self.patient_share),
+                "total": str(self.patient_share_total.quantize(CENT)),
+                "by_lane": {
+                    lane: str(v.quantize(CENT)) for lane, v in self.patient_share_by_lane.items()
+                },
+            },
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"denials": [i.to_dict() for i in self.items], "summary": self.summary()}
+        """The v1 contract (``denials``, ``summary``) plus ``patient_share``: the same item
+        shape, ``denied_amount`` being the patient's share of the line."""
+        return {
+            "denials": [i.to_dict() for i in self.items],
+            "patient_share": [i.to_dict() for i in self.patient_share],
+            "summary": self.summary(),
+        }
+
+
+def _by_lane(items: Sequence[WorkItem]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for item in items:
+        totals[item.lane] = totals.get(item.lane, ZERO) + item.denied_amount
+    return {lane: totals[lane] for lane in LANES if lane in totals}
 
 
 # -- selecting claims ----------------------------------------------------------------------------
@@ -259,13 +309,13 @@ def _patient_name(practice: Practice | None, claim: ClaimPayment) -> str:
     return claim.patient.display_name if claim.patient else ""
 
 
-def _item(ctx: DenialContext) -> WorkItem:
+def _item(ctx: DenialContext, *, share: bool = False) -> WorkItem:
     adj, info = _pick(ctx.item)
     decision = _decide(ctx, adj, info)
     evidence = decision.evidence
     if not any("(CAS)" in e.source for e in evidence):
         evidence = (cas_evidence(ctx), *evidence)
-    due = _deadline(ctx, decision)
+    due = Deadline(None, _SHARE_BASIS, "", "") if share else _deadline(ctx, decision)
     proc = ctx.item.procedure
     claim = ctx.item.claim
     return WorkItem(
@@ -290,7 +340,27 @@ def _item(ctx: DenialContext) -> WorkItem:
         action=decision.action,
         missing=decision.missing,
         file=ctx.file,
+        denial_id=denial_id(ctx.item),
+        context=ctx,
     )
+
+
+def _share_item(ctx: DenialContext) -> WorkItem:
+    """A patient-share row: its id is the line's denial id with ``/share``, so a line that has
+    both a denial and a patient share gets two distinct ids."""
+    item = _item(ctx, share=True)
+    return item._replace(denial_id=f"{item.denial_id}/share")
+
+
+def denial_id(item: DeniedItem) -> str:
+    """``CLP01-<line>`` (1-based SVC position, or ``claim``) + ``@CLP07`` when there is one."""
+    claim = item.claim
+    if item.line is None:
+        where = "claim"
+    else:
+        where = next((str(i) for i, line in enumerate(claim.lines, 1) if line is item.line), "line")
+    tail = f"@{claim.payer_claim_id}" if claim.payer_claim_id else ""
+    return f"{claim.patient_control_number}-{where}{tail}"
 
 
 def _sort_key(item: WorkItem) -> tuple[int, date, Decimal]:
@@ -304,6 +374,7 @@ def triage(results: Iterable[ParseResult], practice: Practice | None, today: dat
     replaced = _replaced(pairs)
     histories = _histories(pairs, practice)
     items: list[WorkItem] = []
+    shares: list[WorkItem] = []
     for i, (rem, claim) in enumerate(pairs):
         if claim.is_reversal or i in replaced:
             continue
@@ -311,5 +382,9 @@ def triage(results: Iterable[ParseResult], practice: Practice | None, today: dat
         for denied in denied_items(claim):
             ctx = DenialContext(denied, rem, practice, history, today, rem.file)
             items.append(_item(ctx))
+        for share in patient_share_items(claim):
+            ctx = DenialContext(share, rem, practice, history, today, rem.file)
+            shares.append(_share_item(ctx))
     items.sort(key=_sort_key)
-    return Worklist(tuple(items), today)
+    shares.sort(key=_sort_key)
+    return Worklist(tuple(items), today, tuple(shares))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -28,10 +29,14 @@ __all__ = [
     "PayerTypeFact",
     "active_coverages",
     "cas_evidence",
+    "covers_service",
+    "file_name",
     "patient_id_of",
     "payer_id_of",
     "payer_type_of",
+    "plan_kind",
     "records_for",
+    "service_kind",
     "visit_evidence",
     "waiver_for",
 ]
@@ -155,6 +160,46 @@ def active_coverages(
     return sorted(out, key=lambda c: c.rank)
 
 
+# Plans that cover one kind of care only, told apart by words in coverages.csv payer_name and
+# plan_name (the practice folder has no plan-kind column; DESIGN.md "The practice folder").
+PLAN_KIND_WORDS = {
+    "vision": ("vision", "eye", "optical"),
+    "dental": ("dental",),
+    "behavioral health": ("behavioral", "behavioural", "mental", "bh ", "psych"),
+}
+MEDICAL = "medical"
+
+
+def plan_kind(cov: Coverage) -> str:
+    """``vision``, ``dental``, ``behavioral health`` or ``medical`` (the default)."""
+    text = f"{cov.payer_name} {cov.plan_name} ".lower()
+    for kind, words in PLAN_KIND_WORDS.items():
+        if any(word in text for word in words):
+            return kind
+    return MEDICAL
+
+
+def service_kind(code: str | None) -> str:
+    """The kind of plan that would cover a procedure code: eye exams 92002-92499 and HCPCS V
+    codes are vision, CDT D codes dental, ABA and psychotherapy codes behavioral health."""
+    if not code:
+        return MEDICAL
+    if code.startswith("V") or (code.isdigit() and "92002" <= code <= "92499"):
+        return "vision"
+    if code.startswith("D") and code[1:].isdigit():
+        return "dental"
+    if code.startswith(("9715", "908", "0362", "0373", "H20")):
+        return "behavioral health"
+    return MEDICAL
+
+
+def covers_service(cov: Coverage, code: str | None) -> bool:
+    """False when the plan covers one kind of care only and the service is another kind (a
+    vision-only secondary is never sent a physical-therapy copay)."""
+    kind = plan_kind(cov)
+    return kind == MEDICAL or kind == service_kind(code)
+
+
 def waiver_for(
     ctx: DenialContext, patient_id: str | None, on: date | None, code: str | None
 ) -> Waiver | None:
@@ -196,15 +241,22 @@ def cas_evidence(ctx: DenialContext, adjustments: tuple[Adjustment, ...] = ()) -
     on = ctx.item.procedure.code if ctx.item.procedure else "the claim"
     remarks = f" (remarks {' '.join(ctx.item.remarks)})" if ctx.item.remarks else ""
     return Evidence(
-        f"{Path(ctx.file).name} segment {first.segment} (CAS)",
+        f"{file_name(ctx.file)} segment {first.segment} (CAS)",
         f"{what} on {on}, claim {ctx.item.claim.patient_control_number}{remarks}",
     )
+
+
+@lru_cache(maxsize=256)
+def file_name(file: str) -> str:
+    """The last part of a path, as evidence shows it (cached: a batch repeats a few files)."""
+    return Path(file).name
 
 
 def visit_evidence(visit: Visit, fact: str) -> Evidence:
     return Evidence(source_of(visit.file, visit.row, "visits.csv"), fact)
 
 
+@lru_cache(maxsize=4096)
 def source_of(file: str, row: int, default: str) -> str:
     """``visits.csv row 12``, ``records/index.csv row 3``: the file as a person finds it."""
     path = Path(file)

@@ -17,6 +17,7 @@ from recoup.accumulators import CodeFilter, benefit_period, reconcile
 from recoup.practice import Benefit, BenefitUnit, PayerType
 from recoup.triage.facts import (
     active_coverages,
+    covers_service,
     patient_benefits,
     patient_id_of,
     patient_visits,
@@ -208,7 +209,7 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
     secondary = [
         c
         for c in active_coverages(practice, patient_id, on)
-        if c.rank >= 2 and c.payer_id != payer_id_of(ctx.remittance)
+        if c.rank >= 2 and c.payer_id != payer_id_of(ctx.remittance) and covers_service(c, code)
     ]
     if secondary:
         cov = secondary[0]

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from recoup.ncci import PtpEdit, bundled_table
 from recoup.practice import Visit
 from recoup.records import ServiceLine
-from recoup.triage.facts import index_of
+from recoup.triage.facts import file_name, index_of, source_of
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
 
 __all__ = ["BYPASS_MODIFIERS", "bundling"]
@@ -63,7 +63,7 @@ class Session(NamedTuple):
 
     @property
     def source(self) -> str:
-        return f"{self.visit.file or 'visits.csv'} row {self.visit.row}"
+        return source_of(self.visit.file, self.visit.row, "visits.csv")
 
     @property
     def timed(self) -> bool:
@@ -107,7 +107,7 @@ def _denial_evidence(ctx: DenialContext, code: str, day: date | None) -> list[Ev
     for adj in item.adjustments:
         evidence.append(
             Evidence(
-                f"{ctx.file} segment {adj.segment} (CAS)",
+                f"{file_name(ctx.file)} segment {adj.segment} (CAS)",
                 f"{adj.key} ${adj.amount} on {code} ({day or 'no date'}), claim "
                 f"{item.claim.patient_control_number}, payer claim {item.claim.payer_claim_id}",
             )
@@ -116,7 +116,7 @@ def _denial_evidence(ctx: DenialContext, code: str, day: date | None) -> list[Ev
         where = item.line.segment if item.line is not None else item.claim.segment
         meaning = REMARKS.get(remark, "remark")
         evidence.append(
-            Evidence(f"{ctx.file} segment {where} (SVC)", f"remark {remark}: {meaning}")
+            Evidence(f"{file_name(ctx.file)} segment {where} (SVC)", f"remark {remark}: {meaning}")
         )
     return evidence
 
@@ -174,7 +174,7 @@ def _documents_direction(ctx: DenialContext, analyst: Session) -> list[Evidence]
             if ref.file_name == v.note_ref and ref.patient_id == v.patient_id:
                 evidence.append(
                     Evidence(
-                        f"{ref.file or 'records/index.csv'} row {ref.row}",
+                        source_of(ref.file, ref.row, "records/index.csv"),
                         f"records/{ref.file_name}: {ref.kind or 'document'} of "
                         f"{ref.service_date or 'no date'}",
                     )

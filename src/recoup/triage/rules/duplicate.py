@@ -28,6 +28,7 @@ def _codes_on(claim: ClaimPayment) -> set[tuple[str, str]]:
 def duplicate(ctx: DenialContext) -> Decision:
     """Check the history for an earlier payment of the same claim or service."""
     claim = ctx.item.claim
+    key = next((a.key for a in ctx.item.adjustments if a.reason == "18"), "CO-18")
     position = next((i for i, c in enumerate(ctx.history) if c is claim), len(ctx.history))
     earlier = [c for c in ctx.history[:position] if not c.is_reversal and c.paid > 0]
     same_number = [c for c in earlier if c.patient_control_number == claim.patient_control_number]
@@ -43,7 +44,7 @@ def duplicate(ctx: DenialContext) -> Decision:
             return Decision(
                 "corrected_claim",
                 (
-                    "CO-18: the payer saw this claim as a duplicate of one it already paid.",
+                    f"{key}: the payer saw this claim as a duplicate of one it already paid.",
                     "The same claim number was paid earlier and this claim was not sent as a "
                     "replacement: resend as a replacement, frequency 7, with the payer claim "
                     f"number {first.payer_claim_id}.",
@@ -55,7 +56,7 @@ def duplicate(ctx: DenialContext) -> Decision:
         return Decision(
             "appeal",
             (
-                "CO-18: the payer treated a replacement claim (frequency 7) as a duplicate.",
+                f"{key}: the payer treated a replacement claim (frequency 7) as a duplicate.",
                 "A replacement is not a duplicate: ask for a reopening/appeal.",
             ),
             (ev,),
@@ -69,7 +70,7 @@ def duplicate(ctx: DenialContext) -> Decision:
             return Decision(
                 "write_off",
                 (
-                    "CO-18: the service was already paid on another claim; the denial is right.",
+                    f"{key}: the service was already paid on another claim; the denial is right.",
                     f"{code} on {day} was paid on claim {other.patient_control_number}.",
                 ),
                 (
@@ -83,7 +84,7 @@ def duplicate(ctx: DenialContext) -> Decision:
     return Decision(
         "review",
         (
-            "CO-18: the payer says the claim or service is a duplicate.",
+            f"{key}: the payer says the claim or service is a duplicate.",
             "No earlier payment of this claim or service was found in the remittances given.",
         ),
         missing=("the earlier remittance (or the payer portal's claim history) for this service",),

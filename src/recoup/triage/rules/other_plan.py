@@ -10,21 +10,17 @@ CO-297 is often misread as "benefit maximum reached": the reasons repeat the off
 from __future__ import annotations
 
 from recoup.codes import explain
-from recoup.practice import Coverage
-from recoup.triage.facts import active_coverages, patient_id_of, payer_id_of, source_of
+from recoup.triage.facts import (
+    active_coverages,
+    patient_id_of,
+    payer_id_of,
+    plan_kind,
+    source_of,
+)
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
 
 VISION = ("297", "298")
 BEHAVIORAL = ("300", "301")
-_WORDS = {
-    "vision": ("vision", "eye", "optical"),
-    "behavioral health": ("behavioral", "behavioural", "mental", "bh ", "psych"),
-}
-
-
-def _matches(cov: Coverage, kind: str) -> bool:
-    text = f"{cov.payer_name} {cov.plan_name} ".lower()
-    return any(word in text for word in _WORDS[kind])
 
 
 @rule("R297", "another plan pays", ("297", "298", "300", "301", "109", "22"))
@@ -51,7 +47,7 @@ def other_plan(ctx: DenialContext) -> Decision:
         if c.payer_id != this_payer
     ]
     if kind:
-        others = [c for c in others if _matches(c, kind)]
+        others = [c for c in others if plan_kind(c) == kind]
     wanted = f"the patient's {kind} plan" if kind else "the other payer"
     if not others:
         return Decision(

@@ -2,14 +2,20 @@
 
 Why it decides this way (DOMAIN §1.3, §6): a timely-filing denial is overturned only with proof
 the claim reached the payer in time. The proof must be in the data: the payer's own claim
-received date (DTM*050) inside the filing window, or a practice record (records/index.csv kind
-naming a clearinghouse acceptance or filing proof). Without proof an appeal only costs time, so
+received date (DTM*050) inside the filing window, or a practice record in records/index.csv: by
+its explicit ``kind`` (``clearinghouse_acceptance``, ``payer_acknowledgment`` for a 277CA,
+``timely_filing_proof``), else, as a documented fallback for folders exported before those kinds
+were used, a kind or file name containing a filing word (clearinghouse, acceptance, ...). A proof
+whose date (index ``service_date``, the date the claim was accepted) falls outside the window
+proves nothing and is not used. Without proof an appeal only costs time, so
 the balance is written off (and the practice cannot bill the patient for its own late filing).
 """
 
 from __future__ import annotations
 
-from recoup.practice import PayerType
+from datetime import date
+
+from recoup.practice import PayerType, RecordRef
 from recoup.triage.facts import patient_id_of, payer_type_of, records_for, source_of
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
 
@@ -22,7 +28,26 @@ FILING_DAYS = {
     PayerType.MEDICAID: 95,
 }
 SHORTEST_COMMON = 90
-PROOF_KINDS = ("clearinghouse", "acceptance", "timely", "filing", "submission")
+PROOF_KINDS = frozenset({"clearinghouse_acceptance", "payer_acknowledgment", "timely_filing_proof"})
+PROOF_WORDS = ("clearinghouse", "acceptance", "timely", "filing", "submission")
+
+
+def _proofs(records: list[RecordRef], served: date | None, window: int) -> list[RecordRef]:
+    """Filing proofs dated inside the window: explicit kinds first, then the keyword fallback."""
+
+    def in_time(ref: RecordRef) -> bool:
+        if ref.service_date is None or served is None:
+            return True  # undated: the document itself must show the date
+        return (ref.service_date - served).days <= window
+
+    explicit = [r for r in records if r.kind.lower() in PROOF_KINDS]
+    guessed = [
+        r
+        for r in records
+        if r not in explicit
+        and any(word in r.kind.lower() or word in r.file_name.lower() for word in PROOF_WORDS)
+    ]
+    return [r for r in (*explicit, *guessed) if in_time(r)]
 
 
 @rule("R029", "timely filing", ("29",))
@@ -57,11 +82,7 @@ def timely_filing(ctx: DenialContext) -> Decision:
                 action="appeal with the payer's received date (and the clearinghouse report)",
             )
     patient_id = patient_id_of(ctx.practice, claim.patient_control_number)
-    proofs = [
-        r
-        for r in records_for(ctx.practice, patient_id)
-        if any(word in r.kind.lower() or word in r.file_name.lower() for word in PROOF_KINDS)
-    ]
+    proofs = _proofs(records_for(ctx.practice, patient_id), served, window)
     if proofs:
         proof = proofs[0]
         return Decision(

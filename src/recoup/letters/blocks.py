@@ -1,0 +1,123 @@
+"""The letter's Markdown read back as blocks, so DOCX and PDF are rendered from the same text.
+
+The templates write a small, fixed subset of Markdown, and this reads exactly that subset (a
+general Markdown library would accept far more than the letters use and still need a walk over
+its tree; the subset takes fifty lines): ``#``/``##``/``###`` headings; paragraphs; ``- `` bullet
+items; ``> `` quotes; pipe tables with a ``| --- |`` rule under the header; ``**bold**`` spans; a
+trailing backslash for a line break; ``<!-- pagebreak -->`` for a new page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = ["Block", "column_shares", "parse_blocks", "runs", "spans"]
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_MARKER = re.compile(r"\s?(\[\d+(?:, \d+)*\])")
+
+
+class Block(NamedTuple):
+    kind: str  # heading1-3, para, bullet, numbered (rows holds its number), quote, table, pagebreak
+    lines: tuple[str, ...] = ()  # text lines (a line break between them)
+    rows: tuple[tuple[str, ...], ...] = ()  # table rows, the header first
+
+
+def spans(text: str) -> list[tuple[str, bool]]:
+    """``[(text, bold), ...]`` for the ``**bold**`` spans of a line."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _BOLD.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos : m.start()], False))
+        out.append((m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """``[(text, style), ...]`` with style ``""``, ``"bold"`` or ``"marker"`` (a source mark)."""
+    out: list[tuple[str, str]] = []
+    for chunk, bold in spans(text):
+        pos = 0
+        for m in _MARKER.finditer(chunk):
+            if m.start() > pos:
+                out.append((chunk[pos : m.start()], "bold" if bold else ""))
+            out.append((m.group(1), "marker"))
+            pos = m.end()
+        if pos < len(chunk):
+            out.append((chunk[pos:], "bold" if bold else ""))
+    return out
+
+
+def column_shares(rows: tuple[tuple[str, ...], ...]) -> list[float]:
+    """Each column's share of the table width, from its longest cell (its longest header word
+    at least), so claim numbers do not wrap while short columns stay narrow."""
+    columns = max(len(r) for r in rows)
+    weights = []
+    for j in range(columns):
+        cells = [r[j] for r in rows[1:] if j < len(r)]
+        header = rows[0][j] if j < len(rows[0]) else ""
+        longest = max((len(c) for c in cells), default=0)
+        word = max((len(w) for w in header.split()), default=0)
+        weights.append(min(max(longest, word, 3), 34) + 2)
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _cells(line: str) -> tuple[str, ...]:
+    return tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+
+
+def parse_blocks(markdown: str) -> list[Block]:
+    blocks: list[Block] = []
+    para: list[str] = []  # finished lines of the paragraph (a break between them)
+    current: list[str] = []  # the line being built from soft-wrapped source lines
+    table: list[tuple[str, ...]] = []
+
+    def flush() -> None:
+        if current:
+            para.append(" ".join(current))
+            current.clear()
+        if para:
+            blocks.append(Block("para", tuple(para)))
+            para.clear()
+        if table:
+            blocks.append(Block("table", rows=tuple(table)))
+            table.clear()
+
+    for raw in markdown.splitlines():
+        line = raw.rstrip()
+        if line.startswith("|"):
+            if para or current:
+                flush()
+            if not re.fullmatch(r"\|(\s*:?-{3,}:?\s*\|)+", line):
+                table.append(_cells(line))
+            continue
+        if table:
+            flush()
+        if not line:
+            flush()
+        elif line == "<!-- pagebreak -->":
+            flush()
+            blocks.append(Block("pagebreak"))
+        elif m := re.match(r"(#{1,3}) (.*)", line):
+            flush()
+            blocks.append(Block(f"heading{len(m.group(1))}", (m.group(2),)))
+        elif m := re.match(r"(\d+)\. (.*)", line):
+            flush()
+            blocks.append(Block("numbered", (m.group(2),), rows=((m.group(1),),)))
+        elif line.startswith("- ") or line.startswith("> "):
+            flush()
+            blocks.append(Block("bullet" if line[0] == "-" else "quote", (line[2:],)))
+        elif line.endswith("\\"):
+            current.append(line[:-1])
+            para.append(" ".join(current))
+            current.clear()
+        else:
+            current.append(line)
+    flush()
+    return blocks

@@ -1,0 +1,299 @@
+"""What a letter may say: the facts of one claim's denials, each with the place it came from.
+
+:class:`LetterFacts` gathers, for the work items of one claim in one lane, the practice, payer,
+patient, claim, remittance and line facts the templates print, and for each the source a reader
+can check ("era.835 segment 18 (CLP)", "patients.csv row 4", "practice.toml [payers.73120]").
+Every value it hands to a template is also added to the letter's :class:`AllowedFacts`, the set
+the fact check compares the rendered letter against; values the composer computes (a count, a
+total, an instalment) are declared with :meth:`LetterFacts.derived`. A fact the data lacks
+becomes a :class:`Placeholder`, never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from recoup.codes import explain, explain_remark
+from recoup.letters.factcheck import AllowedFacts
+from recoup.letters.model import Enclosure, Placeholder, Sources
+from recoup.money import ZERO
+from recoup.practice import Coverage, Practice
+from recoup.records import ClaimPayment, Remittance, ServiceLine
+from recoup.triage import WorkItem
+from recoup.triage.facts import (
+    active_coverages,
+    patient_id_of,
+    patient_of,
+    payer_id_of,
+    payer_type_of,
+)
+from recoup.triage.model import DenialContext
+
+__all__ = ["LetterFacts", "era_source", "row_source"]
+
+
+def era_source(file: str, segment: int, segment_id: str, what: str = "") -> str:
+    tail = f", {what}" if what else ""
+    return f"{Path(file).name} segment {segment} ({segment_id}{tail})"
+
+
+def row_source(file: str, row: int, default: str) -> str:
+    path = Path(file)
+    name = path.name or default
+    if path.parent.name == "records":
+        name = f"records/{name}"
+    return f"{name} row {row}" if row else name
+
+
+class LetterFacts:
+    """The facts of one claim's denials in one lane, with their sources."""
+
+    def __init__(self, items: Sequence[WorkItem], today: date) -> None:
+        if not items:
+            raise ValueError("a letter needs at least one denial")
+        first = items[0]
+        if first.context is None:
+            raise ValueError(f"denial {first.denial_id} carries no triage context")
+        self.items = tuple(items)
+        self.ctx: DenialContext = first.context
+        self.today = today
+        self.sources = Sources()
+        self.allowed = AllowedFacts()
+        self.placeholders: list[Placeholder] = []
+        self.enclosures: list[Enclosure] = []
+        self.allowed.add(today)
+        self.practice: Practice | None = self.ctx.practice
+        self.claim: ClaimPayment = self.ctx.item.claim
+        self.remittance: Remittance = self.ctx.remittance
+        self.patient_id = patient_id_of(self.practice, self.claim.patient_control_number)
+        # what the rules decided is itself built from the inputs: reasons, evidence, deadline
+        for item in self.items:
+            self.allowed.add(
+                item.reasons,
+                [tuple(e) for e in item.evidence],
+                item.missing,
+                item.action,
+                item.deadline.basis,
+                item.deadline.date,
+                item.denial_id,
+            )
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def cite(self, *sources: str) -> str:
+        for source in sources:
+            self.allowed.add_text(source)
+        return self.sources.cite(*sources)
+
+    def missing(self, what: str) -> Placeholder:
+        placeholder = Placeholder(what)
+        self.allowed.add_text(what)  # built from the inputs' own names and ids
+        if placeholder not in self.placeholders:
+            self.placeholders.append(placeholder)
+        return placeholder
+
+    def known(self, *values: Any) -> None:
+        """Values read from the inputs that a template prints."""
+        self.allowed.add(*values)
+
+    def derived(self, *values: Any) -> None:
+        """Values computed from the inputs (counts, totals, instalments)."""
+        self.allowed.add(*values)
+
+    # -- the parties ---------------------------------------------------------------------------
+
+    def practice_facts(self) -> dict[str, Any]:
+        p = self.practice
+        if p is None:
+            name = self.remittance.payee.name
+            self.known(name, self.remittance.payee.id)
+            return {
+                "name": name or self.missing("the practice's name (practice.toml)"),
+                "address": self.missing("the practice's address (practice.toml)"),
+                "phone": self.missing("the practice's phone (practice.toml)"),
+                "npi": self.remittance.payee.id or self.missing("the practice's NPI"),
+                "tax_id": self.missing("the practice's tax id (practice.toml)"),
+                "signer_name": self.missing("the signer's name (practice.toml signer_name)"),
+                "signer_title": self.missing("the signer's title (practice.toml signer_title)"),
+                "source": era_source(self.ctx.file, self.remittance.segment, "N1*PE"),
+            }
+        self.known(p.name, p.address, p.phone, p.npi, p.tax_id, p.signer_name, p.signer_title)
+        need = "add it to practice.toml"
+        return {
+            "name": p.name,
+            "address": p.address or self.missing(f"the practice's address — {need}"),
+            "phone": p.phone or self.missing(f"the practice's phone — {need}"),
+            "npi": p.npi or self.missing(f"the practice's NPI — {need}"),
+            "tax_id": p.tax_id or self.missing(f"the practice's tax id — {need}"),
+            "signer_name": p.signer_name or self.missing(f"the signer's name — {need}"),
+            "signer_title": p.signer_title or self.missing(f"the signer's title — {need}"),
+            "source": "practice.toml",
+        }
+
+    def payer_facts(self, *, addressed: bool = True) -> dict[str, Any]:
+        """The payer; ``addressed``: the letter goes to its appeals address (a placeholder when
+        practice.toml has none)."""
+        rem = self.remittance
+        payer_id = payer_id_of(rem)
+        info = self.practice.payer(payer_id) if self.practice is not None else None
+        name = (info.name if info and info.name else "") or rem.payer.name
+        self.known(name, payer_id, rem.payer.address, rem.payer.city, rem.payer.postal_code)
+        kind = payer_type_of(self.ctx)
+        if info is not None and info.appeal_address:
+            self.known(info.appeal_address, info.name)
+            address: Any = info.appeal_address
+            address_source = f"practice.toml [payers.{payer_id}]"
+        elif not addressed:
+            address = ""
+            address_source = ""
+        else:
+            address = self.missing(
+                f"appeals address for {name or payer_id} — add it to practice.toml "
+                f"[payers.{payer_id or '<payer id>'}] appeal_address"
+            )
+            address_source = ""
+        return {
+            "name": name or self.missing("the payer's name"),
+            "id": payer_id,
+            "type": str(kind.type),
+            "type_source": kind.source,
+            "appeal_address": address,
+            "address_source": address_source,
+            "source": era_source(self.ctx.file, rem.segment, "N1*PR", "payer"),
+        }
+
+    def patient_facts(self) -> dict[str, Any]:
+        claim = self.claim
+        person = claim.patient
+        member_id = person.id if person is not None else ""
+        name = person.display_name if person is not None else ""
+        birth: date | None = None
+        name_source = era_source(self.ctx.file, claim.segment, "CLP", "NM1*QC")
+        if self.practice is not None and self.patient_id is not None:
+            record = patient_of(self.practice, self.patient_id)
+            if record is not None:
+                name = record.display_name
+                birth = record.birth_date
+                name_source = row_source(record.file, record.row, "patients.csv")
+        coverage = self.coverage()
+        member_source = era_source(self.ctx.file, claim.segment, "CLP", "NM1*QC member id")
+        if not member_id and coverage is not None:
+            member_id = coverage.member_id
+            member_source = row_source(coverage.file, coverage.row, "coverages.csv")
+        self.known(name, birth, member_id, claim.patient_control_number)
+        return {
+            "id": self.patient_id or "",
+            "name": name or self.missing("the patient's name"),
+            "birth_date": birth,
+            "name_source": name_source,
+            "member_id": member_id or self.missing("the patient's member id"),
+            "member_source": member_source if member_id else "",
+        }
+
+    def coverage(self) -> Coverage | None:
+        """The patient's coverage with the payer of this remittance, if the practice has it."""
+        payer_id = payer_id_of(self.remittance)
+        for cov in active_coverages(self.practice, self.patient_id, self.ctx.item.service_date):
+            if cov.payer_id == payer_id:
+                return cov
+        return None
+
+    def other_coverages(self) -> list[Coverage]:
+        payer_id = payer_id_of(self.remittance)
+        covs = active_coverages(self.practice, self.patient_id, self.ctx.item.service_date)
+        return [c for c in covs if c.payer_id != payer_id]
+
+    # -- the claim -----------------------------------------------------------------------------
+
+    def claim_facts(self) -> dict[str, Any]:
+        claim, rem = self.claim, self.remittance
+        notice = rem.notice_date
+        self.known(
+            claim.patient_control_number,
+            claim.payer_claim_id,
+            claim.charge,
+            claim.paid,
+            claim.status,
+            notice,
+            rem.trace_number,
+            rem.payment_amount,
+            rem.payment_method,
+        )
+        return {
+            "id": claim.patient_control_number,
+            "payer_id": claim.payer_claim_id
+            or self.missing("the payer's claim number (CLP07 was empty)"),
+            "charge": claim.charge,
+            "paid": claim.paid,
+            "status": claim.status,
+            "source": era_source(self.ctx.file, claim.segment, "CLP"),
+            "notice_date": notice,
+            "trace": rem.trace_number,
+            "remit_source": era_source(self.ctx.file, rem.segment, "BPR/TRN", "remittance"),
+            "file": Path(self.ctx.file).name,
+        }
+
+    def line_facts(self) -> list[dict[str, Any]]:
+        out = []
+        for item in self.items:
+            assert item.context is not None
+            denied = item.context.item
+            line: ServiceLine | None = denied.line
+            codes = []
+            for adj in denied.adjustments:
+                exp = explain(adj.group, adj.reason, denied.remarks)
+                codes.append(
+                    {
+                        "key": adj.key,
+                        "amount": adj.amount,
+                        "description": exp.description,
+                        "source": era_source(self.ctx.file, adj.segment, "CAS"),
+                    }
+                )
+                self.known(adj.key, adj.group, adj.reason, adj.amount, exp.description)
+            remarks = []
+            for code in denied.remarks:
+                text = explain_remark(code).description
+                remarks.append({"code": code, "description": text})
+                self.known(code, text)
+            proc = denied.procedure
+            self.known(
+                item.code,
+                item.modifiers,
+                item.service_date,
+                item.denied_amount,
+                line.charge if line else None,
+                line.paid if line else None,
+                line.units if line else None,
+            )
+            out.append(
+                {
+                    "denial_id": item.denial_id,
+                    "code": item.code or "(whole claim)",
+                    "modifiers": " ".join(proc.modifiers) if proc else "",
+                    "units": (line.units if line and line.units is not None else None),
+                    "date": item.service_date,
+                    "charge": line.charge if line else self.claim.charge,
+                    "paid": line.paid if line else self.claim.paid,
+                    "denied": item.denied_amount,
+                    "codes": codes,
+                    "remarks": remarks,
+                    "source": era_source(self.ctx.file, line.segment, "SVC")
+                    if line is not None
+                    else era_source(self.ctx.file, self.claim.segment, "CLP"),
+                }
+            )
+        return out
+
+    def total_denied(self) -> Decimal:
+        total = sum((i.denied_amount for i in self.items), ZERO)
+        self.derived(total)
+        return total
+
+    def service_dates(self) -> list[date]:
+        days = sorted({i.service_date for i in self.items if i.service_date is not None})
+        return days

@@ -1,0 +1,231 @@
+"""The check every letter passes before it is written: each date, amount, code and number in it
+must come from the inputs.
+
+"The inputs" are everything the letter was built from (the remittance records, the practice's
+rows, the record passages it quotes, the deadline and its basis, the citation table) plus the
+values the composer derived from them and declared (a visit count, a payment-plan instalment, the
+letter's own date). The check reads the rendered Markdown the way a reader would: it finds every
+date (2026-03-04, 03/04/2026, March 4, 2026), dollar amount, time of day, and every other token
+that contains a digit (claim and member numbers, CPT and CARC codes, counts), normalises each, and
+looks it up. One token that is not found fails the letter, naming the token and its line.
+
+Source markers (``[3]``) and the numbering of the sources list are the letter's own apparatus and
+are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+__all__ = ["AllowedFacts", "FactCheckError", "Unsupported", "check_letter", "facts_in"]
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH = {name: i for i, name in enumerate(_MONTHS, 1)}
+
+_LONG_DATE = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{1,2}), (\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_MONEY = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+_MARKER = re.compile(r"\[\d+(?:, ?\d+)*\]")
+_SOURCE_ITEM = re.compile(r"^\s*\d+\.\s", re.MULTILINE)  # "1. " numbering in the sources list
+_TOKEN = re.compile(r"[A-Za-z0-9§][A-Za-z0-9§\-./,]*")
+_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+
+
+class Unsupported(NamedTuple):
+    kind: str  # date, amount, time, number, code
+    text: str  # as written in the letter
+    line: int  # 1-based line of the Markdown
+
+
+class FactCheckError(Exception):
+    """A letter stated a fact the inputs do not hold; it was not written."""
+
+    def __init__(self, letter: str, problems: list[Unsupported]) -> None:
+        self.letter = letter
+        self.problems = problems
+        first = "; ".join(f"{p.kind} {p.text!r} (line {p.line})" for p in problems[:5])
+        more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+        super().__init__(
+            f"{letter}: not written, it states facts the inputs do not hold: {first}{more}"
+        )
+
+
+class AllowedFacts:
+    """The normalised facts found in the inputs."""
+
+    def __init__(self) -> None:
+        self.dates: set[date] = set()
+        self.numbers: set[Decimal] = set()
+        self.times: set[time] = set()
+        self.tokens: set[str] = set()
+
+    def add(self, *values: Any) -> AllowedFacts:
+        """Add every fact found in ``values`` (walking tuples, lists, dicts, NamedTuples)."""
+        for value in values:
+            self._add(value, 0)
+        return self
+
+    def _add(self, value: Any, depth: int) -> None:
+        if depth > 12 or value is None or isinstance(value, bool):
+            return
+        if isinstance(value, str):
+            self.add_text(value)
+        elif isinstance(value, datetime):
+            self.dates.add(value.date())
+            self.times.add(value.time().replace(second=0, microsecond=0))
+        elif isinstance(value, date):
+            self.dates.add(value)
+        elif isinstance(value, time):
+            self.times.add(value.replace(second=0, microsecond=0))
+        elif isinstance(value, Decimal | int):
+            self.numbers.add(_norm(Decimal(value)))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                self._add(k, depth + 1)
+                self._add(v, depth + 1)
+        elif isinstance(value, tuple | list | set | frozenset):
+            for v in value:
+                self._add(v, depth + 1)
+
+    def add_text(self, text: str) -> None:
+        for kind, norm, _raw, _line in _facts(text):
+            if kind == "date":
+                self.dates.add(norm)
+            elif kind == "time":
+                self.times.add(norm)
+            elif kind in ("amount", "number"):
+                self.numbers.add(norm)
+            else:
+                self.tokens.add(norm)
+
+    def holds(self, kind: str, norm: Any) -> bool:
+        if kind == "date":
+            return norm in self.dates
+        if kind == "time":
+            return norm in self.times
+        if kind in ("amount", "number"):
+            return norm in self.numbers
+        return norm in self.tokens
+
+
+def _norm(value: Decimal) -> Decimal:
+    return value.normalize()
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    start, end = match.span()
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _facts(text: str) -> Iterator[tuple[str, Any, str, int]]:
+    """(kind, normalised value, as written, line) for each fact in ``text``."""
+    work = _MARKER.sub(lambda m: " " * len(m.group()), text)
+    work = _SOURCE_ITEM.sub(lambda m: " " * len(m.group()), work)
+    for pattern, kind in ((_LONG_DATE, "long"), (_ISO_DATE, "iso"), (_US_DATE, "us")):
+        for m in list(pattern.finditer(work)):
+            parsed = _date(kind, m)
+            if parsed is not None:
+                yield "date", parsed, m.group(), _line_of(text, m.start())
+            else:
+                yield "code", m.group().upper(), m.group(), _line_of(text, m.start())
+            work = _blank(work, m)
+    for m in list(_MONEY.finditer(work)):
+        amount = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
+        yield "amount", _norm(amount), m.group(), _line_of(text, m.start())
+        work = _blank(work, m)
+    for m in list(_TIME.finditer(work)):
+        hour, minute = int(m.group(1)), int(m.group(2))
+        if hour < 24 and minute < 60:
+            yield "time", time(hour, minute), m.group(), _line_of(text, m.start())
+            work = _blank(work, m)
+    for m in _TOKEN.finditer(work):
+        raw = m.group().rstrip(".,-/")
+        if not any(ch.isdigit() for ch in raw):
+            continue
+        if _NUMBER.match(raw):
+            try:
+                yield "number", _norm(Decimal(raw.replace(",", ""))), raw, _line_of(text, m.start())
+                continue
+            except InvalidOperation:
+                pass
+        yield "code", raw.upper(), raw, _line_of(text, m.start())
+        # the parts of a compound ("CO-119", "97153-XE", "1833(g)") are facts on their own too
+        for part in re.split(r"[-/.,]", raw):
+            if part and part != raw and any(ch.isdigit() for ch in part):
+                yield "part", part.upper(), part, _line_of(text, m.start())
+
+
+def _date(kind: str, m: re.Match[str]) -> date | None:
+    try:
+        if kind == "long":
+            return date(int(m.group(3)), _MONTH[m.group(1)], int(m.group(2)))
+        if kind == "iso":
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        return None
+
+
+def facts_in(text: str) -> list[tuple[str, Any, str, int]]:
+    """Every fact the check looks at in ``text`` (for tests and for explaining a failure)."""
+    return [f for f in _facts(text) if f[0] != "part"]
+
+
+def check_letter(name: str, markdown: str, allowed: AllowedFacts) -> None:
+    """Raise :class:`FactCheckError` naming every fact of ``markdown`` the inputs do not hold."""
+    problems: list[Unsupported] = []
+    for kind, norm, raw, line in facts_in(markdown):
+        if kind == "code" and norm in allowed.tokens:
+            continue
+        if kind == "code" and _parts_held(raw, allowed):
+            continue
+        if allowed.holds(kind, norm):
+            continue
+        problems.append(Unsupported(kind, raw, line))
+    if problems:
+        raise FactCheckError(name, problems)
+
+
+def _parts_held(raw: str, allowed: AllowedFacts) -> bool:
+    """A compound like ``CO-119`` or ``BP26021-1`` is held when each digit-bearing part is."""
+    parts = [p for p in re.split(r"[-/.,]", raw) if p]
+    if len(parts) < 2:
+        return False
+    return all(_part_held(p, allowed) for p in parts)
+
+
+def _part_held(part: str, allowed: AllowedFacts) -> bool:
+    if not any(ch.isdigit() for ch in part):
+        return True
+    if part.upper() in allowed.tokens:
+        return True
+    if part.isdigit():
+        return _norm(Decimal(part)) in allowed.numbers
+    return False
+
+
+def allowed_from(values: Iterable[Any]) -> AllowedFacts:
+    return AllowedFacts().add(*values)
