@@ -37,9 +37,11 @@ demo: install
 	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/remittances/*.835
 	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/remittances/*.835
 	$(BIN)/recoup claim --db $(DEMO_DB) BP26036
-	$(BIN)/recoup triage $(EXAMPLES)/brightpath-pt/remittances/*.835 --practice $(EXAMPLES)/brightpath-pt --today 2026-11-23
-	$(BIN)/recoup triage $(EXAMPLES)/little-steps-aba/remittances/*.835 --practice $(EXAMPLES)/little-steps-aba --today 2026-11-23
-	@echo "The example practices are in $(DEMO_DB); try: $(BIN)/recoup claims --db $(DEMO_DB)"
+	$(BIN)/recoup triage $(EXAMPLES)/brightpath-pt/remittances/*.835 --practice $(EXAMPLES)/brightpath-pt --today 2026-11-23 --letters demo-out/letters
+	$(BIN)/recoup triage $(EXAMPLES)/little-steps-aba/remittances/*.835 --practice $(EXAMPLES)/little-steps-aba --today 2026-11-23 --letters demo-out/letters
+	$(BIN)/recoup letter BP26049 --db $(DEMO_DB) --today 2026-11-23 --out demo-out/letters-from-store
+	@echo "The example practices are in $(DEMO_DB); appeal packets are in demo-out/letters/."
+	@echo "Try: $(BIN)/recoup claims --db $(DEMO_DB)   or   $(BIN)/recoup serve --db $(DEMO_DB)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -76,7 +76,7 @@ def run(label: str, groups: Sequence[tuple[list[WorkItem], RecordSet | None]], p
 
 def generated(letters: int, tmp: Path) -> list[tuple[list[WorkItem], RecordSet | None]]:
     era = tmp / "bench.835"
-    generate(era, max(letters * 4, 2000))
+    generate(era, max(letters * 8, 2000))  # about one packet in six claims
     result = read_835_file(era)
     write_practice(tmp / "practice", result, sum(1 for _ in result.claims))
     practice, findings = read_practice(tmp / "practice")

@@ -6,7 +6,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from recoup.letters import Packet, build_packet, packets_for
+from recoup.letters import AllowedFacts, Packet, build_packet, packets_for
 from recoup.practice import Practice, read_practice
 from recoup.records_text import RecordSet, read_records
 from recoup.triage import WorkItem, Worklist, triage
@@ -36,3 +36,18 @@ def packet_for(name: str, claim: str) -> Packet:
     records = example(name)[1]
     group = next(g for g in groups(name) if g[0].patient_account == claim)
     return build_packet(group, records, TODAY)
+
+
+def allowed_facts(name: str, claim: str) -> AllowedFacts:
+    """The facts the composer gathers for a claim's letter, as the fact check sees them."""
+    from recoup.letters.compose import _enclosures, _variables
+    from recoup.letters.context import LetterFacts
+
+    records = example(name)[1]
+    group = next(g for g in groups(name) if g[0].patient_account == claim)
+    facts = LetterFacts(group, TODAY)
+    _, out = _variables(facts, records, 6)
+    _enclosures(facts, records, out)
+    for source in build_packet(group, records, TODAY).sources:
+        facts.allowed.add_text(source)
+    return facts.allowed

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from letter_helpers import TODAY, example, groups, packet_for
+from letter_helpers import TODAY, allowed_facts, example, packet_for
 from recoup.letters import AllowedFacts, FactCheckError, build_packet, check_letter
 from recoup.letters.factcheck import facts_in
 
@@ -26,7 +26,7 @@ from recoup.letters.factcheck import facts_in
 )
 def test_an_inserted_fact_fails_the_check(inserted: str, kind: str) -> None:
     packet = packet_for("brightpath-pt", "BP26049")
-    facts = _allowed_for("brightpath-pt", "BP26049")
+    facts = allowed_facts("brightpath-pt", "BP26049")
     check_letter("BP26049", packet.markdown, facts)  # the letter as built passes
     tampered = packet.markdown.replace("## Requested action", f"{inserted}\n\n## Requested action")
     with pytest.raises(FactCheckError) as caught:
@@ -36,20 +36,6 @@ def test_an_inserted_fact_fails_the_check(inserted: str, kind: str) -> None:
     assert problems[0].text in inserted
     assert f"line {problems[0].line}" in str(caught.value)
     assert "not written" in str(caught.value)
-
-
-def _allowed_for(practice: str, claim: str) -> AllowedFacts:
-    """The allowed facts the composer gathered for this claim's letter."""
-    from recoup.letters.compose import _enclosures, _variables
-    from recoup.letters.context import LetterFacts
-
-    group = next(g for g in groups(practice) if g[0].patient_account == claim)
-    facts = LetterFacts(group, TODAY)
-    _, out = _variables(facts, example(practice)[1], 6)
-    _enclosures(facts, example(practice)[1], out)
-    for source in build_packet(group, example(practice)[1], TODAY).sources:
-        facts.allowed.add_text(source)
-    return facts.allowed
 
 
 def test_a_template_that_invents_a_fact_is_not_built(tmp_path, monkeypatch) -> None:

@@ -53,19 +53,29 @@ def runs(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def column_shares(rows: tuple[tuple[str, ...], ...]) -> list[float]:
-    """Each column's share of the table width, from its longest cell (its longest header word
-    at least), so claim numbers do not wrap while short columns stay narrow."""
+def column_shares(rows: tuple[tuple[str, ...], ...], budget: int = 100) -> list[float]:
+    """Each column's share of the table width, in characters of the table's small type.
+
+    Every column first gets its longest unbreakable word (so "BP26022" and claim numbers never
+    wrap); what is left of ``budget`` goes to the columns whose longest cell wants more, in
+    proportion to how much more.
+    """
     columns = max(len(r) for r in rows)
-    weights = []
+    floor, want = [], []
     for j in range(columns):
-        cells = [r[j] for r in rows[1:] if j < len(r)]
-        header = rows[0][j] if j < len(rows[0]) else ""
-        longest = max((len(c) for c in cells), default=0)
-        word = max((len(w) for w in header.split()), default=0)
-        weights.append(min(max(longest, word, 3), 34) + 2)
-    total = sum(weights)
-    return [w / total for w in weights]
+        cells = [r[j] for r in rows if j < len(r)]
+        words = [len(w) for c in cells for w in c.split()] or [1]
+        floor.append(max(words) + 4)  # + the cell padding, in characters
+        want.append(max(len(c) for c in cells[1:] or [""]) + 4)
+    spare = budget - sum(floor)
+    extra = [max(w - f, 0) for w, f in zip(want, floor, strict=True)]
+    if spare > 0 and sum(extra) > 0:
+        scale = min(1.0, spare / sum(extra))
+        widths = [f + e * scale for f, e in zip(floor, extra, strict=True)]
+    else:
+        widths = [float(f) for f in floor]
+    total = sum(widths)
+    return [w / total for w in widths]
 
 
 def _cells(line: str) -> tuple[str, ...]:

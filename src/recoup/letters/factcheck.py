@@ -16,9 +16,11 @@ are skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 __all__ = ["AllowedFacts", "FactCheckError", "Unsupported", "check_letter", "facts_in"]
@@ -42,11 +44,8 @@ _MONTH = {name: i for i, name in enumerate(_MONTHS, 1)}
 _LONG_DATE = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{1,2}), (\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _US_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_MONEY = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
-_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 _MARKER = re.compile(r"\[\d+(?:, ?\d+)*\]")
 _SOURCE_ITEM = re.compile(r"^\s*\d+\.\s", re.MULTILINE)  # "1. " numbering in the sources list
-_TOKEN = re.compile(r"[A-Za-z0-9§][A-Za-z0-9§\-./,]*")
 _NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
 
@@ -107,7 +106,7 @@ class AllowedFacts:
                 self._add(v, depth + 1)
 
     def add_text(self, text: str) -> None:
-        for kind, norm, _raw, _line in _facts(text):
+        for kind, norm in _input_facts(text):
             if kind == "date":
                 self.dates.add(norm)
             elif kind == "time":
@@ -131,54 +130,83 @@ def _norm(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def _blank(text: str, match: re.Match[str]) -> str:
-    start, end = match.span()
-    return text[:start] + " " * (end - start) + text[end:]
+# One scan, left to right; at each place the first alternative that matches wins, so a date is
+# read as a date before its digits could be read as a number.
+_FACT = re.compile(
+    "|".join(
+        (
+            r"(?P<long>\b(?:" + "|".join(_MONTHS) + r") \d{1,2}, \d{4}\b)",
+            r"(?P<iso>\b\d{4}-\d{2}-\d{2}\b)",
+            r"(?P<us>\b\d{1,2}/\d{1,2}/\d{4}\b)",
+            r"(?P<money>\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)",
+            r"(?P<time>\b\d{1,2}:\d{2}\b)",
+            r"(?P<token>[A-Za-z0-9§][A-Za-z0-9§\-./,]*)",
+        )
+    )
+)
+_DIGIT = re.compile(r"\d")
+_NEWLINE = re.compile(r"\n")
+_PARTS = re.compile(r"[-/.,]")
+_PATTERNS = {"long": _LONG_DATE, "iso": _ISO_DATE, "us": _US_DATE}
+
+Fact = tuple[str, Any, str, int]  # kind, normalised value, as written, line
 
 
-def _line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
-
-
-def _facts(text: str) -> Iterator[tuple[str, Any, str, int]]:
+def _facts(text: str) -> list[Fact]:
     """(kind, normalised value, as written, line) for each fact in ``text``."""
     work = _MARKER.sub(lambda m: " " * len(m.group()), text)
     work = _SOURCE_ITEM.sub(lambda m: " " * len(m.group()), work)
-    for pattern, kind in ((_LONG_DATE, "long"), (_ISO_DATE, "iso"), (_US_DATE, "us")):
-        for m in list(pattern.finditer(work)):
-            parsed = _date(kind, m)
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(work)]
+    out: list[Fact] = []
+    for m in _FACT.finditer(work):
+        kind = m.lastgroup or ""
+        raw = m.group()
+        line = bisect_right(starts, m.start())
+        if kind in _PATTERNS:
+            parsed = _date(kind, _PATTERNS[kind].match(raw))
             if parsed is not None:
-                yield "date", parsed, m.group(), _line_of(text, m.start())
+                out.append(("date", parsed, raw, line))
             else:
-                yield "code", m.group().upper(), m.group(), _line_of(text, m.start())
-            work = _blank(work, m)
-    for m in list(_MONEY.finditer(work)):
-        amount = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
-        yield "amount", _norm(amount), m.group(), _line_of(text, m.start())
-        work = _blank(work, m)
-    for m in list(_TIME.finditer(work)):
-        hour, minute = int(m.group(1)), int(m.group(2))
-        if hour < 24 and minute < 60:
-            yield "time", time(hour, minute), m.group(), _line_of(text, m.start())
-            work = _blank(work, m)
-    for m in _TOKEN.finditer(work):
-        raw = m.group().rstrip(".,-/")
-        if not any(ch.isdigit() for ch in raw):
-            continue
-        if _NUMBER.match(raw):
-            try:
-                yield "number", _norm(Decimal(raw.replace(",", ""))), raw, _line_of(text, m.start())
-                continue
-            except InvalidOperation:
-                pass
-        yield "code", raw.upper(), raw, _line_of(text, m.start())
-        # the parts of a compound ("CO-119", "97153-XE", "1833(g)") are facts on their own too
-        for part in re.split(r"[-/.,]", raw):
-            if part and part != raw and any(ch.isdigit() for ch in part):
-                yield "part", part.upper(), part, _line_of(text, m.start())
+                out.append(("code", raw.upper(), raw, line))
+        elif kind == "money":
+            digits = raw.lstrip("$").strip().replace(",", "")
+            out.append(("amount", _norm(Decimal(digits)), raw, line))
+        elif kind == "time":
+            hour, minute = (int(x) for x in raw.split(":"))
+            if hour < 24 and minute < 60:
+                out.append(("time", time(hour, minute), raw, line))
+            else:
+                out.append(("code", raw, raw, line))
+        else:
+            _token(raw.rstrip(".,-/"), line, out)
+    return out
 
 
-def _date(kind: str, m: re.Match[str]) -> date | None:
+def _token(raw: str, line: int, out: list[Fact]) -> None:
+    if not _DIGIT.search(raw):
+        return
+    if _NUMBER.match(raw):
+        try:
+            out.append(("number", _norm(Decimal(raw.replace(",", ""))), raw, line))
+            return
+        except InvalidOperation:
+            pass
+    out.append(("code", raw.upper(), raw, line))
+    # the parts of a compound ("CO-119", "97153-XE", "1833(g)") are facts on their own too
+    for part in _PARTS.split(raw):
+        if part and part != raw and _DIGIT.search(part):
+            out.append(("part", part.upper(), part, line))
+
+
+@lru_cache(maxsize=65536)
+def _input_facts(text: str) -> tuple[tuple[str, Any], ...]:
+    """The facts of an input string; the same practice strings recur in every letter."""
+    return tuple(dict.fromkeys((kind, norm) for kind, norm, _raw, _line in _facts(text)))
+
+
+def _date(kind: str, m: re.Match[str] | None) -> date | None:
+    if m is None:
+        return None
     try:
         if kind == "long":
             return date(int(m.group(3)), _MONTH[m.group(1)], int(m.group(2)))
