@@ -255,6 +255,17 @@ THERAPY_SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Assessment and medical necessity", ("assessment", "necessity", "summary"), ()),
     ("Goals and progress", ("goal",), ("progress toward",)),
     ("Plan of care", ("plan",), ("plan of care", "certif")),
+    (
+        "Expected without continued care",
+        ("prognosis", "risk"),
+        ("without continued", "without skilled", "regress", "decline"),
+    ),
+)
+
+# "Label: value" lines that identify the document rather than document the care
+_HEADER_LABELS = frozenset(
+    {"client", "patient", "payer", "insurance", "member", "account", "dob", "mbi", "signed"}
+    | {"therapist", "technician", "date of service", "date", "provider"}
 )
 
 ABA_SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -287,7 +298,7 @@ def clinical_evidence(
             candidates += records.find(pid, words=words, on_or_before=facts.today)
         for passage in candidates:
             key = (passage.file, passage.locator)
-            if key in seen or not passage.text.strip():
+            if key in seen or not passage.text.strip() or _identifies(passage):
                 continue
             seen.add(key)
             found.append(passage)
@@ -297,6 +308,10 @@ def clinical_evidence(
             out.append(ClinicalSection(title, tuple(found)))
             facts.known([(p.text, p.cells, p.date, p.file) for p in found])
     return tuple(out)
+
+
+def _identifies(passage: Passage) -> bool:
+    return bool(passage.cells) and passage.cells[0][0].casefold() in _HEADER_LABELS
 
 
 def limits_on_file(facts: LetterFacts) -> list[dict[str, Any]]:

@@ -7,23 +7,51 @@
 One repository API (:class:`Store`) over SQLAlchemy Core; the schema is kept by Alembic
 migrations shipped in the package and applied on open. See :mod:`recoup.store.engine` for
 where the store lives and how writers are serialised, :mod:`recoup.store.remits` for what makes
-an import idempotent, and :mod:`recoup.store.lineage` for reversal links.
+an import idempotent, :mod:`recoup.store.lineage` for reversal links,
+:mod:`recoup.store.worklist` for the stored worklist (triage from the store, paging, outcomes),
+:mod:`recoup.store.kpis` for the figures and :mod:`recoup.store.accounts` for users, login
+limits and the audit log.
 """
 
+from recoup.store.accounts import ROLES, AuditEntry, User
 from recoup.store.engine import ENV_VAR, StoreError, display_url, resolve_url
+from recoup.store.kpis import Kpis, RateRow
 from recoup.store.practices import TableChanges
 from recoup.store.queries import ClaimHistory, ClaimView, LineView
 from recoup.store.repository import ImportResult, Store
+from recoup.store.worklist import (
+    OUTCOMES,
+    SORTS,
+    STATUSES,
+    DenialPage,
+    DenialQuery,
+    DenialRow,
+    RefreshResult,
+    UnknownDenial,
+)
 
 __all__ = [
     "ENV_VAR",
+    "OUTCOMES",
+    "ROLES",
+    "SORTS",
+    "STATUSES",
+    "AuditEntry",
     "ClaimHistory",
     "ClaimView",
+    "DenialPage",
+    "DenialQuery",
+    "DenialRow",
     "ImportResult",
+    "Kpis",
     "LineView",
+    "RateRow",
+    "RefreshResult",
     "Store",
     "StoreError",
     "TableChanges",
+    "UnknownDenial",
+    "User",
     "display_url",
     "resolve_url",
 ]

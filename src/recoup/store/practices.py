@@ -77,6 +77,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         payers: [
             {
                 "row_key": _row_key(p.payer_id),
+                "source_row": None,  # practice.toml has no rows
                 "payer_id": p.payer_id,
                 "name": p.name,
                 "payer_type": p.type.value if p.type else None,
@@ -88,6 +89,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         patients: [
             {
                 "row_key": _row_key(p.patient_id),
+                "source_row": p.row or None,
                 "patient_id": p.patient_id,
                 "first_name": p.first_name,
                 "last_name": p.last_name,
@@ -99,6 +101,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         coverages: [
             {
                 "row_key": _row_key(c.patient_id, c.payer_id, c.rank, c.effective_date),
+                "source_row": c.row or None,
                 "patient_id": c.patient_id,
                 "payer_id": c.payer_id,
                 "payer_name": c.payer_name,
@@ -116,6 +119,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         benefits: [
             {
                 "row_key": _row_key(b.patient_id, b.payer_id, b.benefit, b.period),
+                "source_row": b.row or None,
                 "patient_id": b.patient_id,
                 "payer_id": b.payer_id,
                 "benefit": b.benefit,
@@ -132,6 +136,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         authorizations: [
             {
                 "row_key": _row_key(a.payer_id, a.auth_number, _codes(a.codes)),
+                "source_row": a.row or None,
                 "patient_id": a.patient_id,
                 "payer_id": a.payer_id,
                 "auth_number": a.auth_number,
@@ -147,6 +152,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         visits: [
             {
                 "row_key": _row_key(v.claim_id, v.line),
+                "source_row": v.row or None,
                 "patient_id": v.patient_id,
                 "claim_id": v.claim_id,
                 "line": v.line,
@@ -166,6 +172,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         waivers: [
             {
                 "row_key": _row_key(w.patient_id, w.payer_id, w.kind.value, w.signed_date),
+                "source_row": w.row or None,
                 "patient_id": w.patient_id,
                 "payer_id": w.payer_id,
                 "kind": w.kind.value,
@@ -178,6 +185,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         documents: [
             {
                 "row_key": _row_key(r.file_name),
+                "source_row": r.row or None,
                 "file_name": r.file_name,
                 "patient_id": r.patient_id,
                 "service_date": r.service_date,
@@ -199,7 +207,9 @@ def write_practice(
         select(practices).where(practices.c.practice_key == head["practice_key"])
     ).first()
     if found is None:
-        practice_id = conn.execute(insert(practices).returning(practices.c.id), head).scalar_one()
+        practice_id = conn.execute(
+            insert(practices).returning(practices.c.id), {**head, "folder": practice.folder}
+        ).scalar_one()
         changes["practices"] = TableChanges(1, 0)
     else:
         practice_id = found.id
@@ -207,6 +217,12 @@ def write_practice(
         if differs:
             conn.execute(update(practices).where(practices.c.id == practice_id).values(**head))
         changes["practices"] = TableChanges(0, int(differs))
+        if found.folder != practice.folder:  # moved, not changed: not counted as a change
+            conn.execute(
+                update(practices)
+                .where(practices.c.id == practice_id)
+                .values(folder=practice.folder)
+            )
     for table, rows in tables.items():
         changes[table.name] = _upsert(conn, table, practice_id, rows)
     known = conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256))

@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
 from recoup.practice import read_practice
+from recoup.store import accounts, worklist
+from recoup.store.accounts import AuditEntry, User
 from recoup.store.engine import (
     StoreError,
     create_store_engine,
@@ -33,11 +38,15 @@ from recoup.store.engine import (
     resolve_url,
     writing,
 )
+from recoup.store.kpis import Kpis, compute_kpis
 from recoup.store.migrate import upgrade
 from recoup.store.practices import TableChanges, folder_digest, write_practice
 from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_claims
 from recoup.store.remits import plan_remittances, write_file
-from recoup.store.tables import metadata, source_files
+from recoup.store.sources import NO_PRACTICE, compress
+from recoup.store.tables import file_contents, metadata, practices, source_files
+from recoup.store.worklist import DenialPage, DenialQuery, DenialRow, RefreshResult
+from recoup.triage import WorkItem, Worklist
 from recoup.x12 import read_835
 
 __all__ = ["ImportResult", "Store"]
@@ -57,6 +66,7 @@ class ImportResult:
     known_claims: int = 0  # already stored (the same claim payment from another file)
     denials: int = 0  # denied lines among the new claims
     relinked: int = 0  # claims whose reversal links changed
+    worklist: RefreshResult | None = None  # what the refresh after the import changed
     changes: tuple[tuple[str, TableChanges], ...] = ()  # practice tables: inserted, updated
     findings: tuple[Finding, ...] = ()
 
@@ -118,15 +128,26 @@ class Store:
 
     # -- imports ---------------------------------------------------------------------------
 
-    def import_path(self, path: Path, *, skip_bad_rows: bool = False) -> ImportResult:
+    def import_path(
+        self, path: Path, *, skip_bad_rows: bool = False, refresh: bool = True
+    ) -> ImportResult:
         """An 835 file or a practice folder."""
         if path.is_dir():
-            return self.import_practice(path, skip_bad_rows=skip_bad_rows)
+            return self.import_practice(path, skip_bad_rows=skip_bad_rows, refresh=refresh)
         if path.is_file():
-            return self.import_835(path)
+            return self.import_835(path, refresh=refresh)
         return _failed(path, "unknown", _error(path, "file.missing", "no such file or folder"))
 
-    def import_835(self, path: Path) -> ImportResult:
+    def import_paths(
+        self, paths: Iterable[Path], *, skip_bad_rows: bool = False, today: date | None = None
+    ) -> tuple[list[ImportResult], RefreshResult]:
+        """Import many files and folders, then refresh the worklist once (a batch's way)."""
+        results = [self.import_path(p, skip_bad_rows=skip_bad_rows, refresh=False) for p in paths]
+        return results, self.refresh_worklist(today or date.today())
+
+    def import_835(self, path: Path, *, refresh: bool = True) -> ImportResult:
+        """Import one 835 file; with ``refresh``, then re-triage the practices it concerns
+        (see :meth:`refresh_worklist`). A batch passes ``refresh=False`` and refreshes once."""
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -134,8 +155,15 @@ class Store:
                 path, "835", _error(path, "file.unreadable", f"cannot read: {exc.strerror}")
             )
         sha256 = hashlib.sha256(data).hexdigest()
-        if self._has_file(sha256):
-            return ImportResult(str(path), "835", "already imported")
+        known = self._known_file(sha256)
+        if known is not None:
+            if known or not self._keep_bytes(sha256, data):
+                return ImportResult(str(path), "835", "already imported")
+            # imported before the store kept bytes: now it has them, and can triage the file
+            keys = self._practices_of(read_835(data, file=str(path)))
+            return ImportResult(
+                str(path), "835", "already imported", worklist=self._refresh(refresh, keys)
+            )
         result = read_835(data, file=str(path))
         if not result.ok:
             return _failed(path, "835", *result.findings)
@@ -147,8 +175,10 @@ class Store:
                 if conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256)):
                     return ImportResult(str(path), "835", "already imported")
                 counts = write_file(conn, sha256, str(path), len(data), plans)
+                _write_bytes(conn, sha256, data)
         except SQLAlchemyError as exc:
             return _failed(path, "835", _store_error(path, exc))
+        refreshed = self._refresh(refresh, self._practices_of(result))
         return ImportResult(
             str(path),
             "835",
@@ -158,10 +188,13 @@ class Store:
             known_claims=counts.known_claims,
             denials=counts.denials,
             relinked=counts.relinked,
+            worklist=refreshed,
             findings=result.findings,
         )
 
-    def import_practice(self, folder: Path, *, skip_bad_rows: bool = False) -> ImportResult:
+    def import_practice(
+        self, folder: Path, *, skip_bad_rows: bool = False, refresh: bool = True
+    ) -> ImportResult:
         practice, findings = read_practice(folder, skip_bad_rows=skip_bad_rows)
         if practice is None:
             return _failed(folder, "practice", *findings)
@@ -172,18 +205,49 @@ class Store:
         except SQLAlchemyError as exc:
             return _failed(folder, "practice", _store_error(folder, exc))
         changed = any(c.inserted or c.updated for c in changes.values())
+        refreshed = self._refresh(refresh and changed, {practice.key, NO_PRACTICE})
         return ImportResult(
             str(folder),
             "practice",
             "imported" if changed else "already imported",
+            worklist=refreshed,
             changes=tuple(changes.items()),
             findings=tuple(findings),
         )
 
-    def _has_file(self, sha256: str) -> bool:
+    def _refresh(self, wanted: bool, keys: set[str]) -> RefreshResult | None:
+        if not wanted:
+            return None
+        return worklist.refresh(self.engine, date.today(), keys)
+
+    def _practices_of(self, result: object) -> set[str]:
+        """The practices an 835's remittances belong to (by payee NPI), and "" when some
+        belong to no known practice (the refresh then works that out from the claims)."""
+        payees = {rem.payee.id for rem in getattr(result, "remittances", ())}
         with reading(self.engine) as conn:
-            found = conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256))
-        return found is not None
+            found = {
+                r.npi: r.practice_key
+                for r in conn.execute(select(practices.c.npi, practices.c.practice_key))
+            }
+        keys = {found[p] for p in payees if p in found}
+        if payees - set(found):
+            keys |= set(found.values()) | {NO_PRACTICE}  # matched by CLP01 later, if at all
+        return keys
+
+    def _keep_bytes(self, sha256: str, data: bytes) -> bool:
+        """Store the bytes of a file imported before 0002 (True when they were missing)."""
+        with writing(self.engine) as conn:
+            return _write_bytes(conn, sha256, data)
+
+    def _known_file(self, sha256: str) -> bool | None:
+        """None: a new file; else whether the store has its bytes."""
+        with reading(self.engine) as conn:
+            found = conn.execute(
+                select(source_files.c.id, file_contents.c.source_file_id)
+                .outerjoin(file_contents, file_contents.c.source_file_id == source_files.c.id)
+                .where(source_files.c.sha256 == sha256)
+            ).first()
+        return None if found is None else found[1] is not None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -194,6 +258,107 @@ class Store:
     def claim_history(self, ident: str) -> list[ClaimHistory]:
         with reading(self.engine) as conn:
             return claim_history(conn, ident)
+
+    # -- the worklist ------------------------------------------------------------------------
+
+    def work_items(self, practice_key: str | None = None, *, today: date) -> Worklist:
+        """Triage again everything the store holds (one practice, or all), as the files would:
+        the work items carry their context (what letters need). Files imported before the store
+        kept bytes are left out: :meth:`files_without_bytes` names them."""
+        keys = None if practice_key is None else [practice_key]
+        with reading(self.engine) as conn:
+            triaged = worklist.triage_store(conn, today, keys)
+        return worklist.merged(triaged.worklists.values(), today)
+
+    def refresh_worklist(
+        self, today: date, practice_keys: Iterable[str] | None = None
+    ) -> RefreshResult:
+        """Triage the store and upsert one ``denials`` row per denial, keeping the workflow."""
+        return worklist.refresh(self.engine, today, practice_keys)
+
+    def denials(self, q: DenialQuery | None = None) -> DenialPage:
+        with reading(self.engine) as conn:
+            return worklist.query(conn, q or DenialQuery())
+
+    def denial(self, denial_key: int | str, *, today: date | None = None) -> DenialRow | None:
+        """A denial by numeric id or denial id (``BP26021-1@2026...``)."""
+        with reading(self.engine) as conn:
+            return worklist.find(conn, denial_key, today)
+
+    def work_item(self, denial_key: int | str, *, today: date | None = None) -> WorkItem | None:
+        """The denial's work item with its context, re-triaged from its patient's claims."""
+        day = today or date.today()
+        with reading(self.engine) as conn:
+            row = worklist.find(conn, denial_key, day)
+            return None if row is None else worklist.triage_one(conn, row, day)
+
+    def mark_sent(
+        self, denial_key: int | str, sent_date: date, channel: str, user: str
+    ) -> DenialRow:
+        return worklist.mark_sent(self.engine, denial_key, sent_date, channel, user)
+
+    def record_outcome(
+        self, denial_key: int | str, outcome: str, amount: Decimal, outcome_date: date, user: str
+    ) -> DenialRow:
+        """Record how a denial ended (won, partly_won, lost, written_off, billed_patient,
+        billed_other_payer) and close it."""
+        return worklist.record_outcome(self.engine, denial_key, outcome, amount, outcome_date, user)
+
+    def kpis(self, today: date, months: int = 12) -> Kpis:
+        with reading(self.engine) as conn:
+            return compute_kpis(conn, today, months)
+
+    def files_without_bytes(self) -> list[str]:
+        """835 files imported before the store kept their bytes: re-import them to triage."""
+        with reading(self.engine) as conn:
+            query = (
+                select(source_files.c.name)
+                .outerjoin(file_contents, file_contents.c.source_file_id == source_files.c.id)
+                .where(source_files.c.kind == "835", file_contents.c.source_file_id.is_(None))
+                .order_by(source_files.c.id)
+            )
+            return list(conn.scalars(query))
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def create_user(self, username: str, password: str, role: str) -> User:
+        return accounts.create_user(self.engine, username, password, role)
+
+    def verify_login(self, username: str, password: str) -> User | None:
+        return accounts.verify_login(self.engine, username, password)
+
+    def users(self) -> list[User]:
+        return accounts.list_users(self.engine)
+
+    def set_user_disabled(self, username: str, disabled: bool) -> User:
+        return accounts.set_disabled(self.engine, username, disabled)
+
+    def audit(
+        self,
+        username: str,
+        action: str,
+        *,
+        patient_id: str | None = None,
+        denial_id: str | None = None,
+        detail: str = "",
+    ) -> None:
+        accounts.audit(
+            self.engine,
+            username,
+            action,
+            patient_id=patient_id,
+            denial_id=denial_id,
+            detail=detail,
+        )
+
+    def audit_entries(self, limit: int = 100, patient_id: str | None = None) -> list[AuditEntry]:
+        return accounts.audit_entries(self.engine, limit, patient_id)
+
+    def login_allowed(self, username: str, remote: str, now: datetime) -> bool:
+        return accounts.login_allowed(self.engine, username, remote, now)
+
+    def record_login_attempt(self, username: str, remote: str, ok: bool, now: datetime) -> None:
+        accounts.record_login_attempt(self.engine, username, remote, ok, now)
 
     def row_counts(self) -> dict[str, int]:
         """How many rows each table holds."""
@@ -220,6 +385,24 @@ def _prepare_sqlite_file(database: str | None, *, must_exist: bool) -> None:
         pass  # another process created it first
     except OSError as exc:
         raise StoreError(f"cannot create the store {path}: {exc.strerror}") from exc
+
+
+def _write_bytes(conn: Connection, sha256: str, data: bytes) -> bool:
+    """Keep an imported file's bytes (once); True when they were written now."""
+    file_id = conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256))
+    if file_id is None:
+        return False
+    known = conn.scalar(
+        select(file_contents.c.source_file_id).where(file_contents.c.source_file_id == file_id)
+    )
+    if known is not None:
+        return False
+    compression, packed = compress(data)
+    conn.execute(
+        insert(file_contents),
+        {"source_file_id": file_id, "compression": compression, "data": packed},
+    )
+    return True
 
 
 def _store_error(path: Path, exc: SQLAlchemyError) -> Finding:

@@ -10,7 +10,12 @@ sums are made in Python, never in SQL on SQLite.
          └──────────< claim_sources >──┘ (every file that carried a claim)
     claims.reverses_id / reversed_by_id / follows_id: reversal lineage (see lineage.py)
 
+    source_files ─── file_contents (the 835's bytes, zlib: what triage re-reads)
+
     practices ─< payers, patients, coverages, benefits, authorizations, visits, waivers, documents
+
+    denials: the worklist, one row per denial (practice_key, denial_id), triage fields + workflow
+    users, audit_log, login_attempts: accounts for server mode (see accounts.py)
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -27,6 +33,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -92,6 +99,16 @@ source_files = Table(
     Column("name", Text, nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+# The bytes of each imported 835, so the store can triage again without the original files.
+# Files imported before migration 0002 have no row here: importing them again adds it.
+file_contents = Table(
+    "file_contents",
+    metadata,
+    Column("source_file_id", ForeignKey("source_files.id"), primary_key=True),
+    Column("compression", String(16), nullable=False),  # "zlib"
+    Column("data", LargeBinary, nullable=False),
 )
 
 remittances = Table(
@@ -205,6 +222,7 @@ practices = Table(
     Column("phone", Text, nullable=False),
     Column("signer_name", Text, nullable=False),
     Column("signer_title", Text, nullable=False),
+    Column("folder", Text),  # where the folder was last imported from (letters read records/)
 )
 
 
@@ -216,6 +234,7 @@ def _practice_table(name: str, *columns: Column[Any]) -> Table:
         _id(),
         Column("practice_id", ForeignKey("practices.id"), nullable=False),
         Column("row_key", Text, nullable=False),
+        Column("source_row", Integer),  # the row in its file (header = 1), for evidence
         *columns,
         UniqueConstraint("practice_id", "row_key"),
     )
@@ -318,4 +337,102 @@ PRACTICE_TABLES = (
     visits,
     waivers,
     documents,
+)
+
+# The worklist: one row per denial, keyed by the practice and the triage's denial id. The triage
+# columns are rewritten by every refresh; the workflow columns (status ... updated_at) are the
+# biller's and survive it. ``sort_deadline`` (the deadline, else 9999-12-31) and
+# ``amount_cents`` (the denied amount in whole cents) exist for indexed sorting, filtering and
+# exact integer totals; ``denied_amount`` keeps the exact amount.
+denials = Table(
+    "denials",
+    metadata,
+    _id(),
+    Column("practice_key", Text, nullable=False),  # "" = no practice on file
+    Column("denial_id", Text, nullable=False),
+    Column("patient_account", Text, nullable=False),  # CLP01
+    Column("payer_claim_id", Text, nullable=False),  # CLP07
+    Column("payer_id", Text, nullable=False),
+    Column("payer_name", Text, nullable=False),
+    Column("patient_name", Text, nullable=False),
+    Column("patient_id", Text),
+    Column("service_date", Date),
+    Column("notice_date", Date),
+    Column("code", Text),  # procedure; None for a claim-level denial
+    Column("modifiers", Text, nullable=False),
+    Column("group_code", String(4), nullable=False),
+    Column("reason_code", String(8), nullable=False),
+    Column("remark_codes", Text, nullable=False),
+    Column("denied_amount", Money, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("lane", String(32), nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON list of sentences
+    Column("evidence", Text, nullable=False),  # JSON list of {source, fact}
+    Column("action", Text, nullable=False),
+    Column("missing", Text, nullable=False),  # JSON list
+    Column("deadline", Date),
+    Column("sort_deadline", Date, nullable=False),
+    Column("deadline_basis", Text, nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("file", Text, nullable=False),
+    Column("triage_hash", String(64), nullable=False),
+    Column("triaged_on", Date, nullable=False),  # the "today" of the refresh that wrote it
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),  # open, sent, closed
+    Column("sent_date", Date),
+    Column("sent_channel", Text),
+    Column("outcome", String(32)),
+    Column("outcome_amount", Money),
+    Column("outcome_date", Date),
+    Column("closed_by", Text),  # a username, or "remittance" when a later remittance closed it
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("practice_key", "denial_id"),
+    # each index also holds lane and amount_cents, so the totals of a filtered page are read
+    # from the index alone
+    Index(None, "status", "sort_deadline", "amount_cents", "lane"),
+    Index(None, "status", "amount_cents", "lane"),
+    Index(None, "status", "lane", "amount_cents"),
+    Index(None, "status", "payer_name", "lane", "amount_cents"),
+    Index(None, "status", "reason_code", "lane", "amount_cents"),
+    Index(None, "status", "code", "lane", "amount_cents"),
+    Index(None, "patient_account"),
+    Index(None, "notice_date"),
+    Index(None, "outcome_date"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("username", Text, nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id
+    Column("role", String(16), nullable=False),  # admin, biller, readonly
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False),
+)
+
+# Who viewed or changed which patient's data: ids only, never names or clinical text.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("username", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("patient_id", Text, index=True),
+    Column("denial_id", Text),
+    Column("detail", Text, nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    _id(),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("username", Text, nullable=False),
+    Column("remote", Text, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Index(None, "username", "at"),
+    Index(None, "remote", "at"),
 )
