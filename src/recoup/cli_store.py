@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,9 @@ def import_command(
     ),
     db: str | None = _db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    today: str | None = typer.Option(
+        None, "--today", help="The date the worklist's deadlines count from (default today)."
+    ),
 ) -> None:
     """Import 835 remittance files and practice folders into the store.
 
@@ -123,20 +127,38 @@ def import_command(
     nothing ("already imported"); a claim payment already stored from another file is not
     counted twice; a reversal is linked to the claim it reverses and to its correction,
     whatever the order the files arrive in. A practice folder with an invalid row is not
-    imported (all its problems are listed) unless --skip-bad-rows is given. The exit code is 1
+    imported (all its problems are listed) unless --skip-bad-rows is given. After the batch the
+    denial worklist is brought up to date once (see `recoup worklist`). The exit code is 1
     when any file or folder failed.
     """
     out = _out()
     results = []
+    try:
+        day = date.fromisoformat(today) if today else date.today()
+    except ValueError:
+        Console(stderr=True).print(f'error: --today "{today}" is not a date (YYYY-MM-DD)')
+        raise typer.Exit(1) from None
     with _store(db) as store:
         for path in paths:
-            result = store.import_path(path, skip_bad_rows=skip_bad_rows)
+            result = store.import_path(path, skip_bad_rows=skip_bad_rows, refresh=False)
             results.append(result)
             if not as_json:
                 style = "red" if not result.ok else "green" if result.status == "imported" else ""
                 line = Text.assemble((f"{result.path}: ", "bold"), (_summary(result), style))
                 out.print(line, soft_wrap=True)
                 _print_findings(result.findings, out)
+        refreshed = store.refresh_worklist(day)
+    if not as_json:
+        out.print(
+            f"worklist: {refreshed.new} new, {refreshed.updated} updated, "
+            f"{refreshed.closed_elsewhere} closed by a later remittance"
+            + (
+                f"; re-import to triage: {', '.join(refreshed.missing_files)}"
+                if refreshed.missing_files
+                else ""
+            ),
+            soft_wrap=True,
+        )
     if as_json:
         payload = [
             {
@@ -153,7 +175,7 @@ def import_command(
             }
             for r in results
         ]
-        typer.echo(dumps({"imports": payload}))
+        typer.echo(dumps({"imports": payload, "worklist": refreshed._asdict()}))
     if any(not r.ok for r in results):
         raise typer.Exit(1)
 
