@@ -39,14 +39,20 @@ def _register_subcommands() -> None:
     from recoup.cli_benefits import register_benefit_commands
     from recoup.cli_codes import codes_app
     from recoup.cli_era import era_app
+    from recoup.cli_letters import register_letter_command
+    from recoup.cli_serve import register_serve_commands
     from recoup.cli_store import register_store_commands
     from recoup.cli_triage import register_triage_command
+    from recoup.cli_worklist import register_worklist_commands
 
     app.add_typer(era_app, name="era")
     app.add_typer(codes_app, name="codes")
     register_store_commands(app)  # recoup import / claims / claim
     register_benefit_commands(app)  # recoup benefits / check-visit / recount
     register_triage_command(app)  # recoup triage
+    register_letter_command(app)  # recoup letter
+    register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
+    register_serve_commands(app)  # recoup serve
 
 
 _register_subcommands()

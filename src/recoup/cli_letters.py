@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from recoup.letters import FORMATS, FactCheckError, build_packet, packets_for, write_packet
-from recoup.records_text import RecordSet, read_records
-from recoup.store import Store, StoreError
-from recoup.triage import WorkItem
+if TYPE_CHECKING:  # letters (ReportLab, python-docx) and the store load when the command runs
+    from recoup.records_text import RecordSet
+    from recoup.store import Store
+    from recoup.triage import WorkItem
+
+FORMATS = ("md", "docx", "pdf")  # recoup.letters.FORMATS, kept here so `recoup` starts fast
 
 __all__ = ["letter_command", "register_letter_command"]
 
@@ -49,6 +52,10 @@ def letter_command(
     ),
 ) -> None:
     """Write the appeal packet (letter as Markdown, DOCX and PDF, checklist) for a denial."""
+    from recoup.letters import FactCheckError, build_packet, packets_for, write_packet
+    from recoup.records_text import read_records
+    from recoup.store import Store, StoreError
+
     try:
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:

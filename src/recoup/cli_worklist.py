@@ -321,7 +321,10 @@ def user_add_command(
         if getpass.getpass("again: ") != password:
             raise _fail("the two passwords differ")
     with _store(db, must_exist=False) as store:
-        user = store.create_user(name, password, role)
+        try:
+            user = store.create_user(name, password, role)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
     typer.echo(f"user {user.username} added ({user.role})")
 
 

@@ -1,0 +1,110 @@
+"""``recoup serve``: the web app (accounts for multi-user mode: ``recoup user add``).
+
+Single-user mode (the default) has no sign-in, so it only binds to a loopback address and a
+SQLite store: anyone who can reach the port acts as the administrator. ``--multi-user`` asks
+for sign-in, roles and the audit log, for a server shared by a billing company (put it behind
+an HTTPS reverse proxy: the session cookie is marked Secure).
+
+The server's log shows method, route template, status and time only: no query strings, no
+path parameters, nothing that could name a patient.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from datetime import date
+
+import typer
+
+__all__ = ["is_loopback", "register_serve_commands"]
+
+DB_HELP = (
+    "The store: a SQLite file or a PostgreSQL URL (default $RECOUP_DATABASE_URL or ./recoup.db)."
+)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def serve_command(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
+    port: int = typer.Option(8000, "--port", help="The port to listen on."),
+    multi_user: bool = typer.Option(
+        False, "--multi-user", help="Require sign-in, with roles and the audit log."
+    ),
+    today: str | None = typer.Option(
+        None, "--today", help="Fix 'today' (YYYY-MM-DD) for deadlines, as in recoup triage."
+    ),
+) -> None:
+    """Run the web app: worklist, denial detail and packets, import, benefits, dashboard.
+
+    Without --multi-user it serves this computer only (a loopback address and a SQLite store)
+    and asks nobody to sign in; it says so when it starts. Binding to any other address needs
+    --multi-user.
+    """
+    import uvicorn
+
+    from recoup.store import Store, StoreError, display_url, resolve_url
+    from recoup.web import create_app
+
+    url = resolve_url(db)
+    if not multi_user and not is_loopback(host):
+        raise _fail(
+            f"refusing to serve {host} without --multi-user: single-user mode has no sign-in, "
+            "so it only listens on 127.0.0.1"
+        )
+    if not multi_user and not url.startswith("sqlite"):
+        raise _fail("a PostgreSQL store is for a shared server: add --multi-user")
+    fixed: date | None = None
+    if today is not None:
+        try:
+            fixed = date.fromisoformat(today)
+        except ValueError:
+            raise _fail(f'--today "{today}" is not a date (expected YYYY-MM-DD)') from None
+    try:
+        store = Store.open(db)
+    except StoreError as exc:
+        raise _fail(str(exc), 1) from None
+    if multi_user and not store.users():
+        store.close()
+        raise _fail("multi-user mode needs an account first: recoup user add NAME --role admin", 1)
+    app = create_app(store, multi_user=multi_user, today=(lambda: fixed) if fixed else date.today)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    where = f"http://{host}:{port}/"
+    if multi_user:
+        typer.echo(f"recoup: multi-user mode, sign-in required; store {display_url(url)}")
+        typer.echo("recoup: serve it behind HTTPS (the session cookie is marked Secure)")
+    else:
+        typer.echo(
+            "recoup: single-user mode: NO SIGN-IN; only this computer can connect "
+            f"(store {display_url(url)})"
+        )
+    typer.echo(f"recoup: open {where}")
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            access_log=False,  # uvicorn's would print query strings; ours logs route templates
+            server_header=False,
+            log_level="info",
+        )
+    finally:
+        store.close()
+
+
+def register_serve_commands(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)

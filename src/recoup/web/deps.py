@@ -1,0 +1,115 @@
+"""What every route needs: the app's settings, who is asking, and the checks on unsafe requests.
+
+Routes declare these as FastAPI dependencies, so a route that changes data cannot forget the
+CSRF check or the role check: ``Depends(writer)`` does both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from recoup.store import Store
+from recoup.web.errors import CsrfRejected, Forbidden, LoginRequired
+from recoup.web.security import CSRF_FIELD, CSRF_HEADER, Session, Signer, tokens_match
+from recoup.web.uploads import UploadLimits
+
+__all__ = ["AppState", "Viewer", "admin", "app_state", "reader", "session", "writer"]
+
+LOCAL_USER = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    store: Store
+    multi_user: bool
+    signer: Signer
+    today: Callable[[], date]
+    data_dir: Path
+    limits: UploadLimits
+    secure_cookies: bool
+    templates: Jinja2Templates
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The person behind a request: a signed-in user, or the local user in single-user mode."""
+
+    username: str
+    role: str
+
+    @property
+    def can_change(self) -> bool:
+        return self.role in ("admin", "biller")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.recoup
+    return state
+
+
+def session(request: Request) -> Session:
+    current: Session = request.state.session
+    return current
+
+
+def current_viewer(request: Request) -> Viewer | None:
+    state = app_state(request)
+    if not state.multi_user:
+        return Viewer(LOCAL_USER, "admin")
+    current = session(request)
+    if current.username and current.role:
+        return Viewer(current.username, current.role)
+    return None
+
+
+def reader(request: Request) -> Viewer:
+    """Anyone signed in (or the local user)."""
+    viewer = current_viewer(request)
+    if viewer is None:
+        raise LoginRequired("sign in to continue")
+    return viewer
+
+
+async def check_csrf(request: Request) -> None:
+    """The request echoes the session's CSRF token in a header or a form field."""
+    expected = session(request).csrf
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            given = value if isinstance(value, str) else None
+    if not tokens_match(given, expected):
+        raise CsrfRejected(
+            "the security token of this form is missing or out of date: reload the page and "
+            "try again"
+        )
+
+
+async def writer(request: Request) -> Viewer:
+    """A user who may change data (admin, biller), on a request that passed the CSRF check."""
+    viewer = reader(request)
+    await check_csrf(request)
+    if not viewer.can_change:
+        raise Forbidden(f"the {viewer.role} role can look but not change anything")
+    return viewer
+
+
+async def admin(request: Request) -> Viewer:
+    viewer = reader(request)
+    if not viewer.is_admin:
+        raise Forbidden("only an administrator can do this")
+    if request.method not in ("GET", "HEAD"):
+        await check_csrf(request)
+    return viewer

@@ -1,0 +1,108 @@
+"""The web app's errors: each class carries its HTTP status; the one mapping to responses.
+
+A page gets an error page (or, for :class:`LoginRequired`, a redirect to the login form); an
+``/api/...`` call gets ``{"error": message}`` with the status. Nothing else turns exceptions into
+responses, so every route can simply raise.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+__all__ = [
+    "BadRequest",
+    "CsrfRejected",
+    "Forbidden",
+    "LoginRequired",
+    "NotFound",
+    "TooLarge",
+    "TooManyAttempts",
+    "WebError",
+    "install_error_handlers",
+    "is_api",
+]
+
+
+class WebError(Exception):
+    status = 500
+    title = "Something went wrong"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(WebError):
+    status = 400
+    title = "That did not work"
+
+
+class LoginRequired(WebError):
+    status = 401
+    title = "Please sign in"
+
+
+class Forbidden(WebError):
+    status = 403
+    title = "Not allowed"
+
+
+class CsrfRejected(Forbidden):
+    title = "The form expired"
+
+
+class NotFound(WebError):
+    status = 404
+    title = "Not found"
+
+
+class TooLarge(WebError):
+    status = 413
+    title = "Upload too large"
+
+
+class TooManyAttempts(WebError):
+    status = 429
+    title = "Too many attempts"
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _page(request: Request, status: int, title: str, message: str) -> Response:
+    templates: Jinja2Templates = request.app.state.recoup.templates
+    return templates.TemplateResponse(
+        request, "error.html", {"title": title, "message": message}, status_code=status
+    )
+
+
+async def _web_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WebError)
+    if is_api(request):
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    if isinstance(exc, LoginRequired):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return _page(request, exc.status, exc.title, exc.message)
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        f"{'.'.join(str(p) for p in err.get('loc', ())[1:]) or 'request'}: {err.get('msg')}"
+        for err in exc.errors()
+    ]
+    if is_api(request):
+        return JSONResponse({"error": "invalid request", "problems": problems}, status_code=422)
+    return _page(request, 422, "Please check the form", "; ".join(problems))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(WebError, _web_error)
+    app.add_exception_handler(RequestValidationError, _invalid)

@@ -1,0 +1,87 @@
+"""The practice folders the web app keeps: the last uploaded copy of each practice.
+
+The benefit counters (:mod:`recoup.accumulators`) and the letters' clinical records read a
+practice folder; the app keeps one under ``<data folder>/practices/<name>``, replaced whole by
+each new upload (written beside it, then swapped in, so a reader never sees half a folder).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from recoup.findings import Severity
+from recoup.practice import Practice, read_practice
+from recoup.web.uploads import safe_name
+
+__all__ = ["kept_practice", "kept_practices", "load_practices"]
+
+_lock = threading.Lock()
+_cache: dict[Path, tuple[float, Practice | None]] = {}
+
+
+def _root(data_dir: Path) -> Path:
+    return data_dir / "practices"
+
+
+@contextmanager
+def kept_practice(data_dir: Path, folder: Path) -> Iterator[Path]:
+    """Put a copy of ``folder`` in place of the kept one, and yield its path (for the store to
+    import from, so the path it records outlives the upload). If the block raises, the previous
+    copy is put back."""
+    root = _root(data_dir)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = root / safe_name(folder.name)
+    staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=root))
+    shutil.copytree(folder, staging / "new")
+    with _lock:
+        if target.exists():
+            target.rename(staging / "old")
+        (staging / "new").rename(target)
+        _cache.pop(target, None)
+    try:
+        yield target
+    except BaseException:
+        with _lock:
+            shutil.rmtree(target, ignore_errors=True)
+            if (staging / "old").exists():
+                (staging / "old").rename(target)
+            _cache.pop(target, None)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def kept_practices(data_dir: Path) -> list[Path]:
+    root = _root(data_dir)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _load(folder: Path) -> Practice | None:
+    stamp = (folder / "practice.toml").stat().st_mtime if (folder / "practice.toml").exists() else 0
+    with _lock:
+        cached = _cache.get(folder)
+        if cached and cached[0] == stamp:
+            return cached[1]
+    practice, findings = read_practice(folder)
+    if practice is None and any(f.severity is Severity.ERROR for f in findings):
+        practice = None
+    with _lock:
+        _cache[folder] = (stamp, practice)
+    return practice
+
+
+def load_practices(data_dir: Path) -> list[tuple[Path, Practice]]:
+    """Every kept practice folder that reads, with its practice."""
+    out: list[tuple[Path, Practice]] = []
+    for folder in kept_practices(data_dir):
+        practice = _load(folder)
+        if practice is not None:
+            out.append((folder, practice))
+    return out

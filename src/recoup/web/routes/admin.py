@@ -1,0 +1,98 @@
+"""Administration (multi-user mode): users and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from recoup.jsonout import to_jsonable
+from recoup.web.deps import Viewer, admin, app_state
+from recoup.web.errors import BadRequest
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+class NewUser(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
+    password: str = Field(min_length=10, max_length=200)
+    role: Literal["admin", "biller", "readonly"]
+
+
+def _audit(request: Request, limit: int) -> list[Any]:
+    entries: list[Any] = app_state(request).store.audit_entries(limit=limit)
+    return entries
+
+
+def _create(request: Request, body: NewUser, viewer: Viewer) -> None:
+    store = app_state(request).store
+    try:
+        store.create_user(body.username, body.password, body.role)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    store.audit(viewer.username, "user.create", detail=f"{body.username} ({body.role})")
+
+
+@router.get("/admin", include_in_schema=False)
+def admin_page(
+    request: Request, limit: int = Query(200, ge=1, le=5000), viewer: Viewer = Depends(admin)
+) -> Response:
+    state = app_state(request)
+    return state.templates.TemplateResponse(
+        request,
+        "admin.html",
+        {
+            "viewer": viewer,
+            "entries": _audit(request, limit),
+            "users": state.store.users(),
+            "notice": request.query_params.get("done"),
+        },
+    )
+
+
+@router.post("/admin/users", include_in_schema=False)
+def create_user_form(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    role: str = Form(...),
+    viewer: Viewer = Depends(admin),
+) -> Response:
+    try:
+        body = NewUser(username=username, password=password, role=role)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise BadRequest("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())) from None
+    _create(request, body, viewer)
+    return RedirectResponse("/admin?done=user", status_code=303)
+
+
+@router.post("/api/users", tags=["admin"])
+def api_create_user(
+    request: Request, body: NewUser, viewer: Viewer = Depends(admin)
+) -> dict[str, Any]:
+    """Create a user (administrators only)."""
+    _create(request, body, viewer)
+    return {"username": body.username, "role": body.role}
+
+
+@router.get("/api/audit", tags=["admin"])
+def api_audit(
+    request: Request, limit: int = Query(200, ge=1, le=5000), viewer: Viewer = Depends(admin)
+) -> dict[str, Any]:
+    """The latest audit entries: who viewed or changed which patient's data, and when."""
+    return {"entries": to_jsonable(_audit(request, limit))}
+
+
+@router.get("/api/users", tags=["admin"])
+def api_users(request: Request, viewer: Viewer = Depends(admin)) -> dict[str, Any]:
+    """Every user with their role (administrators only)."""
+    return {
+        "users": [
+            {"username": u.username, "role": u.role, "disabled": u.disabled}
+            for u in app_state(request).store.users()
+        ]
+    }
