@@ -387,10 +387,19 @@ denials = Table(
     Column("outcome_date", Date),
     Column("closed_by", Text),  # a username, or "remittance" when a later remittance closed it
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # lower-cased text the patient and free-text filters search (see worklist.search_values)
+    Column("search_patient", Text, nullable=False, server_default=""),
+    Column("search_all", Text, nullable=False, server_default=""),
+    Column("neg_amount_cents", BigInteger, nullable=False, server_default="0"),  # the order key
     UniqueConstraint("practice_key", "denial_id"),
     # each index also holds lane and amount_cents, so the totals of a filtered page are read
     # from the index alone
     Index(None, "status", "sort_deadline", "amount_cents", "lane"),
+    Index(None, "status", "sort_deadline", "neg_amount_cents", "id"),
+    Index(None, "status", "payer_name", "sort_deadline", "neg_amount_cents", "id"),
+    Index(None, "patient_name", "patient_account", "sort_deadline", "id"),
+    Index(None, "status", "lane", "amount_cents", "search_patient"),
+    Index(None, "status", "lane", "amount_cents", "search_all"),
     Index(None, "status", "amount_cents", "lane"),
     Index(None, "status", "lane", "amount_cents"),
     Index(None, "status", "payer_name", "lane", "amount_cents"),
