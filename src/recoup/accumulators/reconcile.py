@@ -87,9 +87,12 @@ def claims_for_patient(
 
 def _covered(line: ServiceLine) -> bool:
     """The payer adjudicated the line as a covered service (paid, or applied to patient share)."""
-    if any(a.reason in BENEFIT_MAX_REASONS for a in line.adjustments):
-        return False
-    return line.paid != 0 or any(a.group == "PR" for a in line.adjustments)
+    patient_share = False
+    for adj in line.adjustments:  # one pass: this runs for every line of every recount
+        if adj.reason in BENEFIT_MAX_REASONS:
+            return False
+        patient_share = patient_share or adj.group == "PR"
+    return line.paid != 0 or patient_share
 
 
 def _denial(claims: Sequence[ClaimPayment], period: Period) -> tuple[date, ClaimPayment] | None:

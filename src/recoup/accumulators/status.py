@@ -160,11 +160,18 @@ class VisitCheck(NamedTuple):
 # -- periods -------------------------------------------------------------------------------------
 
 
+_COVERAGES: list[tuple[Practice, dict[tuple[str, str], Coverage]]] = []
+
+
 def _coverage(practice: Practice, patient_id: str, payer_id: str) -> Coverage | None:
-    return next(
-        (c for c in practice.coverages if c.patient_id == patient_id and c.payer_id == payer_id),
-        None,
-    )
+    """The patient's first coverage with the payer (looked up in a per-practice index, kept for
+    the last practice seen: triage asks once per denial, and a practice can have thousands)."""
+    if not (_COVERAGES and _COVERAGES[0][0] is practice):
+        index: dict[tuple[str, str], Coverage] = {}
+        for cov in practice.coverages:
+            index.setdefault((cov.patient_id, cov.payer_id), cov)
+        _COVERAGES[:] = [(practice, index)]
+    return _COVERAGES[0][1].get((patient_id, payer_id))
 
 
 def episode_start(lines: Sequence[CountedLine], on: date) -> date:

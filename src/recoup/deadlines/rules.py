@@ -211,15 +211,19 @@ class _Missing(NamedTuple):
     reason: str
 
 
+_ALLOWED_TYPES = ", ".join(t.value for t in PayerType)
+_KNOWN_TYPES = frozenset(t.value for t in PayerType)
+
+
 def _payer_type(value: PayerType | str | None) -> str | _Missing:
-    allowed = ", ".join(t.value for t in PayerType)
+    allowed = _ALLOWED_TYPES
     if value is None or not str(value).strip():
         return _Missing(
             "no deadline: the payer type is missing (set type in practice.toml [payers.<id>] "
             f"or payer_type in coverages.csv: {allowed})"
         )
     kind = str(value).strip().lower()
-    if kind not in {t.value for t in PayerType}:
+    if kind not in _KNOWN_TYPES:
         return _Missing(f'no deadline: payer type "{value}" is not known (expected {allowed})')
     return kind
 

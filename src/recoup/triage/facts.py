@@ -51,10 +51,18 @@ class PayerTypeFact(NamedTuple):
     assumed: bool = False
 
 
+_PAYER_ID: list[tuple[Remittance, str]] = []
+
+
 def payer_id_of(remittance: Remittance) -> str:
-    """REF*2U in the payer loop, else the N1*PR id (XV, PI)."""
+    """REF*2U in the payer loop, else the N1*PR id (XV, PI); remembered for the last
+    remittance seen (every denial of a remittance asks)."""
+    if _PAYER_ID and _PAYER_ID[0][0] is remittance:
+        return _PAYER_ID[0][1]
     ref = next((v for q, v in remittance.payer.references if q == "2U"), "")
-    return ref or remittance.payer.id
+    found = ref or remittance.payer.id
+    _PAYER_ID[:] = [(remittance, found)]
+    return found
 
 
 class PracticeIndex(NamedTuple):
@@ -129,7 +137,7 @@ def payer_type_of(ctx: DenialContext) -> PayerTypeFact:
         if patient_id is not None:
             for cov in index_of(practice).coverages_by_patient.get(patient_id, ()):
                 if cov.payer_id == payer_id:
-                    return PayerTypeFact(cov.payer_type, f"{Path(cov.file).name} row {cov.row}")
+                    return PayerTypeFact(cov.payer_type, f"{file_name(cov.file)} row {cov.row}")
         info = practice.payer(payer_id)
         if info is not None and info.type is not None:
             return PayerTypeFact(info.type, f"practice.toml [payers.{payer_id}]")

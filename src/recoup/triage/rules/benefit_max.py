@@ -11,13 +11,14 @@ the date and code, never for Medicare Advantage (§7.1) — and only then a writ
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections import OrderedDict
 
-from recoup.accumulators import CodeFilter, benefit_period, reconcile
-from recoup.practice import Benefit, BenefitUnit, PayerType
+from recoup.accumulators import CodeFilter, Period, Reconciliation, benefit_period, reconcile
+from recoup.practice import Benefit, BenefitUnit, PayerType, Visit
 from recoup.triage.facts import (
     active_coverages,
     covers_service,
+    file_name,
     patient_benefits,
     patient_id_of,
     patient_visits,
@@ -57,6 +58,26 @@ def _is_behavioral(benefit: Benefit, code: str | None) -> bool:
 
 def _is_therapy(code: str | None, modifiers: tuple[str, ...]) -> bool:
     return code in THERAPY_CODES or bool(THERAPY_MODIFIERS & set(modifiers))
+
+
+# The lines of one claim share the patient's history and benefit: reconcile once for them. Keyed
+# by object identity, and the objects are kept with the result so an id is never reused.
+_RECONCILED: OrderedDict[tuple[int, int, Benefit, Period], tuple[object, object, Reconciliation]]
+_RECONCILED = OrderedDict()
+
+
+def _reconciled(
+    ctx: DenialContext, visits: list[Visit], benefit: Benefit, period: Period
+) -> Reconciliation:
+    key = (id(ctx.history), id(ctx.practice), benefit, period)
+    hit = _RECONCILED.get(key)
+    if hit is not None and hit[0] is ctx.history and hit[1] is ctx.practice:
+        return hit[2]
+    rec = reconcile(visits, ctx.history, benefit, period)
+    _RECONCILED[key] = (ctx.history, ctx.practice, rec)
+    if len(_RECONCILED) > 64:
+        _RECONCILED.popitem(last=False)
+    return rec
 
 
 @rule("R119", "benefit maximum", ("119", "35"))
@@ -99,9 +120,9 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
     count_words = ""
     if benefit.unit is BenefitUnit.VISITS:
         visits = list(patient_visits(practice, patient_id))
-        rec = reconcile(visits, ctx.history, benefit, period)
+        rec = _reconciled(ctx, visits, benefit, period)
         dates = ", ".join(d.isoformat() for d in rec.should_dates)
-        visits_file = Path(visits[0].file).name if visits else "visits.csv"
+        visits_file = file_name(visits[0].file) if visits else "visits.csv"
         evidence.append(
             Evidence(
                 f"{visits_file} (patient {patient_id}) and the remittance history",
