@@ -34,8 +34,8 @@ DEMO_DB := demo-out/recoup.db
 demo: install
 	@rm -rf demo-out && mkdir -p demo-out
 	$(BIN)/recoup era show $(EXAMPLES)/*/remittances/*.835
-	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/remittances/*.835
-	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/remittances/*.835
+	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/remittances/*.835 --today 2026-11-23
+	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/remittances/*.835 --today 2026-11-23
 	$(BIN)/recoup claim --db $(DEMO_DB) BP26036
 	$(BIN)/recoup triage $(EXAMPLES)/brightpath-pt/remittances/*.835 --practice $(EXAMPLES)/brightpath-pt --today 2026-11-23 --letters demo-out/letters
 	$(BIN)/recoup triage $(EXAMPLES)/little-steps-aba/remittances/*.835 --practice $(EXAMPLES)/little-steps-aba --today 2026-11-23 --letters demo-out/letters
