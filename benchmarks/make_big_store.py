@@ -26,8 +26,9 @@ from typing import Any
 from sqlalchemy import delete, insert
 
 from recoup.store import DenialQuery, Store
+from recoup.store.denial_rows import NO_DEADLINE, cents
 from recoup.store.tables import denials, practices
-from recoup.store.worklist import NO_DEADLINE, cents, search_values
+from recoup.store.worklist import search_values
 
 PAYERS = [
     ("73120", "SUMMIT HEALTH PLAN"),

@@ -36,8 +36,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, and_, func, or_, select
 
 from recoup.money import ZERO
+from recoup.store.denial_rows import CLOSED_BY_REMITTANCE
 from recoup.store.tables import claims, denials, service_lines
-from recoup.store.worklist import CLOSED_BY_REMITTANCE
 
 __all__ = ["EXPIRING_DAYS", "Kpis", "RateRow", "compute_kpis", "window_start"]
 

@@ -28,8 +28,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
 from recoup.practice import read_practice
-from recoup.store import accounts, worklist
+from recoup.store import accounts, worklist, worklist_query
 from recoup.store.accounts import AuditEntry, User
+from recoup.store.denial_rows import DenialRow
 from recoup.store.engine import (
     StoreError,
     create_store_engine,
@@ -45,7 +46,8 @@ from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_cl
 from recoup.store.remits import plan_remittances, write_file
 from recoup.store.sources import NO_PRACTICE, compress
 from recoup.store.tables import file_contents, metadata, practices, source_files
-from recoup.store.worklist import DenialPage, DenialQuery, DenialRow, RefreshResult
+from recoup.store.worklist import RefreshResult
+from recoup.store.worklist_query import DenialPage, DenialQuery
 from recoup.triage import WorkItem, Worklist
 from recoup.x12 import read_835
 
@@ -278,31 +280,33 @@ class Store:
 
     def denials(self, q: DenialQuery | None = None) -> DenialPage:
         with reading(self.engine) as conn:
-            return worklist.query(conn, q or DenialQuery())
+            return worklist_query.query(conn, q or DenialQuery())
 
     def denial(self, denial_key: int | str, *, today: date | None = None) -> DenialRow | None:
         """A denial by numeric id or denial id (``BP26021-1@2026...``)."""
         with reading(self.engine) as conn:
-            return worklist.find(conn, denial_key, today)
+            return worklist_query.find(conn, denial_key, today)
 
     def work_item(self, denial_key: int | str, *, today: date | None = None) -> WorkItem | None:
         """The denial's work item with its context, re-triaged from its patient's claims."""
         day = today or date.today()
         with reading(self.engine) as conn:
-            row = worklist.find(conn, denial_key, day)
+            row = worklist_query.find(conn, denial_key, day)
             return None if row is None else worklist.triage_one(conn, row, day)
 
     def mark_sent(
         self, denial_key: int | str, sent_date: date, channel: str, user: str
     ) -> DenialRow:
-        return worklist.mark_sent(self.engine, denial_key, sent_date, channel, user)
+        return worklist_query.mark_sent(self.engine, denial_key, sent_date, channel, user)
 
     def record_outcome(
         self, denial_key: int | str, outcome: str, amount: Decimal, outcome_date: date, user: str
     ) -> DenialRow:
         """Record how a denial ended (won, partly_won, lost, written_off, billed_patient,
         billed_other_payer) and close it."""
-        return worklist.record_outcome(self.engine, denial_key, outcome, amount, outcome_date, user)
+        return worklist_query.record_outcome(
+            self.engine, denial_key, outcome, amount, outcome_date, user
+        )
 
     def kpis(self, today: date, months: int = 12) -> Kpis:
         with reading(self.engine) as conn:
