@@ -36,7 +36,7 @@ def test_triage_writes_letters_and_reports_their_paths(tmp_path) -> None:
     for path in set(letters.values()):
         assert (out / path.split("/")[-2] / "letter.pdf").is_file()
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        {f"{d['patient_account']}-{d['lane']}" for d in data["denials"]}
+        {f"{d['patient_account']}-{d['payer_claim_id']}-{d['lane']}" for d in data["denials"]}
     )
 
 
@@ -51,15 +51,15 @@ def test_letter_from_the_store(tmp_path) -> None:
     args = ["--db", db, "--out", str(out), "--today", "2026-11-23"]
     result = runner.invoke(app, ["letter", "BP26021", *args])
     assert result.exit_code == 0, result.output
-    assert "BP26021-write_off" in result.stdout
-    letter = (out / "BP26021-write_off" / "letter.md").read_text()
-    golden = (Path(__file__).parent / "golden" / "BP26021-write_off.md").read_text()
+    assert "BP26021-SHP26041700114-write_off" in result.stdout
+    letter = (out / "BP26021-SHP26041700114-write_off" / "letter.md").read_text()
+    golden = Path(__file__).parent / "golden" / "BP26021-SHP26041700114-write_off.md"
     # the same letter as from the files, but for the file names the sources quote
-    assert _without_sources(letter) == _without_sources(golden)
+    assert _without_sources(letter) == _without_sources(golden.read_text())
     one = runner.invoke(app, ["letter", "BP26062-1@0226261944106", *args, "--format", "md"])
     assert one.exit_code == 0, one.output
     assert "to fill in: [MISSING: appeals address for Medicare Part B" in one.stdout
-    assert sorted(p.name for p in (out / "BP26062-corrected_claim").iterdir()) == [
+    assert sorted(p.name for p in (out / "BP26062-0226261944106-corrected_claim").iterdir()) == [
         "checklist.md",
         "letter.md",
         "packet.json",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from letter_helpers import TODAY, allowed_facts, example, packet_for
+from letter_helpers import TODAY, allowed_facts, example, groups, packet_for
 from recoup.letters import AllowedFacts, FactCheckError, build_packet, check_letter
 from recoup.letters.factcheck import facts_in
 
@@ -22,6 +22,10 @@ from recoup.letters.factcheck import facts_in
         ("Your earlier claim SHP26999900999 was paid.", "code"),
         ("The session ran from 15:45 onwards.", "time"),
         ("We also billed 97999 that day.", "number"),
+        ("The balance was moved to the patient as PR-119.", "code"),
+        ("The payer took back -$182.00.", "amount"),
+        ("The patient was also seen on December 25.", "monthday"),
+        ("The plan changed in [2027].", "number"),
     ],
 )
 def test_an_inserted_fact_fails_the_check(inserted: str, kind: str) -> None:
@@ -92,3 +96,18 @@ def test_allowed_facts_normalise_numbers_dates_and_times() -> None:
     check_letter("x", "Paid $1,900 on March 4, 2026 at 09:30 for BP26021, visit 20 of 20.", allowed)
     with pytest.raises(FactCheckError):
         check_letter("x", "Visit 21.", allowed)
+
+
+def test_packet_names_cannot_leave_the_output_folder(tmp_path) -> None:
+    from recoup.letters import write_packet
+    from recoup.letters.compose import packet_key
+
+    packet = packet_for("brightpath-pt", "BP26021")
+    item = next(g for g in groups("brightpath-pt") if g[0].patient_account == "BP26021")[0]
+    evil = item._replace(patient_account="./../../escaped", payer_claim_id="a/../b")
+    key = packet_key(evil)
+    assert "/" not in key and not key.startswith(".")
+    packet.key = "../escaped"
+    with pytest.raises(ValueError, match="would leave"):
+        write_packet(packet, tmp_path / "out", formats=("md",))
+    assert not (tmp_path / "escaped").exists()

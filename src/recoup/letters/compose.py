@@ -33,13 +33,20 @@ from recoup.letters.exhibits import (
 from recoup.letters.factcheck import check_letter
 from recoup.letters.model import Enclosure, Packet
 from recoup.letters.payment_plan import installments
-from recoup.money import CENT
+from recoup.money import display_money
 from recoup.practice import PayerType
 from recoup.records_text import RecordSet
 from recoup.triage import WorkItem
-from recoup.triage.facts import waiver_for
+from recoup.triage.facts import payer_type_of, service_kind, waiver_for
 
-__all__ = ["PAYMENT_PLAN_MONTHS", "build_packet", "format_date", "format_usd", "packets_for"]
+__all__ = [
+    "PAYMENT_PLAN_MONTHS",
+    "build_packet",
+    "format_date",
+    "format_usd",
+    "packet_key",
+    "packets_for",
+]
 
 PAYMENT_PLAN_MONTHS = 6
 # Fixed values a template states that are X12 code values, not facts about the claim:
@@ -57,7 +64,6 @@ _TITLES = {
     "review": "Review worksheet",
 }
 _TO_PAYER = frozenset({"recount_dispute", "exception_appeal", "appeal", "corrected_claim"})
-_BEHAVIORAL_PREFIXES = ("9715", "908", "0362", "0373", "H20")
 _BUNDLING = frozenset({"97", "236"})
 
 
@@ -69,9 +75,8 @@ def format_date(value: date | None) -> str:
 
 
 def format_usd(value: Decimal | None) -> str:
-    if value is None:
-        return "-"
-    return f"${value.quantize(CENT):,}"
+    """``$1,234.50`` / ``-$12.00`` (half-up), or ``-`` for no amount."""
+    return "-" if value is None else display_money(value)
 
 
 @cache
@@ -153,11 +158,11 @@ def _payer_safe(sentence: str) -> str:
 
 
 def _is_behavioral(facts: LetterFacts) -> bool:
-    return any((i.code or "").startswith(_BEHAVIORAL_PREFIXES) for i in facts.items)
+    return any(service_kind(i.code) == "behavioral health" for i in facts.items)
 
 
 def _is_medicare(facts: LetterFacts) -> bool:
-    return bool(facts.payer_facts(addressed=False)["type"] == PayerType.MEDICARE)
+    return payer_type_of(facts.ctx).type is PayerType.MEDICARE
 
 
 def _cite_table(facts: LetterFacts, situation: str) -> list[Citation]:
@@ -167,13 +172,16 @@ def _cite_table(facts: LetterFacts, situation: str) -> list[Citation]:
     return found
 
 
-def _count_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
+def _count_vars(facts: LetterFacts, out: dict[str, Any], *, required: bool = True) -> None:
+    """The date-by-date count (Exhibit A); a placeholder when a recount needs it and the
+    practice has no visit-unit benefit for the code."""
     table = visit_count_table(facts)
     if table is None:
-        out["no_table"] = facts.missing(
-            "the benefit limit and the visit log for this patient (benefits.csv and visits.csv) "
-            "to build the date-by-date count"
-        )
+        if required:
+            out["no_table"] = facts.missing(
+                "the benefit limit and the visit log for this patient (benefits.csv and "
+                "visits.csv) to build the date-by-date count"
+            )
         return
     rec = table.reconciliation
     out.update(
@@ -246,8 +254,7 @@ def _exception_vars(facts: LetterFacts, records: RecordSet | None, out: dict[str
         out["citations"] = _cite_table(facts, "parity")
     elif _is_medicare(facts):
         out["citations"] = _cite_table(facts, "medicare_therapy")
-    table = visit_count_table(facts)
-    out["table"] = table
+    _count_vars(facts, out, required=False)
 
 
 def _other_payer_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
@@ -319,8 +326,7 @@ def _write_off_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
     if any(i.reason_code in _BUNDLING for i in facts.items):
         _timeline_vars(facts, out)
     if any(i.reason_code in ("119", "35") for i in facts.items):
-        table = visit_count_table(facts)
-        out["table"] = table
+        _count_vars(facts, out, required=False)
 
 
 def _variables(
@@ -392,7 +398,7 @@ def build_packet(
     markdown = env.get_template(template_name).render(out)
     markdown = _tidy(markdown)
     first = facts.items[0]
-    key = f"{first.patient_account}-{first.lane}"
+    key = packet_key(first)
     check_letter(f"{key}/letter.md", markdown, facts.allowed)
     return Packet(
         key=key,
@@ -409,6 +415,18 @@ def build_packet(
         enclosures=tuple(facts.enclosures),
         reasons=tuple(dict.fromkeys(r for i in facts.items for r in i.reasons)),
     )
+
+
+def packet_key(item: WorkItem) -> str:
+    """The packet's folder name: ``<CLP01>-<CLP07>-<lane>`` (``<CLP01>-<lane>`` without a payer
+    claim number), one per group of :func:`packets_for`; only letters, digits, ``_`` and ``.``
+    between the dashes (the numbers come from a remittance, and a folder name must not be able
+    to leave the output folder)."""
+    parts = [item.patient_account, item.lane]
+    if item.payer_claim_id:
+        parts.insert(1, item.payer_claim_id)
+    safe = "-".join(re.sub(r"[^A-Za-z0-9_.]+", "_", p).strip("._") or "x" for p in parts)
+    return safe[:120]
 
 
 def _tidy(markdown: str) -> str:

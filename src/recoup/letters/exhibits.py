@@ -149,6 +149,9 @@ def visit_count_table(facts: LetterFacts) -> CountTable | None:
         if (d in period or d in diffs) and d <= on
     )
     counted = {d: n for n, d in enumerate(rec.should_dates, 1)}
+    denied_as = "denied " + ", ".join(
+        dict.fromkeys(a.key for i in facts.items if i.context for a in i.context.item.adjustments)
+    )
     offset = int(rec.used_elsewhere)
     rows = []
     for day in days:
@@ -168,7 +171,7 @@ def visit_count_table(facts: LetterFacts) -> CountTable | None:
         diff = diffs.get(day)
         payer = f"MISCOUNTED: {_KIND_WORDS.get(diff.kind, diff.kind)}" if diff else ""
         if not payer:
-            payer = "denied CO-119" if day == on else ("counted" if day in counted else "")
+            payer = denied_as if day == on else ("counted" if day in counted else "")
         rows.append(
             CountRow(
                 day,
@@ -186,7 +189,9 @@ def visit_count_table(facts: LetterFacts) -> CountTable | None:
     facts.derived(rec.rebuilt_count, rec.limit, len(rec.should_dates), period.start)
     if period.last_day is not None:
         facts.derived(period.last_day)
-    facts.known([tuple(r) for r in rows], [tuple(d) for d in rec.differences], rec.explanation)
+    # the rows' input values (dates, claim numbers, codes, rows); the counts were declared above
+    facts.known([(r.day, r.claims, r.payer_claims, r.codes, r.source) for r in rows])
+    facts.known([tuple(d) for d in rec.differences], rec.explanation)
     rec = rec._replace(
         differences=tuple(
             d._replace(explanation=_explanation(d.explanation)) for d in rec.differences
@@ -293,13 +298,15 @@ def clinical_evidence(
     out = []
     for title, sections, words in plan:
         found: list[Passage] = []
-        candidates = list(records.find(pid, sections=sections, on_or_before=facts.today))
+        candidates = list(records.find(pid, sections=sections))
         if words:
-            candidates += records.find(pid, words=words, on_or_before=facts.today)
+            candidates += records.find(pid, words=words)
         for passage in candidates:
             key = (passage.file, passage.locator)
             if key in seen or not passage.text.strip() or _identifies(passage):
                 continue
+            if passage.date is not None and passage.date > facts.today:
+                continue  # written after the letter's date; an undated passage is kept
             seen.add(key)
             found.append(passage)
             if len(found) >= limit:

@@ -59,7 +59,7 @@ class Sources:
 class Packet:
     """One claim's denials in one lane, composed and checked."""
 
-    key: str  # folder name: "<CLP01>-<lane>"
+    key: str  # folder name: "<CLP01>-<CLP07>-<lane>" (see compose.packet_key)
     lane: str
     title: str
     claim_id: str  # CLP01

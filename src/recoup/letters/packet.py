@@ -2,7 +2,7 @@
 
 ::
 
-    <outdir>/<CLP01>-<lane>/
+    <outdir>/<CLP01>-<CLP07>-<lane>/
         letter.md       the letter (the text every other form is rendered from)
         letter.docx     for editing in Word
         letter.pdf      for sending
@@ -86,6 +86,8 @@ def write_packet(packet: Packet, outdir: Path, formats: Iterable[str] = FORMATS)
         raise ValueError(f"unknown letter format(s) {', '.join(unknown)}; use md, docx or pdf")
     outdir.mkdir(parents=True, exist_ok=True)
     final = outdir / packet.key
+    if final.resolve().parent != outdir.resolve():
+        raise ValueError(f"packet name {packet.key!r} would leave {outdir}")
     work = Path(tempfile.mkdtemp(prefix=f".{packet.key}-", dir=outdir))
     notes: list[str] = []
     try:

@@ -3,8 +3,8 @@
 ReportLab's layout engine (platypus) gives wrapped paragraphs, repeated table headers and page
 numbers at a few tens of milliseconds per letter. Text is set in DejaVu Sans when the system has
 it (Debian's fonts-dejavu-core; or the TTF named by ``RECOUP_PDF_FONT``), so every name prints as
-written; without it, the built-in Helvetica is used and characters outside Latin-1 are replaced
-by their closest ASCII form (the Markdown and DOCX keep them).
+written; without it, the built-in Helvetica is used and a character outside Latin-1 is replaced
+by its unaccented letter, or "?" (the Markdown and DOCX keep every character).
 """
 
 from __future__ import annotations
@@ -121,8 +121,12 @@ def _plain(text: str) -> str:
         elif ch in swaps:
             out.append(swaps[ch])
         else:
-            folded = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            out.append(folded or "?")
+            # a letter with accents keeps its letter (Ł -> L); anything else (⅓, №) becomes "?"
+            # rather than characters that would read as other facts ("13")
+            base = [c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)]
+            out.append(
+                base[0] if len(base) == 1 and base[0].isascii() and base[0].isalpha() else "?"
+            )
     return "".join(out)
 
 
