@@ -230,3 +230,12 @@ def test_logout_ends_the_session(multi: Web) -> None:
 def test_signing_in_is_refused_in_single_user_mode(web: Web) -> None:
     assert web.login("admin").status_code == 400
     assert web.client.get("/login").status_code == 303
+
+
+def test_a_disabled_user_loses_the_session_at_once(multi: Web) -> None:
+    assert multi.login("biller").status_code == 200
+    assert multi.client.get("/api/denials").status_code == 200
+    multi.store.set_user_disabled("biller", True)
+    assert multi.client.get("/api/denials").status_code == 401  # the same cookie, refused
+    multi.store.set_user_disabled("biller", False)
+    assert multi.client.get("/api/denials").status_code == 200

@@ -191,3 +191,17 @@ def test_safe_name_keeps_only_the_file_name() -> None:
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("C:\\Users\\x\\era 1.835") == "era_1.835"
     assert safe_name("...") == "upload"
+
+
+def test_kept_practice_folders_are_named_after_the_practice(tmp_path: Path) -> None:
+    """Two practices uploaded as flat zips (or from folders of the same name) are kept apart."""
+    from recoup.web.practices import kept_practice, kept_practices
+
+    data = tmp_path / "data"
+    for npi in ("1548213069", "1730496282"):
+        folder = tmp_path / npi / "unzipped"
+        folder.mkdir(parents=True)
+        (folder / "practice.toml").write_text(f'name = "Clinic {npi}"\nnpi = "{npi}"\n')
+        with kept_practice(data, folder) as kept:
+            assert kept.name == npi
+    assert [p.name for p in kept_practices(data)] == ["1548213069", "1730496282"]

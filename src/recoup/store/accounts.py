@@ -123,6 +123,14 @@ def list_users(engine: Engine) -> list[User]:
         return [_user(r) for r in conn.execute(select(users).order_by(users.c.username))]
 
 
+def find_user(engine: Engine, username: str) -> User | None:
+    """The account of that name, or None (the web app checks it on every request, so a user
+    disabled or given another role is affected at once, not when the session expires)."""
+    with reading(engine) as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+    return _user(row) if row is not None else None
+
+
 def set_disabled(engine: Engine, username: str, disabled: bool) -> User:
     with writing(engine) as conn:
         done = conn.execute(

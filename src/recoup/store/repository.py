@@ -334,6 +334,9 @@ class Store:
     def users(self) -> list[User]:
         return accounts.list_users(self.engine)
 
+    def user(self, username: str) -> User | None:
+        return accounts.find_user(self.engine, username)
+
     def set_user_disabled(self, username: str, disabled: bool) -> User:
         return accounts.set_disabled(self.engine, username, disabled)
 

@@ -67,9 +67,13 @@ def current_viewer(request: Request) -> Viewer | None:
     if not state.multi_user:
         return Viewer(LOCAL_USER, "admin")
     current = session(request)
-    if current.username and current.role:
-        return Viewer(current.username, current.role)
-    return None
+    if not (current.username and current.role):
+        return None
+    # the signed cookie says who signed in; the store says whether they still may, and as what
+    account = state.store.user(current.username)
+    if account is None or account.disabled:
+        return None
+    return Viewer(account.username, account.role)
 
 
 def reader(request: Request) -> Viewer:

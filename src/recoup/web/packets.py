@@ -11,13 +11,15 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
 from fastapi.responses import Response
 
 from recoup.letters import FactCheckError, build_packet, write_packet
-from recoup.records_text import read_records
+from recoup.practice import Practice
+from recoup.records_text import RecordSet, read_records
 from recoup.store import DenialQuery, DenialRow
 from recoup.triage import WorkItem
 from recoup.web.deps import AppState
@@ -63,6 +65,28 @@ def _group(state: AppState, row: DenialRow) -> list[WorkItem]:
     return [item for item in items if item is not None]
 
 
+_records_lock = threading.Lock()
+_records_cache: dict[str, tuple[float, RecordSet]] = {}
+
+
+def _records(practice: Practice) -> RecordSet:
+    """The practice's clinical records, read again only when a file in records/ changed
+    (reading every PDF and DOCX on each download would cost more than the letter)."""
+    folder = Path(practice.folder) / "records"
+    try:
+        stamp = max((f.stat().st_mtime for f in folder.iterdir()), default=0.0)
+    except OSError:
+        stamp = 0.0
+    with _records_lock:
+        cached = _records_cache.get(practice.folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    records = read_records(practice)
+    with _records_lock:
+        _records_cache[practice.folder] = (stamp, records)
+    return records
+
+
 def packet_file(state: AppState, row: DenialRow, fmt: str) -> Response:
     """Build the packet for the denial and return it in ``fmt`` as an attachment."""
     items = _group(state, row)
@@ -71,7 +95,7 @@ def packet_file(state: AppState, row: DenialRow, fmt: str) -> Response:
             f"denial {row.id} cannot be triaged again: re-import its remittance ({row.file})"
         )
     practice = items[0].context.practice if items[0].context else None
-    records = read_records(practice) if practice is not None else None
+    records = _records(practice) if practice is not None else None
     try:
         packet = build_packet(items, records, state.today())
     except FactCheckError as exc:

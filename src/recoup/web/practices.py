@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ def kept_practice(data_dir: Path, folder: Path) -> Iterator[Path]:
     copy is put back."""
     root = _root(data_dir)
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = root / safe_name(folder.name)
+    target = root / _kept_name(folder)
     staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=root))
     shutil.copytree(folder, staging / "new")
     with _lock:
@@ -54,6 +55,18 @@ def kept_practice(data_dir: Path, folder: Path) -> Iterator[Path]:
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _kept_name(folder: Path) -> str:
+    """The kept copy is named after the practice (its NPI, else its name, as the store knows
+    it), not after the uploaded folder: two practices zipped as "practice/" or flat must not
+    replace each other."""
+    try:
+        data = tomllib.loads((folder / "practice.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = {}
+    key = str(data.get("npi") or data.get("name") or "").strip()
+    return safe_name(key) if key else safe_name(folder.name)
 
 
 def kept_practices(data_dir: Path) -> list[Path]:

@@ -143,7 +143,8 @@ def import_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -
             except UploadError as exc:
                 results.append(FileResult(name, "unknown", "refused", messages=[str(exc)]))
                 continue
-            head = target.open("rb").read(4)
+            with target.open("rb") as handle:
+                head = handle.read(4)
             is_zip = head in (ZIP_MAGIC, EMPTY_ZIP) or name.lower().endswith(".zip")
             saved.append((name, target, is_zip))
         # practice folders first, so the remittances are triaged against them
