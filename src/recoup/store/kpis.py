@@ -15,10 +15,11 @@ months-1 before today's, today + 1 day)``. What each figure is computed from:
 * **appeal success rate**: (won + partly won) / (won + partly won + lost), outcomes in the window.
 * **days to resolution**: outcome date - the remittance's date, over outcomes in the window
   (mean and median).
-* **patient collection rate**: over denials with a notice date in the window, the amounts recorded
-  with the ``billed_patient`` outcome / the denied dollars triage put in the ``bill_patient``
-  lane.
-* **expiring**: open denials whose deadline is within the next 14 days (today included).
+* **patient collection rate**: over denials with a notice date in the window that triage put in
+  the ``bill_patient`` lane or that ended ``billed_patient``: the amounts recorded with the
+  ``billed_patient`` outcome / those denials' dollars.
+* **expiring**: open denials whose deadline falls in the next 14 days, today included
+  (``[today, today + 14)``).
 
 Money is ``Decimal`` throughout; rates are ``Decimal`` fractions (``0.1250`` = 12.5 %), ``None``
 when there is nothing to divide by. Denied amounts are summed in SQL as whole cents (exact for
@@ -240,7 +241,7 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
         select(func.count(), func.sum(d.amount_cents)).where(
             d.status == "open",
             d.deadline >= today,
-            d.deadline <= today + timedelta(days=EXPIRING_DAYS),
+            d.deadline < today + timedelta(days=EXPIRING_DAYS),  # [today, today + 14 days)
         )
     ).one()
     return Kpis(
@@ -284,10 +285,11 @@ def _patient(conn: Connection, start: date, end: date) -> tuple[Decimal, Decimal
             or_(d.lane == "bill_patient", d.outcome == "billed_patient"),
         )
     )
+    # one set of denials for both figures (the patient lane, or billed to the patient whatever
+    # the lane), so the rate compares like with like and cannot pass 100 % by construction
     billed = lane = ZERO
-    for row_lane, denied, outcome, amount in rows:
-        if row_lane == "bill_patient":
-            lane += denied
+    for _lane, denied, outcome, amount in rows:
+        lane += denied
         if outcome == "billed_patient" and amount is not None:
             billed += amount
     return billed, lane

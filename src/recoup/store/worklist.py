@@ -34,12 +34,13 @@ from sqlalchemy import (
 )
 
 from recoup.practice import Practice
-from recoup.records import ClaimPayment, Remittance
+from recoup.records import ClaimPayment
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE, NO_DEADLINE, DenialRow, cents
 from recoup.store.engine import reading, writing
 from recoup.store.sources import NO_PRACTICE, load_practice, practice_sources, read_results
 from recoup.store.tables import claims, denials, remittances
 from recoup.triage import WorkItem, Worklist, triage
+from recoup.triage.facts import payer_id_of
 from recoup.x12 import ParseResult
 
 __all__ = [
@@ -61,11 +62,6 @@ class StoreTriage(NamedTuple):
     worklists: dict[str, Worklist]  # practice key ("" = none) -> its worklist
     practices: dict[str, Practice | None]
     missing_files: tuple[str, ...]  # imported before the store kept bytes: re-import them
-
-
-def _payer_id(remit: Remittance) -> str:
-    ref = next((v for q, v in remit.payer.references if q == "2U"), "")
-    return ref or remit.payer.id
 
 
 def _claim_patients(practice: Practice | None) -> dict[str, str]:
@@ -240,7 +236,7 @@ def item_values(item: WorkItem, claim_patients: dict[str, str]) -> dict[str, Any
     values: dict[str, Any] = {
         "patient_account": item.patient_account,
         "payer_claim_id": item.payer_claim_id,
-        "payer_id": _payer_id(remit) if remit is not None else "",
+        "payer_id": payer_id_of(remit) if remit is not None else "",
         "payer_name": item.payer_name,
         "patient_name": item.patient_name,
         "patient_id": claim_patients.get(item.patient_account),
