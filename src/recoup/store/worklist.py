@@ -229,7 +229,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def item_values(item: WorkItem, claim_patients: dict[str, str]) -> dict[str, Any]:
+def item_values(
+    item: WorkItem, claim_patients: dict[str, str], denial_id: str | None = None
+) -> dict[str, Any]:
     """The triage columns of a work item's row (without its key)."""
     ctx = item.context
     remit = ctx.remittance if ctx is not None else None
@@ -267,7 +269,7 @@ def item_values(item: WorkItem, claim_patients: dict[str, str]) -> dict[str, Any
         ).encode()
     ).hexdigest()
     values["triage_hash"] = digest
-    values.update(search_values({**values, "denial_id": item.denial_id}))
+    values.update(search_values({**values, "denial_id": denial_id or item.denial_id}))
     return values
 
 
@@ -308,10 +310,7 @@ def _keyed(triaged: StoreTriage) -> dict[tuple[str, str], dict[str, Any]]:
             base = item.denial_id
             seen[base] = seen.get(base, 0) + 1
             did = base if seen[base] == 1 else f"{base}#{seen[base]}"
-            values = item_values(item, claim_patients)
-            if did != base:
-                values.update(search_values({**values, "denial_id": did}))
-            out[(key, did)] = values
+            out[(key, did)] = item_values(item, claim_patients, did)
     return out
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from recoup.money import display_money
 from recoup.practice import Coverage, PayerType
 from recoup.records import ClaimPayment
 from recoup.triage.facts import (
@@ -62,7 +63,7 @@ def _forwarded_to(claim: ClaimPayment, remarks: tuple[str, ...]) -> str | None:
 
 def _share_words(ctx: DenialContext) -> str:
     parts = [
-        f"{a.key} {SHARE_WORDS.get(a.reason, 'cost share')} ${a.amount}"
+        f"{a.key} {SHARE_WORDS.get(a.reason, 'cost share')} {display_money(a.amount)}"
         for a in ctx.item.adjustments
     ]
     return ", ".join(parts)
