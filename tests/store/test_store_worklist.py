@@ -252,6 +252,23 @@ def test_one_denial_and_its_work_item(brightpath: Store) -> None:
     assert brightpath.denial("nope") is None and brightpath.work_item(123456) is None
 
 
+def test_a_claims_items_in_one_lane_come_from_one_triage(brightpath: Store) -> None:
+    """BP26059 has three lines in the recount lane: one packet, the asked-for denial first."""
+    expected = {str(i["denial_id"]): i for i in from_files(BRIGHTPATH, REMITTANCES)}
+    rows = [
+        r
+        for r in brightpath.denials(DenialQuery(per_page=500, today=TODAY)).rows
+        if r.patient_account == "BP26059"
+    ]
+    assert len(rows) == 3
+    for row in rows:
+        items = brightpath.claim_items(row.id, today=TODAY)
+        assert items[0].denial_id == row.denial_id
+        assert sorted(i.denial_id for i in items) == sorted(r.denial_id for r in rows)
+        assert all(i.to_dict() == expected[i.denial_id] for i in items)
+    assert brightpath.claim_items(123456, today=TODAY) == []
+
+
 def test_the_worklist_command(brightpath: Store, db_url: str) -> None:
     import json
 

@@ -294,6 +294,14 @@ class Store:
             row = worklist_query.find(conn, denial_key, day)
             return None if row is None else worklist.triage_one(conn, row, day)
 
+    def claim_items(self, denial_key: int | str, *, today: date | None = None) -> list[WorkItem]:
+        """The work items of the denial's claim in its lane, the denial first: what one packet
+        holds, from a single re-triage of the patient."""
+        day = today or date.today()
+        with reading(self.engine) as conn:
+            row = worklist_query.find(conn, denial_key, day)
+            return [] if row is None else worklist.triage_claim(conn, row, day)
+
     def mark_sent(
         self, denial_key: int | str, sent_date: date, channel: str, user: str
     ) -> DenialRow:

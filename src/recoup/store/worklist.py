@@ -50,6 +50,7 @@ __all__ = [
     "merged",
     "refresh",
     "search_values",
+    "triage_claim",
     "triage_one",
     "triage_store",
 ]
@@ -107,22 +108,30 @@ def _patient_key(claim_patients: dict[str, str], claim: ClaimPayment) -> str:
     return f"member:{member}" if member else f"claim:{claim.patient_control_number}"
 
 
-def triage_one(conn: Connection, row: DenialRow, today: date) -> WorkItem | None:
-    """Triage just the patient of one stored denial (their claims are the rule's history), and
-    return that denial's work item with its context."""
+def _patient_worklist(conn: Connection, row: DenialRow, today: date) -> Worklist | None:
+    """Triage just the patient of one stored denial (their claims are the rule's history)."""
     practice = load_practice(conn, row.practice_key) if row.practice_key else None
     claim_patients = _claim_patients(practice)
+    sources = practice_sources(conn, [row.practice_key]).get(row.practice_key)
+    if sources is None:
+        return None
     accounts = {row.patient_account}
     if row.patient_id is not None:
         accounts |= {c for c, p in claim_patients.items() if p == row.patient_id}
-    else:
+    else:  # no practice row for the patient: the member id, within this practice's files
+        mine = select(remittances.c.id).where(remittances.c.source_file_id.in_(list(sources.files)))
+        in_practice = claims.c.remittance_id.in_(mine)
         member = conn.scalar(
-            select(claims.c.member_id).where(claims.c.patient_control_number == row.patient_account)
+            select(claims.c.member_id).where(
+                claims.c.patient_control_number == row.patient_account, in_practice
+            )
         )
         if member:
             accounts |= set(
                 conn.scalars(
-                    select(claims.c.patient_control_number).where(claims.c.member_id == member)
+                    select(claims.c.patient_control_number).where(
+                        claims.c.member_id == member, in_practice
+                    )
                 )
             )
     remit_ids: set[int] = set()
@@ -133,9 +142,6 @@ def triage_one(conn: Connection, row: DenialRow, today: date) -> WorkItem | None
             .distinct()
         )
         remit_ids.update(conn.scalars(query))
-    sources = practice_sources(conn, [row.practice_key]).get(row.practice_key)
-    if sources is None:
-        return None
     files = _remittance_files(conn, remit_ids)  # only the files with this patient's claims
     sources = sources._replace(files={f: s for f, s in sources.files.items() if f in files})
     results, _ = read_results(conn, sources)
@@ -151,11 +157,34 @@ def triage_one(conn: Connection, row: DenialRow, today: date) -> WorkItem | None
     if target is None:
         return None
     narrowed = [_only_patient(r, claim_patients, target) for r in results]
-    worklist = triage(narrowed, practice, today)
+    return triage(narrowed, practice, today)
+
+
+def triage_one(conn: Connection, row: DenialRow, today: date) -> WorkItem | None:
+    """The stored denial's work item, triaged again with its context (for letters)."""
+    worklist = _patient_worklist(conn, row, today)
+    if worklist is None:
+        return None
     base, _, nth = row.denial_id.partition("#")
     matches = [item for item in worklist.items if item.denial_id == base]
     index = int(nth) - 1 if nth.isdigit() else 0
     return matches[index] if index < len(matches) else None
+
+
+def triage_claim(conn: Connection, row: DenialRow, today: date) -> list[WorkItem]:
+    """The work items of the stored denial's claim in its lane (one packet's worth), from one
+    triage of the patient; the denial itself first."""
+    worklist = _patient_worklist(conn, row, today)
+    if worklist is None:
+        return []
+    base = row.denial_id.partition("#")[0]
+    same = [
+        item
+        for item in worklist.items
+        if (item.patient_account, item.payer_claim_id, item.lane)
+        == (row.patient_account, row.payer_claim_id, row.lane)
+    ]
+    return sorted(same, key=lambda item: item.denial_id != base)
 
 
 def _chunked(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from recoup.letters import FactCheckError, build_packet, write_packet
 from recoup.practice import Practice
 from recoup.records_text import RecordSet, read_records
-from recoup.store import DenialQuery, DenialRow
+from recoup.store import DenialRow
 from recoup.triage import WorkItem
 from recoup.web.deps import AppState
 from recoup.web.errors import BadRequest, NotFound
@@ -46,23 +46,8 @@ def _zip(files: list[Path]) -> bytes:
 
 
 def _group(state: AppState, row: DenialRow) -> list[WorkItem]:
-    """The work items of the denial's claim and lane, the denial first."""
-    today = state.today()
-    siblings = state.store.denials(
-        DenialQuery(
-            patient=row.patient_account, lane=row.lane, status="all", per_page=200, today=today
-        )
-    ).rows
-    keys = [row.id] + [
-        s.id
-        for s in siblings
-        if s.id != row.id
-        and s.patient_account == row.patient_account
-        and s.payer_claim_id == row.payer_claim_id
-        and s.practice_key == row.practice_key
-    ]
-    items = [state.store.work_item(key, today=today) for key in keys]
-    return [item for item in items if item is not None]
+    """The work items of the denial's claim and lane, the denial first (one re-triage)."""
+    return state.store.claim_items(row.id, today=state.today())
 
 
 _records_lock = threading.Lock()
