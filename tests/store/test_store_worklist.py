@@ -317,3 +317,9 @@ def test_the_worklist_command(brightpath: Store, db_url: str) -> None:
     assert json.loads(kpis.stdout)["recovered"] == "1.00"
     with brightpath.engine.connect() as conn:
         assert conn.scalar(select(denials.c.outcome).where(denials.c.id == first["id"])) == "won"
+
+
+def test_an_imported_835_can_be_read_back_by_its_file_name(brightpath: Store) -> None:
+    name = REMITTANCES[0].name
+    assert brightpath.stored_835(name) == REMITTANCES[0].read_bytes()
+    assert brightpath.stored_835("never-imported.835") is None

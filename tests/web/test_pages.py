@@ -10,6 +10,11 @@ import pytest
 
 from web.helpers import Web
 
+EXAMPLE_835 = (
+    Path(__file__).resolve().parents[2]
+    / "examples/brightpath-pt/remittances/2026-04-17_summit-health-plan.835"
+)
+
 
 def _co119_id(web: Web) -> int:
     rows = web.client.get("/api/denials", params={"code": "119", "patient": "BP26021"}).json()
@@ -204,3 +209,20 @@ def test_a_bundling_denial_shows_the_session_timeline(web: Web) -> None:
     assert "97530:GP" in timeline and "97140:GP" in timeline and "<svg" in timeline
     co119 = web.client.get(f"/denials/{_co119_id(web)}").text
     assert "Session timeline" not in co119
+
+
+def test_an_835_segment_opens_from_the_stored_bytes_when_no_folder_has_it() -> None:
+    from recoup.web.sources import open_source
+
+    data = (EXAMPLE_835).read_bytes()
+    asked: list[str] = []
+
+    def stored(name: str) -> bytes | None:
+        asked.append(name)
+        return data if name == EXAMPLE_835.name else None
+
+    snippet = open_source(None, f"{EXAMPLE_835.name} segment 4 (BPR, TRN follows)", stored)
+    assert snippet is not None and asked == [EXAMPLE_835.name]
+    cited = [text for _, text, is_cited in snippet.lines if is_cited]
+    assert cited and cited[0].startswith("BPR*")
+    assert open_source(None, "other.835 segment 3 (CAS)", stored) is None

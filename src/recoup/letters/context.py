@@ -163,7 +163,7 @@ class LetterFacts:
             "type_source": kind.source,
             "appeal_address": address,
             "address_source": address_source,
-            "source": era_source(self.ctx.file, rem.segment, "N1*PR", "payer"),
+            "source": f"{Path(self.ctx.file).name} (N1*PR, the payer loop)",
         }
 
     def patient_facts(self) -> dict[str, Any]:
@@ -233,7 +233,8 @@ class LetterFacts:
             "source": era_source(self.ctx.file, claim.segment, "CLP"),
             "notice_date": notice,
             "trace": rem.trace_number,
-            "remit_source": era_source(self.ctx.file, rem.segment, "BPR/TRN", "remittance"),
+            # BPR follows ST (the remittance's segment); TRN follows BPR
+            "remit_source": era_source(self.ctx.file, rem.segment + 1, "BPR", "TRN follows"),
             "file": Path(self.ctx.file).name,
         }
 

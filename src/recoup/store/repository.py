@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
 from recoup.practice import read_practice
-from recoup.store import accounts, worklist, worklist_query
+from recoup.store import accounts, sources, worklist, worklist_query
 from recoup.store.accounts import AuditEntry, User
 from recoup.store.denial_rows import DenialRow
 from recoup.store.engine import (
@@ -293,6 +293,11 @@ class Store:
         with reading(self.engine) as conn:
             row = worklist_query.find(conn, denial_key, day)
             return None if row is None else worklist.triage_one(conn, row, day)
+
+    def stored_835(self, name: str) -> bytes | None:
+        """An imported 835's bytes by its file name (evidence cites segments of it)."""
+        with reading(self.engine) as conn:
+            return sources.stored_835(conn, name)
 
     def claim_items(self, denial_key: int | str, *, today: date | None = None) -> list[WorkItem]:
         """The work items of the denial's claim in its lane, the denial first: what one packet

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, or_, select
 
 from recoup.practice import (
     Authorization,
@@ -318,6 +318,27 @@ def practice_sources(
         sources = out.setdefault(key, PracticeSources(key, {}))
         sources.files.setdefault(file_id, {})[segment] = frozenset(claim_segments.get(remit_id, ()))
     return out
+
+
+def stored_835(conn: Connection, name: str) -> bytes | None:
+    """The bytes of the stored 835 whose file name is ``name`` (as evidence quotes it: the
+    last part of the path it was imported from), or None."""
+    row = conn.execute(
+        select(file_contents.c.compression, file_contents.c.data)
+        .select_from(source_files)
+        .join(file_contents, file_contents.c.source_file_id == source_files.c.id)
+        .where(
+            source_files.c.kind == "835",
+            or_(
+                source_files.c.name == name,
+                source_files.c.name.endswith("/" + name, autoescape=True),
+                source_files.c.name.endswith("\\" + name, autoescape=True),
+            ),
+        )
+        .order_by(source_files.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _decompress(row.compression, row.data)
 
 
 def read_results(conn: Connection, sources: PracticeSources) -> tuple[list[ParseResult], list[str]]:

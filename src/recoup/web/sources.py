@@ -2,15 +2,16 @@
 
 A decision's evidence names its source the way a person would look it up
 (``2026-04-17_summit.835 segment 281 (CAS)``, ``benefits.csv row 2``, ``records/note.md line 8``).
-This module finds that place in the kept copy of the practice folder (remittances that came in
-the practice zip are there too) and returns a few lines around it, the cited one marked. A
-source it cannot find (an 835 uploaded on its own, whose file is not kept) gives ``None``: the
-page then shows the source's name only. Paths never leave the practice folder.
+This module finds that place in the kept copy of the practice folder, or for an 835 in the bytes
+the store keeps of every imported remittance, and returns a few lines around it, the cited one
+marked. A source it cannot find gives ``None``: the page then shows the source's name only.
+Paths never leave the practice folder.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,15 +53,22 @@ def _segments(data: bytes) -> list[str]:
     return [s.strip() for s in text.split(terminator) if s.strip()]
 
 
-def open_source(folder: Path | None, source: str) -> Snippet | None:
+def open_source(
+    folder: Path | None, source: str, stored: Callable[[str], bytes | None] | None = None
+) -> Snippet | None:
+    """The cited place with its neighbours; an 835 segment comes from the kept folder, else
+    from the bytes the store kept of it (``stored``, by file name)."""
+    if match := _SEGMENT.match(source):
+        path = _inside(folder, f"remittances/{match['file']}") if folder is not None else None
+        data = (
+            path.read_bytes() if path is not None else (stored(match["file"]) if stored else None)
+        )
+        if data is None:
+            return None
+        lines = _around(_segments(data), int(match["n"]))
+        return Snippet(f"{match['file']}, segments", lines) if lines else None
     if folder is None:
         return None
-    if match := _SEGMENT.match(source):
-        path = _inside(folder, f"remittances/{match['file']}")
-        if path is None:
-            return None
-        lines = _around(_segments(path.read_bytes()), int(match["n"]))
-        return Snippet(f"{match['file']}, segments", lines) if lines else None
     if match := _ROW.match(source):
         path = _inside(folder, match["file"])
         if path is None:

@@ -85,10 +85,12 @@ def _practice(state: AppState, row: DenialRow) -> tuple[Path, Practice] | None:
     )
 
 
-def _sources(found: tuple[Path, Practice] | None, row: DenialRow) -> list[Snippet | None]:
-    """Each evidence item's place, opened in the kept practice folder (or None)."""
+def _sources(
+    state: AppState, found: tuple[Path, Practice] | None, row: DenialRow
+) -> list[Snippet | None]:
+    """Each evidence item's place, opened in the kept practice folder or the stored 835."""
     folder = found[0] if found else None
-    return [open_source(folder, item.source) for item in row.evidence]
+    return [open_source(folder, item.source, state.store.stored_835) for item in row.evidence]
 
 
 def _timeline(found: tuple[Path, Practice] | None, row: DenialRow) -> Markup | None:
@@ -141,7 +143,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "channels": CHANNELS,
             "outcomes": OUTCOME_LABELS,
             "notice": request.query_params.get("done"),
-            "sources": _sources(found, row),
+            "sources": _sources(state, found, row),
             "timeline": _timeline(found, row),
         },
     )
