@@ -33,6 +33,7 @@ from recoup.accumulators.reconcile import (
     CountDifference,
     Reconciliation,
     claims_for_patient,
+    history_lines,
     reconcile,
 )
 from recoup.accumulators.status import (
@@ -76,6 +77,7 @@ __all__ = [
     "count",
     "episode_start",
     "from_visits",
+    "history_lines",
     "line_hours",
     "load_eligibility",
     "parse_period",

@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from recoup.accumulators.counting import CodeFilter
+from recoup.accumulators.counting import CodeFilter, CountedLine
 from recoup.accumulators.periods import Period, add_months
 from recoup.practice.model import Benefit, Practice, Visit
 from recoup.records import ClaimPayment, Remittance, ServiceLine
@@ -41,6 +41,7 @@ __all__ = [
     "CountDifference",
     "Reconciliation",
     "claims_for_patient",
+    "history_lines",
     "reconcile",
 ]
 
@@ -93,6 +94,33 @@ def _covered(line: ServiceLine) -> bool:
             return False
         patient_share = patient_share or adj.group == "PR"
     return line.paid != 0 or patient_share
+
+
+def history_lines(claims: Sequence[ClaimPayment]) -> list[CountedLine]:
+    """The lines the payer covered (paid, or applied to the patient's share), reversed claims
+    taken out, as countable lines with the payer's allowed amount (AMT*B6) when it sent one:
+    what a units, hours or dollars cap is counted from."""
+    out = []
+    for claim in _final_claims(claims):
+        if claim.status in ("4", "22"):
+            continue
+        for line in claim.lines:
+            day = line.date_of_service or claim.service_date
+            if day is None or not _covered(line):
+                continue
+            out.append(
+                CountedLine(
+                    day,
+                    line.procedure.code,
+                    line.units if line.units is not None else Decimal(1),
+                    line.charge,
+                    None,
+                    line.allowed,
+                    claim.patient_control_number,
+                    claim.payer_claim_id,
+                )
+            )
+    return out
 
 
 def _denial(claims: Sequence[ClaimPayment], period: Period) -> tuple[date, ClaimPayment] | None:

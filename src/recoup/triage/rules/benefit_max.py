@@ -1,19 +1,33 @@
 """Benefit maximum (CARC 119; 35 lifetime; remarks N362, N435, N640, N587).
 
 Why it decides this way (DESIGN.md "Triage", DOMAIN §5, §7): a benefit-max denial is only as
-good as the payer's counter, so the counter is rebuilt first from the practice's visit log and
-the remittance history (:func:`recoup.accumulators.reconcile`). A miscount is disputed with the
-dates. When the count is right, the cheapest honest recovery comes first: an exception the
-records support (Medicare KX threshold, §5.1; parity for behavioral-health/ABA caps, §5.2), then
-a secondary coverage, then the patient — only when the group is PR or a signed waiver/ABN covers
-the date and code, never for Medicare Advantage (§7.1) — and only then a write-off.
+good as the payer's counter, so the counter is rebuilt first: a visit cap date by date from the
+practice's visit log and the remittance history (:func:`recoup.accumulators.reconcile`); a units,
+hours or dollars cap from the payer's own covered lines (allowed amounts for dollars,
+:func:`recoup.accumulators.history_lines`). A miscount is disputed with the dates. When the
+count is right, the cheapest honest recovery comes first: an exception the records support
+(Medicare KX threshold, §5.1; parity for behavioral-health/ABA caps, §5.2), then a secondary
+coverage, then the patient — only when the group is PR or a signed waiver/ABN covers the date
+and code, never for Medicare Advantage (§7.1) — and only then a write-off.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from decimal import Decimal
+from typing import NamedTuple
 
-from recoup.accumulators import CodeFilter, Period, Reconciliation, benefit_period, reconcile
+from recoup.accumulators import (
+    CodeFilter,
+    CountedLine,
+    Period,
+    Reconciliation,
+    benefit_period,
+    count,
+    history_lines,
+    reconcile,
+)
+from recoup.money import ZERO
 from recoup.practice import Benefit, BenefitUnit, PayerType, Visit
 from recoup.triage.facts import (
     active_coverages,
@@ -78,6 +92,47 @@ def _reconciled(
     if len(_RECONCILED) > 64:
         _RECONCILED.popitem(last=False)
     return rec
+
+
+class _Rebuilt(NamedTuple):
+    used: Decimal  # before the denied date, in the period, plus what was used elsewhere
+    this: Decimal  # what the denied line adds
+    evidence: Evidence
+
+
+def _rebuilt_amount(ctx: DenialContext, benefit: Benefit, period: Period) -> _Rebuilt:
+    """A units, hours or dollars cap counted from the payer's own covered lines (allowed
+    amounts for dollars where the payer sent them), the way visit caps are reconciled."""
+    on = ctx.item.service_date
+    codes = CodeFilter(benefit.counts_codes, benefit.excludes_codes)
+    unit = str(benefit.unit)
+    before = [
+        line
+        for line in history_lines(ctx.history)
+        if line.service_date in period and on is not None and line.service_date < on
+    ]
+    used = count(before, unit, codes, allowed=True) + benefit.used_elsewhere
+    this = ZERO
+    line = ctx.item.line
+    if line is not None and on is not None:
+        # what was billed: SVC07 when the payer paid fewer units than billed, else SVC05 (1
+        # when absent, as the implementation guide says)
+        units = line.original_units or line.units or Decimal(1)
+        denied = CountedLine(on, line.procedure.code, units, line.charge)
+        this = count([denied], unit, codes)
+    days = sorted({ln.service_date for ln in before if codes.counts(ln.code)})
+    fact = (
+        f"{used} {unit} used in {period} before {on.isoformat() if on else '?'} by the covered "
+        f"lines of {len(days)} date(s) of service"
+        + (
+            f" ({', '.join(d.isoformat() for d in days[:12])}{', ...' if len(days) > 12 else ''})"
+            if days
+            else ""
+        )
+        + (f", including {benefit.used_elsewhere} used elsewhere" if benefit.used_elsewhere else "")
+        + f"; the denied line adds {this}"
+    )
+    return _Rebuilt(used, this, Evidence("the remittance history (covered lines)", fact))
 
 
 @rule("R119", "benefit maximum", ("119", "35"))
@@ -162,11 +217,26 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
         if rec.verdict == "no_denial":
             count_words = f"the count against the cap of {cap} could not be rebuilt"
     else:
+        rebuilt = _rebuilt_amount(ctx, benefit, period)
+        evidence.append(rebuilt.evidence)
+        if rebuilt.used + rebuilt.this <= benefit.limit:
+            return Decision(
+                "recount_dispute",
+                (
+                    f"The payer's count looks wrong: the cap is {cap}; its own remittances show "
+                    f"{rebuilt.used} {benefit.unit} used in {period} before {on.isoformat()}, "
+                    f"and this line adds {rebuilt.this}, which stays within the cap.",
+                    "Services at other providers, or remittances not given here, may explain "
+                    "the difference: ask the payer for the services it counted.",
+                ),
+                tuple(evidence),
+                missing=("the payer's list of the services it counted in the period",),
+                action="dispute the count with the payer and ask for its list of counted services",
+            )
         count_words = (
-            f"the cap is {cap}; a {benefit.unit} count is not rebuilt from the history "
-            "(only visit caps are)"
+            f"the cap is {cap}; the payer's remittances show {rebuilt.used} {benefit.unit} used "
+            f"in {period} before {on.isoformat()}, and this line adds {rebuilt.this}"
         )
-        missing.append(f"a rebuilt {benefit.unit} count (only visit caps are reconciled)")
     reasons.append(f"Benefit maximum: {count_words}.")
 
     kind = payer_type_of(ctx)
