@@ -30,6 +30,7 @@ from recoup.triage.facts import (
     patient_of,
     payer_id_of,
     payer_type_of,
+    source_of,
 )
 from recoup.triage.model import DenialContext
 
@@ -42,11 +43,10 @@ def era_source(file: str, segment: int, segment_id: str, what: str = "") -> str:
 
 
 def row_source(file: str, row: int, default: str) -> str:
-    path = Path(file)
-    name = path.name or default
-    if path.parent.name == "records":
-        name = f"records/{name}"
-    return f"{name} row {row}" if row else name
+    """``visits.csv row 12`` as triage's evidence writes it; the file alone without a row."""
+    if row:
+        return source_of(file, row, default)
+    return source_of(file, 0, default).removesuffix(" row 0")
 
 
 class LetterFacts:
