@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -143,9 +142,6 @@ def test_a_hundred_small_documents_read_well_under_a_second(
         rows.append((name, "P1", "2026-09-01", "progress_note"))
     practice = practice_at(tmp_path, rows)
 
-    started = time.perf_counter()
-    records = read_records(practice)
-    elapsed = time.perf_counter() - started
+    records = read_records(practice)  # speed: benchmarks/bench_letters.py, not a timed test
 
     assert len(records.passages) == 100 * 13
-    assert elapsed < 1.0, f"read 100 notes in {elapsed:.3f} s"

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from recoup import pipeline
 from recoup.store import DenialQuery, Store
 from remit_samples import original_file, other_visit_file
 
@@ -16,9 +17,11 @@ from remit_samples import original_file, other_visit_file
 
 
 def small_store(store: Store, tmp_path: Path) -> Store:
+    paths = []
     for name, data in (("a.835", original_file()), ("b.835", other_visit_file())):
         (tmp_path / name).write_bytes(data)
-        assert store.import_path(tmp_path / name).ok
+        paths.append(tmp_path / name)
+    assert pipeline.import_paths(store, paths, today=date(2026, 4, 1)).ok
     return store
 
 
@@ -65,9 +68,9 @@ def test_rates_and_outcomes_by_hand(store: Store, tmp_path: Path) -> None:
 def test_patient_collection_and_what_expires(store: Store, tmp_path: Path) -> None:
     from store_helpers import BRIGHTPATH
 
-    for path in [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]:
-        assert store.import_path(path).ok
     today = date(2026, 12, 20)
+    paths = [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]
+    assert pipeline.import_paths(store, paths, today=today).ok
     rows = store.denials(DenialQuery(per_page=500, today=today)).rows
     patient = [r for r in rows if r.lane == "bill_patient"]
     assert patient, "the example has denials for the patient"

@@ -8,6 +8,7 @@ from datetime import date
 from alembic import command
 from sqlalchemy import create_engine, select
 
+from recoup import pipeline
 from recoup.store import DenialQuery, Store
 from recoup.store.migrate import alembic_config, current_revision, head_revision
 from recoup.store.tables import practices
@@ -20,7 +21,7 @@ TODAY = date(2026, 11, 23)
 def test_a_0001_store_upgrades_and_asks_for_files_again(db_url: str) -> None:
     with Store.open(db_url) as store:
         for path in [BRIGHTPATH, *REMITTANCES]:
-            assert store.import_path(path, refresh=False).ok
+            assert store.import_path(path).ok
         claims_before = store.row_counts()["claims"]
     # back to the first schema, data and all (a plain engine: SQLite's batch downgrade copies
     # tables, which it cannot do with foreign keys enforced)
@@ -36,12 +37,12 @@ def test_a_0001_store_upgrades_and_asks_for_files_again(db_url: str) -> None:
         counts = store.row_counts()
         assert counts["claims"] == claims_before and counts["denials"] == 0
         assert store.files_without_bytes() == [str(p) for p in REMITTANCES]
-        assert store.work_items(today=TODAY).items == ()
-        refreshed = store.refresh_worklist(TODAY)
+        assert pipeline.stored_worklist(store, TODAY).items == ()
+        refreshed = pipeline.refresh_worklist(store, TODAY)
         assert refreshed.new == 0 and refreshed.missing_files == tuple(str(p) for p in REMITTANCES)
         # importing the same files again keeps their bytes: now they can be triaged
         again = [store.import_path(p) for p in [BRIGHTPATH, *REMITTANCES]]
         assert {r.status for r in again[1:]} == {"already imported"}
         assert store.files_without_bytes() == []
-        assert store.refresh_worklist(TODAY).missing_files == ()
+        assert pipeline.refresh_worklist(store, TODAY).missing_files == ()
         assert store.denials(DenialQuery(today=TODAY)).total == 19

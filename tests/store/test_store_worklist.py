@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from recoup import pipeline
 from recoup.practice import read_practice
 from recoup.store import DenialQuery, Store, UnknownDenial
 from recoup.store.tables import denials
@@ -52,22 +53,22 @@ def from_files(
 
 @pytest.fixture
 def brightpath(store: Store) -> Store:
-    for path in [BRIGHTPATH, *REMITTANCES]:
-        assert store.import_path(path).ok
-    store.refresh_worklist(TODAY)
+    assert pipeline.import_paths(store, [BRIGHTPATH, *REMITTANCES], today=TODAY).ok
     return store
 
 
 def test_the_worklist_from_the_store_equals_the_worklist_from_the_files(store: Store) -> None:
     # the 835s first, the practice after: the store works out whose remittances they are
     for path in [*REMITTANCES, BRIGHTPATH, *ABA_REMITTANCES, LITTLE_STEPS]:
-        assert store.import_path(path).ok
+        assert store.import_path(path).ok  # storing only: no triage yet
     expected = from_files(BRIGHTPATH, REMITTANCES)
     assert len(expected) == 19
-    assert [i.to_dict() for i in store.work_items("1548213069", today=TODAY).items] == expected
+    assert [
+        i.to_dict() for i in pipeline.stored_worklist(store, TODAY, "1548213069").items
+    ] == expected
     aba = from_files(LITTLE_STEPS, ABA_REMITTANCES)
-    assert [i.to_dict() for i in store.work_items("1730496282", today=TODAY).items] == aba
-    everything = store.work_items(today=TODAY)
+    assert [i.to_dict() for i in pipeline.stored_worklist(store, TODAY, "1730496282").items] == aba
+    everything = pipeline.stored_worklist(store, TODAY)
     assert len(everything.items) == len(expected) + len(aba)
     assert all(item.context is not None for item in everything.items)
 
@@ -100,7 +101,7 @@ def test_a_second_import_and_refresh_change_nothing(brightpath: Store) -> None:
     before = snapshot(brightpath)
     again = [brightpath.import_path(p) for p in [BRIGHTPATH, *REMITTANCES]]
     assert {r.status for r in again} == {"already imported"}
-    result = brightpath.refresh_worklist(TODAY)
+    result = pipeline.refresh_worklist(brightpath, TODAY)
     assert (result.new, result.updated, result.closed_elsewhere) == (0, 0, 0)
     assert result.unchanged == 19
     assert snapshot(brightpath) == before
@@ -119,9 +120,9 @@ def test_an_outcome_survives_a_refresh(brightpath: Store) -> None:
         Decimal("100.00"),
         "dana",
     )
-    later = brightpath.refresh_worklist(date(2027, 1, 10))
+    later = pipeline.refresh_worklist(brightpath, date(2027, 1, 10))
     assert later.closed_elsewhere == 0 and later.new == 0
-    kept = brightpath.denial(first.id)
+    kept = brightpath.denial(first.id, today=TODAY)
     assert kept is not None
     assert (kept.status, kept.outcome, kept.outcome_amount, kept.sent_channel) == (
         "closed",
@@ -158,8 +159,8 @@ def test_workflow_input_is_checked(brightpath: Store) -> None:
 def test_a_denial_a_later_reversal_takes_back_is_closed(store: Store, tmp_path: Path) -> None:
     original = tmp_path / "a.835"
     original.write_bytes(original_file())
-    first = store.import_path(original)  # the import refreshes the worklist
-    assert first.worklist is not None and first.worklist.new == 2
+    first = pipeline.import_paths(store, [original], today=TODAY)  # one refresh after the batch
+    assert first.refresh is not None and first.refresh.new == 2
     rows = store.denials(DenialQuery(today=TODAY)).rows
     assert [(r.practice_key, r.patient_account, r.code) for r in rows] == [
         ("", "BP-1021", "97110"),
@@ -167,8 +168,8 @@ def test_a_denial_a_later_reversal_takes_back_is_closed(store: Store, tmp_path: 
     ]
     reversal = tmp_path / "b.835"
     reversal.write_bytes(reversal_21_file())
-    imported = store.import_path(reversal)
-    assert imported.worklist is not None and imported.worklist.closed_elsewhere == 2
+    imported = pipeline.import_paths(store, [reversal], today=TODAY)
+    assert imported.refresh is not None and imported.refresh.closed_elsewhere == 2
     assert store.denials(DenialQuery(today=TODAY)).total == 0
     closed = store.denials(DenialQuery(status="closed", today=TODAY)).rows
     assert {r.closed_by for r in closed} == {"remittance"}
@@ -243,13 +244,16 @@ def test_bad_queries_are_value_errors() -> None:
 def test_one_denial_and_its_work_item(brightpath: Store) -> None:
     expected = {str(i["denial_id"]): i for i in from_files(BRIGHTPATH, REMITTANCES)}
     for row in brightpath.denials(DenialQuery(per_page=500, today=TODAY)).rows[::4]:
-        assert brightpath.denial(row.id) == brightpath.denial(row.denial_id)
-        assert brightpath.denial(str(row.id)) is not None
-        item = brightpath.work_item(row.id, today=TODAY)
+        assert brightpath.denial(row.id, today=TODAY) == brightpath.denial(
+            row.denial_id, today=TODAY
+        )
+        assert brightpath.denial(str(row.id), today=TODAY) is not None
+        item = pipeline.work_item(brightpath, row.id, TODAY)
         assert item is not None and item.context is not None
         assert item.context.practice is not None
         assert item.to_dict() == expected[row.denial_id]
-    assert brightpath.denial("nope") is None and brightpath.work_item(123456) is None
+    assert brightpath.denial("nope", today=TODAY) is None
+    assert pipeline.work_item(brightpath, 123456, TODAY) is None
 
 
 def test_a_claims_items_in_one_lane_come_from_one_triage(brightpath: Store) -> None:
@@ -262,11 +266,11 @@ def test_a_claims_items_in_one_lane_come_from_one_triage(brightpath: Store) -> N
     ]
     assert len(rows) == 3
     for row in rows:
-        items = brightpath.claim_items(row.id, today=TODAY)
+        items = pipeline.claim_items(brightpath, row.id, TODAY)
         assert items[0].denial_id == row.denial_id
         assert sorted(i.denial_id for i in items) == sorted(r.denial_id for r in rows)
         assert all(i.to_dict() == expected[i.denial_id] for i in items)
-    assert brightpath.claim_items(123456, today=TODAY) == []
+    assert pipeline.claim_items(brightpath, 123456, TODAY) == []
 
 
 def test_the_worklist_command(brightpath: Store, db_url: str) -> None:
@@ -307,11 +311,18 @@ def test_the_worklist_command(brightpath: Store, db_url: str) -> None:
         ["outcome", "1", "--db", db_url, "--result", "won", "--amount", "x"],
         ["outcome", "999999", "--db", db_url, "--result", "won", "--amount", "1"],
         ["sent", "1", "--db", db_url, "--date", "soon", "--channel", "fax"],
-        ["worklist", "--db", db_url, "--lane", "nowhere"],
     ):
         failed = runner.invoke(app, bad)
         assert failed.exit_code == 1, (bad, failed.output)
         assert "Traceback" not in failed.output
+    for bad in (  # lanes, channels and outcomes are choices: a usage error names them
+        ["worklist", "--db", db_url, "--lane", "nowhere"],
+        ["sent", "1", "--db", db_url, "--channel", "pigeon"],
+        ["outcome", "1", "--db", db_url, "--result", "maybe", "--amount", "1"],
+    ):
+        failed = runner.invoke(app, bad)
+        assert failed.exit_code == 2, (bad, failed.output)
+        assert "Traceback" not in failed.output and "is not one of" in failed.output
     kpis = runner.invoke(app, ["kpis", "--db", db_url, "--today", "2026-12-31", "--json"])
     assert kpis.exit_code == 0, kpis.output
     assert json.loads(kpis.stdout)["recovered"] == "1.00"

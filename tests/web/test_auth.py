@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -132,7 +133,7 @@ def test_readonly_can_look_but_not_change(multi: Web) -> None:
         data={"sent_date": "2026-11-22", "channel": "fax", "csrf_token": multi.token},
     )
     assert form.status_code == 403 and "can look but not change" in form.text
-    assert multi.store.denial(row_id).status == "open"  # type: ignore[union-attr]
+    assert multi.store.denial(row_id, today=date(2026, 11, 23)).status == "open"  # type: ignore[union-attr]
 
 
 def test_biller_changes_but_is_no_administrator(multi: Web) -> None:
@@ -193,7 +194,7 @@ def test_changes_without_the_csrf_token_are_refused(multi: Web) -> None:
     assert form.status_code == 403 and "security token" in form.text
     upload = multi.client.post("/api/imports", files=[("files", ("a.835", b"x", "text/plain"))])
     assert upload.status_code == 403
-    assert multi.store.denial(row_id).status == "open"  # type: ignore[union-attr]
+    assert multi.store.denial(row_id, today=date(2026, 11, 23)).status == "open"  # type: ignore[union-attr]
     assert multi.client.post("/api/logout").status_code == 403
 
 

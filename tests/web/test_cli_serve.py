@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from recoup.cli import app
-from recoup.cli_serve import is_loopback
+from recoup.cli.serve import is_loopback
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from recoup.findings import Severity
-from recoup.reversals import pair_reversals
+from recoup.lineage import pair_reversals
 from recoup.x12 import Reader835, iter_claims, read_835
 from x12_samples import HEADER, PAID_VISIT, VISIT_21, interchange, seed_file, transaction
 

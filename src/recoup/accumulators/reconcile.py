@@ -32,9 +32,9 @@ from typing import NamedTuple
 
 from recoup.accumulators.counting import CodeFilter, CountedLine
 from recoup.accumulators.periods import Period, add_months
+from recoup.lineage import current_claims, pair_reversals
 from recoup.practice.model import Benefit, Practice, Visit
 from recoup.records import ClaimPayment, Remittance, ServiceLine
-from recoup.reversals import pair_reversals
 
 __all__ = [
     "BENEFIT_MAX_REASONS",
@@ -137,19 +137,8 @@ def _denial(claims: Sequence[ClaimPayment], period: Period) -> tuple[date, Claim
 
 
 def _final_claims(claims: Sequence[ClaimPayment]) -> list[ClaimPayment]:
-    """The non-reversal claims, less each one a later reversal takes back."""
-    out: list[ClaimPayment] = []
-    for claim in claims:
-        if not claim.is_reversal:
-            out.append(claim)
-            continue
-        for i in range(len(out) - 1, -1, -1):
-            if out[i].patient_control_number == claim.patient_control_number and (
-                out[i].payer_claim_id == claim.payer_claim_id
-            ):
-                del out[i]
-                break
-    return out
+    """The claims still in force: reversals and what they undid left out (recoup.lineage)."""
+    return current_claims(claims)
 
 
 def _covered_dates(

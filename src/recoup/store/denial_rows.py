@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from recoup.money import CENT
-from recoup.triage import Evidence
+from recoup.triage.model import Evidence
+from recoup.workflow import Outcome, StatusFilter
 
 __all__ = [
     "CLOSED_BY_REMITTANCE",
@@ -26,10 +27,10 @@ __all__ = [
     "from_cents",
 ]
 
-OUTCOMES = ("won", "partly_won", "lost", "written_off", "billed_patient", "billed_other_payer")
+OUTCOMES = tuple(o.value for o in Outcome)
 SORTS = ("deadline", "-deadline", "amount", "-amount", "patient", "payer", "lane")
 # "active" = open or sent (waiting on the payer); "all" (or None) = any status
-STATUSES = ("open", "sent", "closed", "active", "all")
+STATUSES = tuple(s.value for s in StatusFilter)
 MAX_PER_PAGE = 500
 NO_DEADLINE = date(9999, 12, 31)  # sort_deadline of denials without one: last
 CLOSED_BY_REMITTANCE = "remittance"

@@ -1,112 +1,23 @@
-"""Claim lineage: which reversal undoes which claim, and which correction follows it.
+"""The ``claims`` table's lineage links, worked out by :mod:`recoup.lineage`.
 
-A payer that changes its mind about a claim sends a reversal (CLP02 = 22: the old claim again,
-every amount negated) and then the corrected claim (DOMAIN §2.4). They can reach the store in
-any order, in different files, so the links are not made as claims arrive: every claim of the
-same payer and practice claim number (CLP01) forms a *group*, and each time a group gains a
-claim its links are worked out again from all its claims, in the order the payer sent them
-(notice date, then trace number, then place in the file). Importing in either order therefore
-ends in the same links.
-
-Within a group, walking that order:
-
-* a reversal undoes the latest claim still in force that it mirrors: same CLP07 and negated
-  charge and payment; else same CLP07; else negated amounts with another CLP07. When none
-  matches (the original never reached the store), it undoes nothing known.
-* the first claim after a reversal is its correction: preferably the one whose REF*F8 or CLP07
-  names the reversed claim, else the next one in order.
-
-A claim's state follows: a reversal is ``reversal``; a claim some reversal undid is
-``reversed``; every other claim is ``current``.
+Each time a group of claims (same payer key, same CLP01) gains a claim, its links are worked out
+again from all its stored claims with :func:`recoup.lineage.link` and the rows that changed are
+updated, so any arrival order ends in the same links.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
-from typing import NamedTuple
 
 from sqlalchemy import Connection, select, update
 
+from recoup.lineage import CORRECTION, ORIGINAL, REVERSAL, Links, Node, claim_state, link
 from recoup.store.tables import claims
 
-__all__ = ["Links", "Node", "claim_state", "link", "relink"]
+__all__ = ["CORRECTION", "ORIGINAL", "REVERSAL", "Links", "Node", "claim_state", "link", "relink"]
 
-ORIGINAL, REVERSAL, CORRECTION = "original", "reversal", "correction"
 _CHUNK = 500
-
-
-class Node(NamedTuple):
-    """What linking needs to know of one stored claim."""
-
-    id: int
-    is_reversal: bool
-    payer_claim_id: str  # CLP07
-    original_reference: str  # REF*F8
-    charge: Decimal
-    paid: Decimal
-    order: tuple[date, str, int, int]  # notice date, trace number, segment, id
-
-
-class Links(NamedTuple):
-    lineage: str  # original, reversal or correction
-    reverses_id: int | None = None
-    reversed_by_id: int | None = None
-    follows_id: int | None = None
-
-
-def claim_state(lineage: str, reversed_by_id: int | None) -> str:
-    if lineage == REVERSAL:
-        return "reversal"
-    return "reversed" if reversed_by_id is not None else "current"
-
-
-def link(nodes: Iterable[Node]) -> dict[int, Links]:
-    """The links of one group of claims (same payer, same CLP01)."""
-    ordered = sorted(nodes, key=lambda n: n.order)
-    links = {n.id: Links(REVERSAL if n.is_reversal else ORIGINAL) for n in ordered}
-    in_force: list[Node] = []  # non-reversals nothing has undone yet, in order
-    waiting: list[tuple[Node, Node | None]] = []  # reversals without a correction yet
-    for node in ordered:
-        if node.is_reversal:
-            undone = _reversed_claim(node, in_force)
-            if undone is not None:
-                in_force.remove(undone)
-                links[node.id] = links[node.id]._replace(reverses_id=undone.id)
-                links[undone.id] = links[undone.id]._replace(reversed_by_id=node.id)
-            waiting.append((node, undone))
-            continue
-        if waiting:
-            reversal, _undone = waiting.pop(_correction_of(node, waiting))
-            links[node.id] = links[node.id]._replace(lineage=CORRECTION, follows_id=reversal.id)
-        in_force.append(node)
-    return links
-
-
-def _reversed_claim(reversal: Node, in_force: Sequence[Node]) -> Node | None:
-    def mirrors(n: Node) -> bool:
-        return n.charge == -reversal.charge and n.paid == -reversal.paid
-
-    same_id = [n for n in in_force if n.payer_claim_id == reversal.payer_claim_id]
-    for candidates in (
-        [n for n in same_id if mirrors(n)],
-        same_id,
-        [n for n in in_force if mirrors(n)],
-    ):
-        if candidates:
-            return candidates[-1]
-    return None
-
-
-def _correction_of(node: Node, waiting: Sequence[tuple[Node, Node | None]]) -> int:
-    """Which waiting reversal ``node`` corrects: the one it names, else the earliest."""
-    names = {node.original_reference, node.payer_claim_id} - {""}
-    for index, (reversal, undone) in enumerate(waiting):
-        reversed_ids = {reversal.payer_claim_id, undone.payer_claim_id if undone else ""}
-        if names & reversed_ids:
-            return index
-    return 0
 
 
 def relink(conn: Connection, groups: Iterable[tuple[str, str]]) -> int:

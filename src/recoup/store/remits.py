@@ -23,9 +23,11 @@ from sqlalchemy import Connection, insert, select
 
 from recoup.denials import denied_items
 from recoup.jsonout import dumps, to_jsonable
+from recoup.lineage import ORIGINAL, REVERSAL, original_reference
 from recoup.money import ZERO
+from recoup.payers import payer_identity
 from recoup.records import ClaimPayment, Remittance
-from recoup.store.lineage import ORIGINAL, REVERSAL, relink
+from recoup.store.lineage import relink
 from recoup.store.tables import (
     adjustments,
     claim_sources,
@@ -97,13 +99,6 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def payer_identity(remit: Remittance) -> tuple[str, str, str]:
-    """(key, id, name): the payer id from N1*PR (N104) or REF*2U; the key falls back to the name."""
-    payer = remit.payer
-    payer_id = payer.id or next((value for qual, value in payer.references if qual == "2U"), "")
-    return payer_id or payer.name.strip().upper(), payer_id, payer.name
-
-
 def plan_remittances(result: ParseResult) -> list[RemittancePlan]:
     plans = []
     for remit in result.remittances:
@@ -153,7 +148,7 @@ def _plan_claim(claim: ClaimPayment, remit: Remittance, payer_key: str) -> Claim
         "trace_number": remit.trace_number,
         "patient_control_number": claim.patient_control_number,
         "payer_claim_id": claim.payer_claim_id,
-        "original_reference": next((v for q, v in claim.references if q == "F8"), ""),
+        "original_reference": original_reference(claim),
         "status": claim.status,
         "charge": claim.charge,
         "paid": claim.paid,

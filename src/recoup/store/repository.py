@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
 from recoup.practice import read_practice
-from recoup.store import accounts, sources, worklist, worklist_query
+from recoup.store import accounts, sources, triage_inputs, worklist, worklist_query
 from recoup.store.accounts import AuditEntry, User
 from recoup.store.denial_rows import DenialRow
 from recoup.store.engine import (
@@ -46,9 +46,10 @@ from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_cl
 from recoup.store.remits import plan_remittances, write_file
 from recoup.store.sources import NO_PRACTICE, compress
 from recoup.store.tables import file_contents, metadata, practices, source_files
+from recoup.store.triage_inputs import PracticeInputs
 from recoup.store.worklist import RefreshResult
 from recoup.store.worklist_query import DenialPage, DenialQuery
-from recoup.triage import WorkItem, Worklist
+from recoup.triage.model import Worklist
 from recoup.x12 import read_835
 
 __all__ = ["ImportResult", "Store"]
@@ -68,7 +69,7 @@ class ImportResult:
     known_claims: int = 0  # already stored (the same claim payment from another file)
     denials: int = 0  # denied lines among the new claims
     relinked: int = 0  # claims whose reversal links changed
-    worklist: RefreshResult | None = None  # what the refresh after the import changed
+    practice_keys: frozenset[str] = frozenset()  # practices whose worklist this changes
     changes: tuple[tuple[str, TableChanges], ...] = ()  # practice tables: inserted, updated
     findings: tuple[Finding, ...] = ()
 
@@ -129,27 +130,19 @@ class Store:
         self.close()
 
     # -- imports ---------------------------------------------------------------------------
+    # Imports only store. The worklist is refreshed by the caller once per batch
+    # (recoup.pipeline.import_paths): ``ImportResult.practice_keys`` says which practices to.
 
-    def import_path(
-        self, path: Path, *, skip_bad_rows: bool = False, refresh: bool = True
-    ) -> ImportResult:
+    def import_path(self, path: Path, *, skip_bad_rows: bool = False) -> ImportResult:
         """An 835 file or a practice folder."""
         if path.is_dir():
-            return self.import_practice(path, skip_bad_rows=skip_bad_rows, refresh=refresh)
+            return self.import_practice(path, skip_bad_rows=skip_bad_rows)
         if path.is_file():
-            return self.import_835(path, refresh=refresh)
+            return self.import_835(path)
         return _failed(path, "unknown", _error(path, "file.missing", "no such file or folder"))
 
-    def import_paths(
-        self, paths: Iterable[Path], *, skip_bad_rows: bool = False, today: date | None = None
-    ) -> tuple[list[ImportResult], RefreshResult]:
-        """Import many files and folders, then refresh the worklist once (a batch's way)."""
-        results = [self.import_path(p, skip_bad_rows=skip_bad_rows, refresh=False) for p in paths]
-        return results, self.refresh_worklist(today or date.today())
-
-    def import_835(self, path: Path, *, refresh: bool = True) -> ImportResult:
-        """Import one 835 file; with ``refresh``, then re-triage the practices it concerns
-        (see :meth:`refresh_worklist`). A batch passes ``refresh=False`` and refreshes once."""
+    def import_835(self, path: Path) -> ImportResult:
+        """Import one 835 file in one transaction."""
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -163,9 +156,7 @@ class Store:
                 return ImportResult(str(path), "835", "already imported")
             # imported before the store kept bytes: now it has them, and can triage the file
             keys = self._practices_of(read_835(data, file=str(path)))
-            return ImportResult(
-                str(path), "835", "already imported", worklist=self._refresh(refresh, keys)
-            )
+            return ImportResult(str(path), "835", "already imported", practice_keys=keys)
         result = read_835(data, file=str(path))
         if not result.ok:
             return _failed(path, "835", *result.findings)
@@ -180,7 +171,6 @@ class Store:
                 _write_bytes(conn, sha256, data)
         except SQLAlchemyError as exc:
             return _failed(path, "835", _store_error(path, exc))
-        refreshed = self._refresh(refresh, self._practices_of(result))
         return ImportResult(
             str(path),
             "835",
@@ -190,13 +180,11 @@ class Store:
             known_claims=counts.known_claims,
             denials=counts.denials,
             relinked=counts.relinked,
-            worklist=refreshed,
+            practice_keys=self._practices_of(result),
             findings=result.findings,
         )
 
-    def import_practice(
-        self, folder: Path, *, skip_bad_rows: bool = False, refresh: bool = True
-    ) -> ImportResult:
+    def import_practice(self, folder: Path, *, skip_bad_rows: bool = False) -> ImportResult:
         practice, findings = read_practice(folder, skip_bad_rows=skip_bad_rows)
         if practice is None:
             return _failed(folder, "practice", *findings)
@@ -207,22 +195,16 @@ class Store:
         except SQLAlchemyError as exc:
             return _failed(folder, "practice", _store_error(folder, exc))
         changed = any(c.inserted or c.updated for c in changes.values())
-        refreshed = self._refresh(refresh and changed, {practice.key, NO_PRACTICE})
         return ImportResult(
             str(folder),
             "practice",
             "imported" if changed else "already imported",
-            worklist=refreshed,
+            practice_keys=frozenset({practice.key, NO_PRACTICE}) if changed else frozenset(),
             changes=tuple(changes.items()),
             findings=tuple(findings),
         )
 
-    def _refresh(self, wanted: bool, keys: set[str]) -> RefreshResult | None:
-        if not wanted:
-            return None
-        return worklist.refresh(self.engine, date.today(), keys)
-
-    def _practices_of(self, result: object) -> set[str]:
+    def _practices_of(self, result: object) -> frozenset[str]:
         """The practices an 835's remittances belong to (by payee NPI), and "" when some
         belong to no known practice (the refresh then works that out from the claims)."""
         payees = {rem.payee.id for rem in getattr(result, "remittances", ())}
@@ -234,7 +216,7 @@ class Store:
         keys = {found[p] for p in payees if p in found}
         if payees - set(found):
             keys |= set(found.values()) | {NO_PRACTICE}  # matched by CLP01 later, if at all
-        return keys
+        return frozenset(keys)
 
     def _keep_bytes(self, sha256: str, data: bytes) -> bool:
         """Store the bytes of a file imported before 0002 (True when they were missing)."""
@@ -262,50 +244,49 @@ class Store:
             return claim_history(conn, ident)
 
     # -- the worklist ------------------------------------------------------------------------
+    # The store keeps the worklist; recoup.pipeline triages (it reads the inputs here).
 
-    def work_items(self, practice_key: str | None = None, *, today: date) -> Worklist:
-        """Triage again everything the store holds (one practice, or all), as the files would:
-        the work items carry their context (what letters need). Files imported before the store
-        kept bytes are left out: :meth:`files_without_bytes` names them."""
-        keys = None if practice_key is None else [practice_key]
+    def practice_inputs(self, practice_keys: Iterable[str] | None = None) -> list[PracticeInputs]:
+        """What triage needs for each practice (all, or those named), as the store holds it.
+        Files imported before the store kept bytes are left out and named in the result."""
         with reading(self.engine) as conn:
-            triaged = worklist.triage_store(conn, today, keys)
-        return worklist.merged(triaged.worklists.values(), today)
+            return triage_inputs.practice_inputs(conn, practice_keys)
 
-    def refresh_worklist(
-        self, today: date, practice_keys: Iterable[str] | None = None
+    def patient_inputs(self, denial_key: int | str, *, today: date) -> PracticeInputs | None:
+        """The inputs to triage again just the patient of one stored denial."""
+        with reading(self.engine) as conn:
+            row = worklist_query.find(conn, denial_key, today)
+            return None if row is None else triage_inputs.patient_inputs(conn, row)
+
+    def save_worklist(
+        self,
+        today: date,
+        inputs: Sequence[PracticeInputs],
+        worklists: Mapping[str, Worklist],
+        practice_keys: Iterable[str] | None = None,
     ) -> RefreshResult:
-        """Triage the store and upsert one ``denials`` row per denial, keeping the workflow."""
-        return worklist.refresh(self.engine, today, practice_keys)
+        """Keep triage's answer (``worklists`` by practice key) in ``denials``, keeping the
+        workflow of every known denial (see :mod:`recoup.store.worklist`)."""
+        return worklist.save(self.engine, today, inputs, worklists, practice_keys)
 
-    def denials(self, q: DenialQuery | None = None) -> DenialPage:
+    def denials(self, q: DenialQuery | None = None, *, today: date | None = None) -> DenialPage:
+        """A page of the stored worklist; days left count from ``q.today`` or ``today``."""
+        q = q or DenialQuery()
+        day = q.today or today
+        if day is None:
+            raise ValueError("a worklist query needs today's date (DenialQuery.today or today=)")
         with reading(self.engine) as conn:
-            return worklist_query.query(conn, q or DenialQuery())
+            return worklist_query.query(conn, q, day)
 
-    def denial(self, denial_key: int | str, *, today: date | None = None) -> DenialRow | None:
+    def denial(self, denial_key: int | str, *, today: date) -> DenialRow | None:
         """A denial by numeric id or denial id (``BP26021-1@2026...``)."""
         with reading(self.engine) as conn:
             return worklist_query.find(conn, denial_key, today)
-
-    def work_item(self, denial_key: int | str, *, today: date | None = None) -> WorkItem | None:
-        """The denial's work item with its context, re-triaged from its patient's claims."""
-        day = today or date.today()
-        with reading(self.engine) as conn:
-            row = worklist_query.find(conn, denial_key, day)
-            return None if row is None else worklist.triage_one(conn, row, day)
 
     def stored_835(self, name: str) -> bytes | None:
         """An imported 835's bytes by its file name (evidence cites segments of it)."""
         with reading(self.engine) as conn:
             return sources.stored_835(conn, name)
-
-    def claim_items(self, denial_key: int | str, *, today: date | None = None) -> list[WorkItem]:
-        """The work items of the denial's claim in its lane, the denial first: what one packet
-        holds, from a single re-triage of the patient."""
-        day = today or date.today()
-        with reading(self.engine) as conn:
-            row = worklist_query.find(conn, denial_key, day)
-            return [] if row is None else worklist.triage_claim(conn, row, day)
 
     def mark_sent(
         self, denial_key: int | str, sent_date: date, channel: str, user: str

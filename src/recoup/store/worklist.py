@@ -1,7 +1,8 @@
-"""The worklist in the store: triage what the store holds, keep one row per denial, page it.
+"""The worklist in the store: one row per denial, triage's latest answer and the workflow.
 
-:func:`triage_store` re-triages the store's remittances per practice (see :mod:`.sources`);
-:func:`refresh` writes the result into ``denials``, keyed by (practice key, denial id):
+The store never triages: :mod:`recoup.pipeline` reads the inputs
+(:mod:`recoup.store.triage_inputs`), triages them and calls :func:`save`, which writes the
+result into ``denials``, keyed by (practice key, denial id), in one transaction:
 
 * a denial the store has not seen is inserted (status ``open``);
 * a known denial gets the triage's latest lane, reasons, evidence and deadline, and keeps its
@@ -20,196 +21,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    bindparam,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Engine, bindparam, insert, select, update
 
-from recoup.practice import Practice
-from recoup.records import ClaimPayment
-from recoup.store.denial_rows import CLOSED_BY_REMITTANCE, NO_DEADLINE, DenialRow, cents
-from recoup.store.engine import reading, writing
-from recoup.store.sources import NO_PRACTICE, load_practice, practice_sources, read_results
-from recoup.store.tables import claims, denials, remittances
-from recoup.triage import WorkItem, Worklist, triage
-from recoup.triage.facts import payer_id_of
-from recoup.x12 import ParseResult
+from recoup.payers import payer_id_of
+from recoup.store.denial_rows import CLOSED_BY_REMITTANCE, NO_DEADLINE, cents
+from recoup.store.engine import writing
+from recoup.store.tables import denials
+from recoup.store.triage_inputs import PracticeInputs, claim_patients
+from recoup.triage.model import WorkItem, Worklist
 
-__all__ = [
-    "RefreshResult",
-    "StoreTriage",
-    "item_values",
-    "merged",
-    "refresh",
-    "search_values",
-    "triage_claim",
-    "triage_one",
-    "triage_store",
-]
-
-
-# -- triage from the store -----------------------------------------------------------------------
-
-
-class StoreTriage(NamedTuple):
-    worklists: dict[str, Worklist]  # practice key ("" = none) -> its worklist
-    practices: dict[str, Practice | None]
-    missing_files: tuple[str, ...]  # imported before the store kept bytes: re-import them
-
-
-def _claim_patients(practice: Practice | None) -> dict[str, str]:
-    """CLP01 -> patient id, from visits.csv (the first row of each claim), as triage does."""
-    out: dict[str, str] = {}
-    if practice is not None:
-        for visit in practice.visits:
-            out.setdefault(visit.claim_id, visit.patient_id)
-    return out
-
-
-def triage_store(conn: Connection, today: date, keys: Iterable[str] | None = None) -> StoreTriage:
-    """Triage every practice (or those ``keys`` names) from what the store holds."""
-    worklists: dict[str, Worklist] = {}
-    found: dict[str, Practice | None] = {}
-    missing: list[str] = []
-    for key, sources in practice_sources(conn, keys).items():
-        results, lacking = read_results(conn, sources)
-        missing += lacking
-        practice = found[key] = load_practice(conn, key) if key != NO_PRACTICE else None
-        worklists[key] = triage(results, practice, today)
-    return StoreTriage(worklists, found, tuple(dict.fromkeys(missing)))
-
-
-def merged(worklists: Iterable[Worklist], today: date) -> Worklist:
-    """Several practices' worklists as one, in triage's order (deadline, then dollars)."""
-    items = [item for worklist in worklists for item in worklist.items]
-    items.sort(
-        key=lambda i: (
-            0 if i.deadline.date else 1,
-            i.deadline.date or date.max,
-            -i.denied_amount,
-        )
-    )
-    return Worklist(tuple(items), today)
-
-
-def _patient_key(claim_patients: dict[str, str], claim: ClaimPayment) -> str:
-    pid = claim_patients.get(claim.patient_control_number)
-    if pid is not None:
-        return f"id:{pid}"
-    member = claim.patient.id if claim.patient else ""
-    return f"member:{member}" if member else f"claim:{claim.patient_control_number}"
-
-
-def _patient_worklist(conn: Connection, row: DenialRow, today: date) -> Worklist | None:
-    """Triage just the patient of one stored denial (their claims are the rule's history)."""
-    practice = load_practice(conn, row.practice_key) if row.practice_key else None
-    claim_patients = _claim_patients(practice)
-    sources = practice_sources(conn, [row.practice_key]).get(row.practice_key)
-    if sources is None:
-        return None
-    accounts = {row.patient_account}
-    if row.patient_id is not None:
-        accounts |= {c for c, p in claim_patients.items() if p == row.patient_id}
-    else:  # no practice row for the patient: the member id, within this practice's files
-        mine = select(remittances.c.id).where(remittances.c.source_file_id.in_(list(sources.files)))
-        in_practice = claims.c.remittance_id.in_(mine)
-        member = conn.scalar(
-            select(claims.c.member_id).where(
-                claims.c.patient_control_number == row.patient_account, in_practice
-            )
-        )
-        if member:
-            accounts |= set(
-                conn.scalars(
-                    select(claims.c.patient_control_number).where(
-                        claims.c.member_id == member, in_practice
-                    )
-                )
-            )
-    remit_ids: set[int] = set()
-    for chunk in _chunked(sorted(accounts)):
-        query = (
-            select(claims.c.remittance_id)
-            .where(claims.c.patient_control_number.in_(chunk))
-            .distinct()
-        )
-        remit_ids.update(conn.scalars(query))
-    files = _remittance_files(conn, remit_ids)  # only the files with this patient's claims
-    sources = sources._replace(files={f: s for f, s in sources.files.items() if f in files})
-    results, _ = read_results(conn, sources)
-    target = None
-    for result in results:
-        for remit in result.remittances:
-            for claim in remit.claims:
-                if (claim.patient_control_number, claim.payer_claim_id) == (
-                    row.patient_account,
-                    row.payer_claim_id,
-                ):
-                    target = _patient_key(claim_patients, claim)
-    if target is None:
-        return None
-    narrowed = [_only_patient(r, claim_patients, target) for r in results]
-    return triage(narrowed, practice, today)
-
-
-def triage_one(conn: Connection, row: DenialRow, today: date) -> WorkItem | None:
-    """The stored denial's work item, triaged again with its context (for letters)."""
-    worklist = _patient_worklist(conn, row, today)
-    if worklist is None:
-        return None
-    base, _, nth = row.denial_id.partition("#")
-    matches = [item for item in worklist.items if item.denial_id == base]
-    index = int(nth) - 1 if nth.isdigit() else 0
-    return matches[index] if index < len(matches) else None
-
-
-def triage_claim(conn: Connection, row: DenialRow, today: date) -> list[WorkItem]:
-    """The work items of the stored denial's claim in its lane (one packet's worth), from one
-    triage of the patient; the denial itself first."""
-    worklist = _patient_worklist(conn, row, today)
-    if worklist is None:
-        return []
-    base = row.denial_id.partition("#")[0]
-    same = [
-        item
-        for item in worklist.items
-        if (item.patient_account, item.payer_claim_id, item.lane)
-        == (row.patient_account, row.payer_claim_id, row.lane)
-    ]
-    return sorted(same, key=lambda item: item.denial_id != base)
+__all__ = ["RefreshResult", "item_values", "save", "search_values"]
 
 
 def _chunked(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def _remittance_files(conn: Connection, remittance_ids: set[int]) -> set[int]:
-    out: set[int] = set()
-    for chunk in _chunked(sorted(remittance_ids)):
-        out.update(
-            conn.scalars(
-                select(remittances.c.source_file_id).where(remittances.c.id.in_(chunk)).distinct()
-            )
-        )
-    return out
-
-
-def _only_patient(result: ParseResult, claim_patients: dict[str, str], key: str) -> ParseResult:
-    remits = []
-    for remit in result.remittances:
-        mine = tuple(c for c in remit.claims if _patient_key(claim_patients, c) == key)
-        if mine:
-            remits.append(remit._replace(claims=mine))
-    return result._replace(remittances=tuple(remits))
 
 
 # -- refresh -------------------------------------------------------------------------------------
@@ -330,27 +160,40 @@ def search_values(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _keyed(triaged: StoreTriage) -> dict[tuple[str, str], dict[str, Any]]:
+def _keyed(
+    inputs: Sequence[PracticeInputs], worklists: Mapping[str, Worklist]
+) -> dict[tuple[str, str], dict[str, Any]]:
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for key, worklist in triaged.worklists.items():
-        claim_patients = _claim_patients(triaged.practices[key])
+    for practice_inputs in inputs:
+        key = practice_inputs.practice_key
+        patients = claim_patients(practice_inputs.practice)
         seen: dict[str, int] = {}
-        for item in worklist.items:
+        for item in worklists[key].items:
             base = item.denial_id
             seen[base] = seen.get(base, 0) + 1
             did = base if seen[base] == 1 else f"{base}#{seen[base]}"
-            out[(key, did)] = item_values(item, claim_patients, did)
+            out[(key, did)] = item_values(item, patients, did)
     return out
 
 
-def refresh(engine: Engine, today: date, keys: Iterable[str] | None = None) -> RefreshResult:
-    """Triage the store (all practices, or those ``keys`` names) and upsert ``denials``."""
+def save(
+    engine: Engine,
+    today: date,
+    inputs: Sequence[PracticeInputs],
+    worklists: Mapping[str, Worklist],
+    keys: Iterable[str] | None = None,
+    *,
+    now: datetime | None = None,
+) -> RefreshResult:
+    """Keep ``worklists`` (triage of ``inputs``, by practice key) as the ``denials`` rows of
+    those practices (all of them, or those ``keys`` names), in one transaction: a refresh that
+    is stopped halfway leaves the previous worklist whole."""
     wanted = None if keys is None else set(keys)
-    with reading(engine) as conn:
-        triaged = triage_store(conn, today, wanted)
-        fresh = _keyed(triaged)
-    groups = set(triaged.worklists) if wanted is None else wanted | set(triaged.worklists)
-    now = datetime.now(UTC)
+    fresh = _keyed(inputs, worklists)
+    found = {i.practice_key for i in inputs}
+    groups = found if wanted is None else wanted | found
+    missing = tuple(dict.fromkeys(f for i in inputs for f in i.missing_files))
+    now = now or datetime.now(UTC)
     with writing(engine) as conn:
         query = select(
             denials.c.id,
@@ -418,7 +261,7 @@ def refresh(engine: Engine, today: date, keys: Iterable[str] | None = None) -> R
                 .where(denials.c.id.in_(chunk))
                 .values(status="closed", closed_by=CLOSED_BY_REMITTANCE, updated_at=now)
             )
-    return RefreshResult(new, updated, len(closed), reopened, unchanged, triaged.missing_files)
+    return RefreshResult(new, updated, len(closed), reopened, unchanged, missing)
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -29,7 +29,6 @@ from sqlalchemy import (
 from recoup.money import ZERO
 from recoup.store.denial_rows import (
     MAX_PER_PAGE,
-    OUTCOMES,
     SORTS,
     STATUSES,
     DenialRow,
@@ -40,7 +39,8 @@ from recoup.store.denial_rows import (
 )
 from recoup.store.engine import writing
 from recoup.store.tables import audit_log, denials
-from recoup.triage import LANES
+from recoup.triage.model import LANES
+from recoup.workflow import Channel, Outcome, parse
 
 __all__ = ["DenialPage", "DenialQuery", "find", "mark_sent", "query", "record_outcome"]
 
@@ -64,7 +64,7 @@ class DenialQuery:
     sort: str = "deadline"
     page: int = 1  # 1-based
     per_page: int = 50
-    today: date | None = None  # for days left and due_within_days; default date.today()
+    today: date | None = None  # for days left and due_within_days (else Store.denials' today)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -99,7 +99,7 @@ class DenialPage:
     total_amount: Decimal
     page: int = 1
     per_page: int = 50
-    today: date = field(default_factory=date.today)
+    today: date = date.min
     counts_by_lane: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -154,8 +154,9 @@ def _order(sort: str) -> list[Any]:
     return orders[sort]
 
 
-def query(conn: Connection, q: DenialQuery) -> DenialPage:
-    today = q.today or date.today()
+def query(conn: Connection, q: DenialQuery, today: date) -> DenialPage:
+    """One page of ``q``; days left count from ``q.today``, else ``today``."""
+    today = q.today or today
     where = _conditions(q, today)
     totals = conn.execute(
         select(denials.c.lane, func.count(), func.sum(denials.c.amount_cents))
@@ -185,7 +186,7 @@ def query(conn: Connection, q: DenialQuery) -> DenialPage:
     )
 
 
-def find(conn: Connection, key: int | str, today: date | None = None) -> DenialRow | None:
+def find(conn: Connection, key: int | str, today: date) -> DenialRow | None:
     """A denial by its numeric id (an int, or digits) or its denial id."""
     c = denials.c
     if isinstance(key, int) and not isinstance(key, bool):
@@ -201,14 +202,14 @@ def find(conn: Connection, key: int | str, today: date | None = None) -> DenialR
         # the same denial id in two practices: the numeric id tells them apart
         exact = [r for r in found if str(r.id) == key]
         found = exact or found[:1]
-    return denial_row(found[0], today or date.today()) if found else None
+    return denial_row(found[0], today) if found else None
 
 
 # -- workflow ------------------------------------------------------------------------------------
 
 
-def _require(conn: Connection, key: int | str) -> DenialRow:
-    row = find(conn, key)
+def _require(conn: Connection, key: int | str, on: date) -> DenialRow:
+    row = find(conn, key, on)
     if row is None:
         raise UnknownDenial(f"there is no denial {key} in the store")
     return row
@@ -248,11 +249,11 @@ def mark_sent(
     engine: Engine, key: int | str, sent_date: date, channel: str, user: str
 ) -> DenialRow:
     sent_date = _date(sent_date, "the date sent")
-    channel = _text(channel, "the channel (mail, fax, portal, ...)")
+    channel = parse(Channel, channel, "the channel")
     user = _text(user, "the user")
     now = datetime.now(UTC)
     with writing(engine) as conn:
-        row = _require(conn, key)
+        row = _require(conn, key, sent_date)
         if row.status == "closed":
             raise ValueError(f"denial {row.id} is closed ({row.outcome or row.closed_by})")
         if row.notice_date is not None and sent_date < row.notice_date:
@@ -265,14 +266,13 @@ def mark_sent(
             .values(status="sent", sent_date=sent_date, sent_channel=channel, updated_at=now)
         )
         _audit(conn, user, "denial.sent", row, f"channel={channel} date={sent_date}", now)
-        return _require(conn, row.id)
+        return _require(conn, row.id, sent_date)
 
 
 def record_outcome(
     engine: Engine, key: int | str, outcome: str, amount: Decimal, outcome_date: date, user: str
 ) -> DenialRow:
-    if outcome not in OUTCOMES:
-        raise ValueError(f"the outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    outcome = parse(Outcome, outcome, "the outcome")
     if isinstance(amount, bool) or not isinstance(amount, Decimal) or not amount.is_finite():
         raise ValueError("the amount must be an exact amount such as 120.00")
     if amount < 0:
@@ -281,7 +281,7 @@ def record_outcome(
     user = _text(user, "the user")
     now = datetime.now(UTC)
     with writing(engine) as conn:
-        row = _require(conn, key)
+        row = _require(conn, key, outcome_date)
         if amount > row.denied_amount:
             raise ValueError(f"the amount {amount} is more than the {row.denied_amount} denied")
         if row.notice_date is not None and outcome_date < row.notice_date:
@@ -301,4 +301,4 @@ def record_outcome(
             )
         )
         _audit(conn, user, "denial.outcome", row, f"outcome={outcome} amount={amount}", now)
-        return _require(conn, row.id)
+        return _require(conn, row.id, outcome_date)

@@ -17,13 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
 
 import recoup.triage.rules  # noqa: F401  (registers every rule)
 from recoup.codes import category_of, explain
 from recoup.deadlines import Deadline, days_left, deadline
 from recoup.denials import DeniedItem, denied_items, patient_share_items
-from recoup.money import CENT, ZERO
+from recoup.lineage import current_positions
 from recoup.practice import Practice
 from recoup.records import Adjustment, ClaimPayment, Remittance
 from recoup.triage.facts import (
@@ -33,7 +32,15 @@ from recoup.triage.facts import (
     payer_id_of,
     payer_type_of,
 )
-from recoup.triage.model import LANES, Decision, DenialContext, Evidence, RuleInfo, rule_for
+from recoup.triage.model import (
+    LANES,
+    Decision,
+    DenialContext,
+    RuleInfo,
+    WorkItem,
+    Worklist,
+    rule_for,
+)
 from recoup.x12 import ParseResult
 
 __all__ = ["WorkItem", "Worklist", "denial_id", "triage"]
@@ -51,130 +58,6 @@ _SHARE_BASIS = (
 _PROVIDER_GROUPS = ("CO", "PI", "OA", "CR")
 
 
-class WorkItem(NamedTuple):
-    """One worklist row: the contract fields (DESIGN.md, "Triage output contract (v1)") + extras."""
-
-    patient_account: str
-    payer_claim_id: str
-    payer_name: str
-    patient_name: str
-    service_date: date | None
-    code: str | None
-    modifiers: tuple[str, ...]
-    group_code: str
-    reason_code: str
-    remark_codes: tuple[str, ...]
-    denied_amount: Decimal
-    category: str
-    lane: str
-    reasons: tuple[str, ...]
-    evidence: tuple[Evidence, ...]
-    deadline: Deadline
-    days_left: int | None
-    rule: str
-    action: str
-    missing: tuple[str, ...]
-    file: str
-    # stable within a remittance: CLP01, then the line's 1-based position ("BP26021-1") or
-    # "-claim" for a claim-level denial, then the payer's claim number when it has one
-    denial_id: str = ""
-    # what the rule saw (claim, remittance, practice, history): letters and the web app build on
-    # it; not part of the JSON contract
-    context: DenialContext | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "patient_account": self.patient_account,
-            "payer_claim_id": self.payer_claim_id,
-            "payer_name": self.payer_name,
-            "patient_name": self.patient_name,
-            "service_date": self.service_date.isoformat() if self.service_date else None,
-            "code": self.code,
-            "modifiers": list(self.modifiers),
-            "group_code": self.group_code,
-            "reason_code": self.reason_code,
-            "remark_codes": list(self.remark_codes),
-            "denied_amount": str(self.denied_amount.quantize(CENT)),
-            "category": self.category,
-            "lane": self.lane,
-            "reasons": list(self.reasons),
-            "evidence": [{"source": e.source, "fact": e.fact} for e in self.evidence],
-            "deadline": {
-                "date": self.deadline.date.isoformat() if self.deadline.date else None,
-                "basis": self.deadline.basis,
-            },
-            "letter": None,
-            "days_left": self.days_left,
-            "rule": self.rule,
-            "action": self.action,
-            "missing": list(self.missing),
-            "file": self.file,
-            "denial_id": self.denial_id,
-        }
-
-
-class Worklist(NamedTuple):
-    """The denials (``items``), and apart from them the patient cost share to route.
-
-    ``patient_share`` holds one :class:`WorkItem` per line with PR-1/2/3 (category
-    ``patient_cost_share``, lane ``bill_other_payer`` or ``bill_patient``); it is not part of
-    ``total`` or ``by_lane``, which count denied dollars only.
-    """
-
-    items: tuple[WorkItem, ...]
-    today: date
-    patient_share: tuple[WorkItem, ...] = ()
-
-    @property
-    def by_lane(self) -> dict[str, Decimal]:
-        """Denied dollars per lane, in the order of LANES (lanes with nothing left out)."""
-        return _by_lane(self.items)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((i.denied_amount for i in self.items), ZERO)
-
-    @property
-    def patient_share_by_lane(self) -> dict[str, Decimal]:
-        """Patient cost share per lane (``bill_other_payer``, ``bill_patient``, ``review``)."""
-        return _by_lane(self.patient_share)
-
-    @property
-    def patient_share_total(self) -> Decimal:
-        return sum((i.denied_amount for i in self.patient_share), ZERO)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "today": self.today.isoformat(),
-            "denials": len(self.items),
-            "denied_total": str(self.total.quantize(CENT)),
-            "by_lane": {lane: str(v.quantize(CENT)) for lane, v in self.by_lane.items()},
-            "patient_share": {
-                "items": len(self.patient_share),
-                "total": str(self.patient_share_total.quantize(CENT)),
-                "by_lane": {
-                    lane: str(v.quantize(CENT)) for lane, v in self.patient_share_by_lane.items()
-                },
-            },
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """The v1 contract (``denials``, ``summary``) plus ``patient_share``: the same item
-        shape, ``denied_amount`` being the patient's share of the line."""
-        return {
-            "denials": [i.to_dict() for i in self.items],
-            "patient_share": [i.to_dict() for i in self.patient_share],
-            "summary": self.summary(),
-        }
-
-
-def _by_lane(items: Sequence[WorkItem]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
-    for item in items:
-        totals[item.lane] = totals.get(item.lane, ZERO) + item.denied_amount
-    return {lane: totals[lane] for lane in LANES if lane in totals}
-
-
 # -- selecting claims ----------------------------------------------------------------------------
 
 
@@ -183,27 +66,6 @@ def _ordered(results: Sequence[ParseResult]) -> list[tuple[Remittance, ClaimPaym
     rems = [rem for result in results for rem in result.remittances]
     rems.sort(key=lambda r: r.notice_date or date.min)
     return [(rem, claim) for rem in rems for claim in rem.claims]
-
-
-def _replaced(pairs: Sequence[tuple[Remittance, ClaimPayment]]) -> set[int]:
-    """Positions of claims a later reversal took back (same CLP01 and CLP07), or that a later
-    correction names in REF*F8."""
-    out: set[int] = set()
-    open_: dict[tuple[str, str], list[int]] = {}
-    for i, (_, claim) in enumerate(pairs):
-        key = (claim.patient_control_number, claim.payer_claim_id)
-        if claim.is_reversal:
-            earlier = open_.get(key)
-            if earlier:
-                out.add(earlier.pop())
-            continue
-        for qual, value in claim.references:
-            if qual == "F8":
-                earlier = open_.get((claim.patient_control_number, value))
-                if earlier:
-                    out.add(earlier.pop())
-        open_.setdefault(key, []).append(i)
-    return out
 
 
 def _histories(
@@ -371,12 +233,12 @@ def _sort_key(item: WorkItem) -> tuple[int, date, Decimal]:
 def triage(results: Iterable[ParseResult], practice: Practice | None, today: date) -> Worklist:
     """Every denial in ``results`` decided by its rule, ordered by deadline then dollars."""
     pairs = _ordered(list(results))
-    replaced = _replaced(pairs)
+    current = current_positions(pairs)  # reversals and what they (or a replacement) undid drop
     histories = _histories(pairs, practice)
     items: list[WorkItem] = []
     shares: list[WorkItem] = []
     for i, (rem, claim) in enumerate(pairs):
-        if claim.is_reversal or i in replaced:
+        if i not in current:
             continue
         history = histories[_patient_key(practice, claim)]
         for denied in denied_items(claim):

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from recoup.payers import payer_id_of
 from recoup.practice import (
     Benefit,
     Coverage,
@@ -22,7 +23,7 @@ from recoup.practice import (
     Waiver,
     WaiverKind,
 )
-from recoup.records import Adjustment, Remittance
+from recoup.records import Adjustment
 from recoup.triage.model import DenialContext, Evidence
 
 __all__ = [
@@ -49,20 +50,6 @@ class PayerTypeFact(NamedTuple):
     type: PayerType
     source: str  # where it came from
     assumed: bool = False
-
-
-_PAYER_ID: list[tuple[Remittance, str]] = []
-
-
-def payer_id_of(remittance: Remittance) -> str:
-    """REF*2U in the payer loop, else the N1*PR id (XV, PI); remembered for the last
-    remittance seen (every denial of a remittance asks)."""
-    if _PAYER_ID and _PAYER_ID[0][0] is remittance:
-        return _PAYER_ID[0][1]
-    ref = next((v for q, v in remittance.payer.references if q == "2U"), "")
-    found = ref or remittance.payer.id
-    _PAYER_ID[:] = [(remittance, found)]
-    return found
 
 
 class PracticeIndex(NamedTuple):

@@ -10,11 +10,15 @@ decide (lane ``review``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import NamedTuple
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, NamedTuple
 
+from recoup.deadlines import Deadline
 from recoup.denials import DeniedItem
+from recoup.money import CENT, ZERO
 from recoup.practice import Practice
 from recoup.records import ClaimPayment, Remittance
 
@@ -23,23 +27,60 @@ __all__ = [
     "Decision",
     "DenialContext",
     "Evidence",
+    "Lane",
     "Rule",
     "RuleInfo",
+    "WorkItem",
+    "Worklist",
+    "lane_of",
+    "merge_worklists",
     "registered_rules",
     "rule",
     "rule_for",
 ]
 
-LANES = (
-    "recount_dispute",
-    "exception_appeal",
-    "appeal",
-    "corrected_claim",
-    "bill_other_payer",
-    "bill_patient",
-    "write_off",
-    "review",
-)
+
+class Lane(StrEnum):
+    """What to do about a denial (DESIGN contract v1; docs/design.md "Triage output contract").
+
+    A ``StrEnum``: a lane compares equal to its code and is written as it in JSON and the store.
+    """
+
+    RECOUNT_DISPUTE = "recount_dispute"
+    EXCEPTION_APPEAL = "exception_appeal"
+    APPEAL = "appeal"
+    CORRECTED_CLAIM = "corrected_claim"
+    BILL_OTHER_PAYER = "bill_other_payer"
+    BILL_PATIENT = "bill_patient"
+    WRITE_OFF = "write_off"
+    REVIEW = "review"
+
+    @property
+    def label(self) -> str:
+        """The lane in words, for people ("Corrected claim")."""
+        return _LANE_LABELS[self]
+
+
+_LANE_LABELS = {
+    Lane.RECOUNT_DISPUTE: "Recount dispute",
+    Lane.EXCEPTION_APPEAL: "Exception appeal",
+    Lane.APPEAL: "Appeal",
+    Lane.CORRECTED_CLAIM: "Corrected claim",
+    Lane.BILL_OTHER_PAYER: "Bill other payer",
+    Lane.BILL_PATIENT: "Bill patient",
+    Lane.WRITE_OFF: "Write off",
+    Lane.REVIEW: "Review",
+}
+
+LANES: tuple[str, ...] = tuple(lane.value for lane in Lane)
+
+
+def lane_of(text: str) -> Lane:
+    """The lane a code names; ValueError (listing the lanes) for any other text."""
+    try:
+        return Lane(text)
+    except ValueError:
+        raise ValueError(f"unknown lane {text!r}: one of {', '.join(LANES)}") from None
 
 
 class Evidence(NamedTuple):
@@ -110,3 +151,139 @@ def rule_for(reason: str) -> RuleInfo | None:
 
 def registered_rules() -> list[RuleInfo]:
     return sorted(_RULES.values(), key=lambda r: r.id)
+
+
+# -- triage's output -------------------------------------------------------------------------------
+
+
+class WorkItem(NamedTuple):
+    """One worklist row: the contract fields (DESIGN.md, "Triage output contract (v1)") + extras."""
+
+    patient_account: str
+    payer_claim_id: str
+    payer_name: str
+    patient_name: str
+    service_date: date | None
+    code: str | None
+    modifiers: tuple[str, ...]
+    group_code: str
+    reason_code: str
+    remark_codes: tuple[str, ...]
+    denied_amount: Decimal
+    category: str
+    lane: str
+    reasons: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    deadline: Deadline
+    days_left: int | None
+    rule: str
+    action: str
+    missing: tuple[str, ...]
+    file: str
+    # stable within a remittance: CLP01, then the line's 1-based position ("BP26021-1") or
+    # "-claim" for a claim-level denial, then the payer's claim number when it has one
+    denial_id: str = ""
+    # what the rule saw (claim, remittance, practice, history): letters and the web app build on
+    # it; not part of the JSON contract
+    context: DenialContext | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "patient_account": self.patient_account,
+            "payer_claim_id": self.payer_claim_id,
+            "payer_name": self.payer_name,
+            "patient_name": self.patient_name,
+            "service_date": self.service_date.isoformat() if self.service_date else None,
+            "code": self.code,
+            "modifiers": list(self.modifiers),
+            "group_code": self.group_code,
+            "reason_code": self.reason_code,
+            "remark_codes": list(self.remark_codes),
+            "denied_amount": str(self.denied_amount.quantize(CENT)),
+            "category": self.category,
+            "lane": self.lane,
+            "reasons": list(self.reasons),
+            "evidence": [{"source": e.source, "fact": e.fact} for e in self.evidence],
+            "deadline": {
+                "date": self.deadline.date.isoformat() if self.deadline.date else None,
+                "basis": self.deadline.basis,
+            },
+            "letter": None,
+            "days_left": self.days_left,
+            "rule": self.rule,
+            "action": self.action,
+            "missing": list(self.missing),
+            "file": self.file,
+            "denial_id": self.denial_id,
+        }
+
+
+class Worklist(NamedTuple):
+    """The denials (``items``), and apart from them the patient cost share to route.
+
+    ``patient_share`` holds one :class:`WorkItem` per line with PR-1/2/3 (category
+    ``patient_cost_share``, lane ``bill_other_payer`` or ``bill_patient``); it is not part of
+    ``total`` or ``by_lane``, which count denied dollars only.
+    """
+
+    items: tuple[WorkItem, ...]
+    today: date
+    patient_share: tuple[WorkItem, ...] = ()
+
+    @property
+    def by_lane(self) -> dict[str, Decimal]:
+        """Denied dollars per lane, in the order of LANES (lanes with nothing left out)."""
+        return _by_lane(self.items)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.denied_amount for i in self.items), ZERO)
+
+    @property
+    def patient_share_by_lane(self) -> dict[str, Decimal]:
+        """Patient cost share per lane (``bill_other_payer``, ``bill_patient``, ``review``)."""
+        return _by_lane(self.patient_share)
+
+    @property
+    def patient_share_total(self) -> Decimal:
+        return sum((i.denied_amount for i in self.patient_share), ZERO)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "denials": len(self.items),
+            "denied_total": str(self.total.quantize(CENT)),
+            "by_lane": {lane: str(v.quantize(CENT)) for lane, v in self.by_lane.items()},
+            "patient_share": {
+                "items": len(self.patient_share),
+                "total": str(self.patient_share_total.quantize(CENT)),
+                "by_lane": {
+                    lane: str(v.quantize(CENT)) for lane, v in self.patient_share_by_lane.items()
+                },
+            },
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The v1 contract (``denials``, ``summary``) plus ``patient_share``: the same item
+        shape, ``denied_amount`` being the patient's share of the line."""
+        return {
+            "denials": [i.to_dict() for i in self.items],
+            "patient_share": [i.to_dict() for i in self.patient_share],
+            "summary": self.summary(),
+        }
+
+
+def _by_lane(items: Sequence[WorkItem]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for item in items:
+        totals[item.lane] = totals.get(item.lane, ZERO) + item.denied_amount
+    return {lane: totals[lane] for lane in LANES if lane in totals}
+
+
+def merge_worklists(worklists: Iterable[Worklist], today: date) -> Worklist:
+    """Several practices' worklists as one, in triage's order (deadline, then dollars)."""
+    items = [item for worklist in worklists for item in worklist.items]
+    items.sort(
+        key=lambda i: (0 if i.deadline.date else 1, i.deadline.date or date.max, -i.denied_amount)
+    )
+    return Worklist(tuple(items), today)

@@ -3,8 +3,9 @@
 Each uploaded file gets its own result line. The store imports each file in one transaction,
 so a malformed file leaves nothing behind; upload checks (size, zip bombs, paths outside the
 archive) refuse a file before the store sees it. A zipped practice folder is imported first,
-then any remittances it carries in ``remittances/``, then the loose 835 files; afterwards the
-worklist is refreshed. The practice folder is kept under the data folder for the benefit
+then any remittances it carries in ``remittances/``, then the loose 835 files, as one
+:func:`recoup.pipeline.import_batch`: the worklist is refreshed once, as of the app's today.
+The practice folder is kept under the data folder for the benefit
 counters and the letters' clinical records.
 """
 
@@ -19,6 +20,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from recoup.findings import Severity
+from recoup.pipeline import ImportBatch, import_batch
 from recoup.store import ImportResult
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.practices import kept_practice
@@ -98,14 +100,16 @@ def _save(upload: UploadFile, target: Path, limit: int) -> None:
             out.write(chunk)
 
 
-def _import_zip(state: AppState, name: str, archive: Path, temp: Path) -> list[FileResult]:
+def _import_zip(
+    state: AppState, batch: ImportBatch, name: str, archive: Path, temp: Path
+) -> list[FileResult]:
     folder = archive.parent / "unzipped"
     folder.mkdir()
     extract_zip(archive, folder, state.limits)
     practice_dir = find_practice_folder(folder)
     try:
         with kept_practice(state.data_dir, practice_dir) as kept:
-            result = _from_store(name, state.store.import_practice(kept), kept.parent)
+            result = _from_store(name, batch.add(kept), kept.parent)
             if not result.ok:
                 raise _Rejected
     except _Rejected:
@@ -114,7 +118,7 @@ def _import_zip(state: AppState, name: str, archive: Path, temp: Path) -> list[F
     results = [result]
     for era in sorted((practice_dir / "remittances").glob("*.835")):
         inner = f"{name}: {era.relative_to(practice_dir)}"
-        results.append(_from_store(inner, state.store.import_835(era), folder))
+        results.append(_from_store(inner, batch.add(era), folder))
     return results
 
 
@@ -130,7 +134,10 @@ def import_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -
             )
         ]
     results: list[FileResult] = []
-    with tempfile.TemporaryDirectory(prefix="recoup-upload-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="recoup-upload-") as tmp,
+        import_batch(state.store, state.today()) as batch,  # one worklist refresh, at the end
+    ):
         temp = Path(tmp)
         saved: list[tuple[str, Path, bool]] = []
         for i, upload in enumerate(uploads):
@@ -151,13 +158,11 @@ def import_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -
         for name, path, is_zip in sorted(saved, key=lambda s: not s[2]):
             if is_zip:
                 try:
-                    results.extend(_import_zip(state, name, path, temp))
+                    results.extend(_import_zip(state, batch, name, path, temp))
                 except UploadError as exc:
                     results.append(FileResult(name, "practice", "refused", messages=[str(exc)]))
             else:
-                results.append(_from_store(name, state.store.import_835(path), path.parent))
-    if any(r.status == "imported" for r in results):
-        state.store.refresh_worklist(state.today())
+                results.append(_from_store(name, batch.add(path), path.parent))
     state.store.audit(
         viewer.username,
         "files.import",

@@ -1,4 +1,5 @@
-"""The ``recoup`` command line: a thin layer over the library.
+"""The ``recoup`` command line: a thin layer over the library (one module per command group,
+the helpers they share in :mod:`recoup.cli.common`).
 
 Each command parses its arguments, calls one library function and prints the result as a readable
 table (rich) or as JSON. Input problems are printed as findings and the command exits non-zero;
@@ -36,14 +37,14 @@ def _root(
 
 
 def _register_subcommands() -> None:
-    from recoup.cli_benefits import register_benefit_commands
-    from recoup.cli_codes import codes_app
-    from recoup.cli_era import era_app
-    from recoup.cli_letters import register_letter_command
-    from recoup.cli_serve import register_serve_commands
-    from recoup.cli_store import register_store_commands
-    from recoup.cli_triage import register_triage_command
-    from recoup.cli_worklist import register_worklist_commands
+    from recoup.cli.benefits import register_benefit_commands
+    from recoup.cli.codes import codes_app
+    from recoup.cli.era import era_app
+    from recoup.cli.letters import register_letter_command
+    from recoup.cli.serve import register_serve_commands
+    from recoup.cli.store import register_store_commands
+    from recoup.cli.triage import register_triage_command
+    from recoup.cli.worklist import register_worklist_commands
 
     app.add_typer(era_app, name="era")
     app.add_typer(codes_app, name="codes")

@@ -11,9 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
+from contextlib import AbstractContextManager
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +19,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from recoup.cli.common import db_option, err, fail, open_store, out, parse_date, today_option
 from recoup.jsonout import dumps
 from recoup.money import format_money
+from recoup.triage.model import Lane
+from recoup.workflow import Channel, Outcome, StatusFilter
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
     from recoup.store import DenialRow, Kpis, Store
@@ -30,44 +31,21 @@ if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command 
 __all__ = ["register_worklist_commands"]
 
 PASSWORD_ENV = "RECOUP_PASSWORD"
-DB_HELP = (
-    "The store: a SQLite file path or a database URL (sqlite:///..., postgresql://...). "
-    "Default: $RECOUP_DATABASE_URL, else ./recoup.db."
-)
 
-_err = Console(stderr=True)
 user_app = typer.Typer(help="Manage the users of the web app (server mode).", no_args_is_help=True)
-
-
-def _db_option() -> Any:
-    return typer.Option(None, "--db", help=DB_HELP, metavar="PATH_OR_URL")
 
 
 def _user_option() -> Any:
     return typer.Option(None, "--user", help="Who did it, for the audit log (default: you).")
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    _err.print(f"[red]error:[/] {message}", soft_wrap=True, markup=True, highlight=False)
-    return typer.Exit(code)
-
-
-def _day(text: str | None, option: str) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f'{option} "{text}" is not a date (expected YYYY-MM-DD)') from None
-
-
 def _amount(text: str) -> Decimal:
     try:
         value = Decimal(text.strip().lstrip("$").replace(",", ""))
     except InvalidOperation:
-        raise _fail(f'--amount "{text}" is not an amount (expected digits like 120.00)') from None
+        raise fail(f'--amount "{text}" is not an amount (expected digits like 120.00)') from None
     if not value.is_finite():
-        raise _fail(f'--amount "{text}" is not an amount (expected digits like 120.00)')
+        raise fail(f'--amount "{text}" is not an amount (expected digits like 120.00)')
     return value
 
 
@@ -80,30 +58,8 @@ def _who(user: str | None) -> str:
         return "cli"
 
 
-@contextmanager
-def _store(db: str | None, *, must_exist: bool = True) -> Iterator[Store]:
-    """Open the store; a store that fails is exit 2, bad input (ValueError) exit 1."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from recoup.store import Store, StoreError, display_url
-
-    try:
-        store = Store.open(db, must_exist=must_exist)
-    except StoreError as exc:
-        raise _fail(str(exc), 2) from None
-    try:
-        yield store
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    except (StoreError, SQLAlchemyError) as exc:
-        reason = getattr(exc, "orig", None) or exc
-        raise _fail(f"the store at {display_url(store.url)} failed: {reason}", 2) from None
-    finally:
-        store.close()
-
-
-def _out() -> Console:
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+def _store(db: str | None, *, must_exist: bool = True) -> AbstractContextManager[Store]:
+    return open_store(db, must_exist=must_exist)
 
 
 def _row_line(row: DenialRow) -> list[str]:
@@ -123,13 +79,11 @@ def _row_line(row: DenialRow) -> list[str]:
 
 
 def worklist_command(
-    db: str | None = _db_option(),
-    today: str | None = typer.Option(
-        None, "--today", help="The date days left count from (YYYY-MM-DD; default today)."
-    ),
-    lane: str | None = typer.Option(None, "--lane", help="Only this lane (e.g. appeal)."),
-    status: str = typer.Option(
-        "open", "--status", help="open, sent, closed, active (open or sent) or all."
+    db: str | None = db_option(),
+    today: str | None = today_option("The date days left count from (YYYY-MM-DD; default today)."),
+    lane: Lane | None = typer.Option(None, "--lane", help="Only this lane."),
+    status: StatusFilter = typer.Option(
+        StatusFilter.OPEN, "--status", help="open, sent, closed, active (open or sent) or all."
     ),
     refresh: bool = typer.Option(
         False, "--refresh", help="Triage the store again first (as of --today)."
@@ -143,23 +97,24 @@ def worklist_command(
     another --today). Files imported before the store kept their bytes are named: import them
     again to triage them.
     """
+    from recoup.pipeline import refresh_worklist
     from recoup.store import DenialQuery
 
-    day = _day(today, "--today")
+    day = parse_date(today)
     with _store(db) as store:
         missing: tuple[str, ...] = tuple(store.files_without_bytes())
         if refresh:
-            store.refresh_worklist(day)
+            refresh_worklist(store, day)
         page = store.denials(
             DenialQuery(
-                lane=lane,
-                status=None if status == "all" else status,
+                lane=lane.value if lane is not None else None,
+                status=None if status is StatusFilter.ALL else status.value,
                 per_page=limit,
                 today=day,
             )
         )
     for name in missing:
-        _err.print(f"warning: {name} was imported before recoup kept files: re-import to triage")
+        err.print(f"warning: {name} was imported before recoup kept files: re-import to triage")
     if as_json:
         payload = {
             "today": day.isoformat(),
@@ -170,7 +125,7 @@ def worklist_command(
         }
         typer.echo(dumps(payload))
         return
-    table = Table(title=f"Denials ({status}) as of {day.isoformat()}", title_justify="left")
+    table = Table(title=f"Denials ({status.value}) as of {day.isoformat()}", title_justify="left")
     for column in (
         "id",
         "deadline",
@@ -188,11 +143,11 @@ def worklist_command(
     for row in page.rows:
         overdue = row.days_left is not None and row.days_left < 0
         table.add_row(*_row_line(row), style="red" if overdue else None)
-    out = _out()
-    out.print(table)
+    console = out(200)
+    console.print(table)
     lanes = ", ".join(f"{k} ${format_money(v)}" for k, v in page.totals_by_lane.items())
     shown = f" (first {len(page.rows)} shown)" if len(page.rows) < page.total else ""
-    out.print(
+    console.print(
         f"{page.total} denials{shown}, ${format_money(page.total_amount)}"
         + (f": {lanes}" if lanes else ""),
         soft_wrap=True,
@@ -201,28 +156,24 @@ def worklist_command(
 
 def sent_command(
     denial: str = typer.Argument(..., help="The denial: its number (id) or denial id."),
-    db: str | None = _db_option(),
+    db: str | None = db_option(),
     sent_on: str | None = typer.Option(
         None, "--date", help="When it was sent (YYYY-MM-DD; default today)."
     ),
-    channel: str = typer.Option(..., "--channel", help="How: mail, fax, portal, ..."),
+    channel: Channel = typer.Option(..., "--channel", help="How it was sent."),
     user: str | None = _user_option(),
 ) -> None:
     """Mark a denial's appeal or corrected claim as sent."""
-    day = _day(sent_on, "--date")
+    day = parse_date(sent_on, "--date")
     with _store(db) as store:
         row = store.mark_sent(denial, day, channel, _who(user))
-    typer.echo(f"denial {row.id} ({row.denial_id}): sent {day.isoformat()} by {channel}")
+    typer.echo(f"denial {row.id} ({row.denial_id}): sent {day.isoformat()} by {channel.value}")
 
 
 def outcome_command(
     denial: str = typer.Argument(..., help="The denial: its number (id) or denial id."),
-    db: str | None = _db_option(),
-    result: str = typer.Option(
-        ...,
-        "--result",
-        help="won, partly_won, lost, written_off, billed_patient or billed_other_payer.",
-    ),
+    db: str | None = db_option(),
+    result: Outcome = typer.Option(..., "--result", help="How the denial ended."),
     amount: str = typer.Option(
         ..., "--amount", help="The amount recovered, written off or billed (e.g. 120.00)."
     ),
@@ -231,11 +182,11 @@ def outcome_command(
 ) -> None:
     """Record how a denial ended; this closes it and feeds the KPIs."""
     value = _amount(amount)
-    day = _day(on, "--date")
+    day = parse_date(on, "--date")
     with _store(db) as store:
         row = store.record_outcome(denial, result, value, day, _who(user))
     typer.echo(
-        f"denial {row.id} ({row.denial_id}): {result} ${format_money(value)} on "
+        f"denial {row.id} ({row.denial_id}): {result.value} ${format_money(value)} on "
         f"{day.isoformat()}, closed"
     )
 
@@ -244,8 +195,8 @@ def _rate(value: Decimal | None) -> str:
     return "-" if value is None else f"{(value * 100).quantize(Decimal('0.1'))}%"
 
 
-def _kpi_text(k: Kpis, out: Console) -> None:
-    out.print(
+def _kpi_text(k: Kpis, console: Console) -> None:
+    console.print(
         f"[bold]KPIs[/] {k.start.isoformat()} to {k.today.isoformat()} ({k.months} months)",
         highlight=False,
     )
@@ -272,7 +223,7 @@ def _kpi_text(k: Kpis, out: Console) -> None:
         ),
         ("expiring in 14 days", f"{k.expiring_count} (${format_money(k.expiring_amount)})"),
     ):
-        out.print(f"  {label:<22} {value}", highlight=False)
+        console.print(f"  {label:<22} {value}", highlight=False)
     for title, rows in (("by CARC", k.by_carc), ("by payer", k.by_payer), ("by month", k.by_month)):
         table = Table(title=title, title_justify="left")
         for column in ("", "denied", "lines", "rate", "denied $", "charged $", "$ rate"):
@@ -287,49 +238,49 @@ def _kpi_text(k: Kpis, out: Console) -> None:
                 format_money(r.charged_amount),
                 _rate(r.dollar_rate),
             )
-        out.print(table)
+        console.print(table)
 
 
 def kpis_command(
-    db: str | None = _db_option(),
+    db: str | None = db_option(),
     today: str | None = typer.Option(None, "--today", help="The window's last day (YYYY-MM-DD)."),
     months: int = typer.Option(12, "--months", help="How many calendar months (1-120)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Denial rates by code, payer and month; dollars denied, recovered and written off; appeal
     success; days to resolution; patient collection; what expires in the next 14 days."""
-    day = _day(today, "--today")
+    day = parse_date(today)
     with _store(db) as store:
         figures = store.kpis(day, months)
     if as_json:
         typer.echo(dumps(figures.to_dict()))
         return
-    _kpi_text(figures, _out())
+    _kpi_text(figures, out(200))
 
 
 def user_add_command(
     name: str = typer.Argument(..., help="The user name (letters, digits, . _ - @)."),
     role: str = typer.Option("biller", "--role", help="admin, biller or readonly."),
-    db: str | None = _db_option(),
+    db: str | None = db_option(),
 ) -> None:
     """Add a user. The password comes from $RECOUP_PASSWORD, else it is asked for (twice)."""
     password = os.environ.get(PASSWORD_ENV)
     if not password:
         if not sys.stdin.isatty():
-            raise _fail(f"no password: set {PASSWORD_ENV} or run this in a terminal")
+            raise fail(f"no password: set {PASSWORD_ENV} or run this in a terminal")
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:
-            raise _fail("the two passwords differ")
+            raise fail("the two passwords differ")
     with _store(db, must_exist=False) as store:
         try:
             user = store.create_user(name, password, role)
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     typer.echo(f"user {user.username} added ({user.role})")
 
 
 def user_list_command(
-    db: str | None = _db_option(),
+    db: str | None = db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the users as JSON."),
 ) -> None:
     """List the users and their roles."""

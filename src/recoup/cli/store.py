@@ -8,10 +8,6 @@ are printed with their place and the exit code is non-zero; no traceback reaches
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +16,20 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from recoup.findings import Finding, Severity
+from recoup.cli.common import (
+    db_option,
+    fail,
+    open_store,
+    out,
+    parse_date,
+    print_findings,
+    today_option,
+)
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import format_money
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
-    from recoup.store import ClaimHistory, ImportResult, Store
+    from recoup.store import ClaimHistory, ImportResult
 
 __all__ = ["register_store_commands"]
 
@@ -33,52 +37,6 @@ DB_HELP = (
     "The store: a SQLite file path or a database URL (sqlite:///..., postgresql://...). "
     "Default: $RECOUP_DATABASE_URL, else ./recoup.db."
 )
-
-
-def _db_option() -> Any:
-    return typer.Option(None, "--db", help=DB_HELP, metavar="PATH_OR_URL")
-
-
-def _out() -> Console:
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-
-
-_err = Console(stderr=True)
-
-
-@contextmanager
-def _store(db: str | None, *, must_exist: bool = False) -> Iterator[Store]:
-    """Open the store, turning every failure into a message and exit code 2."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from recoup.store import Store, StoreError, display_url
-
-    try:
-        store = Store.open(db, must_exist=must_exist)
-    except StoreError as exc:
-        _err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
-    try:
-        yield store
-    except (StoreError, SQLAlchemyError) as exc:
-        reason = getattr(exc, "orig", None) or exc
-        _err.print(f"[red]error:[/] the store at {display_url(store.url)} failed: {reason}")
-        raise typer.Exit(2) from None
-    finally:
-        store.close()
-
-
-def _print_findings(findings: tuple[Finding, ...], console: Console) -> None:
-    for finding in findings:
-        style = "red" if finding.severity is Severity.ERROR else "yellow"
-        console.print(
-            Text.assemble(
-                ("  " + finding.place + ": ", ""), (f"{finding.severity}: ", style), finding.message
-            ),
-            soft_wrap=True,
-        )
-        if finding.segment_text:
-            console.print(Text("      " + finding.segment_text, style="dim"), soft_wrap=True)
 
 
 def _summary(result: ImportResult) -> str:
@@ -115,10 +73,10 @@ def import_command(
         "--skip-bad-rows",
         help="Import a practice folder without its invalid rows instead of not at all.",
     ),
-    db: str | None = _db_option(),
+    db: str | None = db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
-    today: str | None = typer.Option(
-        None, "--today", help="The date the worklist's deadlines count from (default today)."
+    today: str | None = today_option(
+        "The date the worklist's deadlines count from (default today)."
     ),
 ) -> None:
     """Import 835 remittance files and practice folders into the store.
@@ -131,25 +89,25 @@ def import_command(
     denial worklist is brought up to date once (see `recoup worklist`). The exit code is 1
     when any file or folder failed.
     """
-    out = _out()
-    results = []
-    try:
-        day = date.fromisoformat(today) if today else date.today()
-    except ValueError:
-        Console(stderr=True).print(f'error: --today "{today}" is not a date (YYYY-MM-DD)')
-        raise typer.Exit(1) from None
-    with _store(db) as store:
-        for path in paths:
-            result = store.import_path(path, skip_bad_rows=skip_bad_rows, refresh=False)
-            results.append(result)
-            if not as_json:
-                style = "red" if not result.ok else "green" if result.status == "imported" else ""
-                line = Text.assemble((f"{result.path}: ", "bold"), (_summary(result), style))
-                out.print(line, soft_wrap=True)
-                _print_findings(result.findings, out)
-        refreshed = store.refresh_worklist(day)
+    from recoup.pipeline import import_paths
+    from recoup.store import RefreshResult
+
+    console = out()
+    day = parse_date(today)
+
+    def report(result: ImportResult) -> None:
+        if not as_json:
+            style = "red" if not result.ok else "green" if result.status == "imported" else ""
+            line = Text.assemble((f"{result.path}: ", "bold"), (_summary(result), style))
+            console.print(line, soft_wrap=True)
+            print_findings(result.findings, console)
+
+    with open_store(db) as store:
+        batch = import_paths(store, paths, today=day, skip_bad_rows=skip_bad_rows, on_result=report)
+    results = batch.results
+    refreshed = batch.refresh or RefreshResult(0, 0, 0)
     if not as_json:
-        out.print(
+        console.print(
             f"worklist: {refreshed.new} new, {refreshed.updated} updated, "
             f"{refreshed.closed_elsewhere} closed by a later remittance"
             + (
@@ -188,7 +146,7 @@ def claims_command(
     patient: str | None = typer.Option(
         None, "--patient", help="Only this patient: id, account number, member id or name."
     ),
-    db: str | None = _db_option(),
+    db: str | None = db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the claims as JSON."),
 ) -> None:
     """List the stored claim payments, oldest first, with their state.
@@ -196,7 +154,7 @@ def claims_command(
     State is current, reversed (a later reversal undid it) or reversal. See one claim's
     history with `recoup claim ID`.
     """
-    with _store(db, must_exist=True) as store:
+    with open_store(db, must_exist=True) as store:
         found = store.claims(patient)
     if as_json:
         typer.echo(dumps({"claims": found}))
@@ -230,24 +188,23 @@ def claims_command(
             " ".join(c.denial_codes),
             c.state,
         )
-    out = _out()
-    out.print(table)
-    out.print(f"{len(found)} claim payments")
+    console = out()
+    console.print(table)
+    console.print(f"{len(found)} claim payments")
 
 
 def claim_command(
     ident: str = typer.Argument(
         ..., help="The practice's claim number (CLP01) or the payer's (CLP07)."
     ),
-    db: str | None = _db_option(),
+    db: str | None = db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the claim and its history as JSON."),
 ) -> None:
     """Show one claim: its current state and its history (original → reversal → correction)."""
-    with _store(db, must_exist=True) as store:
+    with open_store(db, must_exist=True) as store:
         histories = store.claim_history(ident)
     if not histories:
-        _err.print(f"[red]error:[/] no stored claim {ident} (looked for CLP01 and CLP07)")
-        raise typer.Exit(1)
+        raise fail(f"no stored claim {ident} (looked for CLP01 and CLP07)")
     if as_json:
         payload = [
             {
@@ -260,9 +217,9 @@ def claim_command(
         ]
         typer.echo(dumps({"claims": payload}))
         return
-    out = _out()
+    console = out()
     for history in histories:
-        _show_history(history, out)
+        _show_history(history, console)
 
 
 def _show_history(history: ClaimHistory, out: Console) -> None:

@@ -7,8 +7,6 @@ a date that is not YYYY-MM-DD) is a message on stderr and exit code 1 or 2, neve
 
 from __future__ import annotations
 
-import sys
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -31,50 +29,21 @@ from recoup.accumulators import (
     load_eligibility,
     reconcile,
 )
+from recoup.cli.common import err, fail, out, parse_date, read_practice_folder
 from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import display_money
-from recoup.practice import Practice, read_practice
+from recoup.practice import Practice
 
 __all__ = ["register_benefit_commands"]
 
-_err = Console(stderr=True)
-
 PRACTICE_HELP = "The practice folder (practice.toml, patients.csv, benefits.csv, ...)."
-
-
-def _out() -> Console:
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    _err.print(f"[red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _date(text: str | None, option: str) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f'{option} "{text}" is not a date (expected YYYY-MM-DD)', 2) from None
-
-
-def _practice(folder: Path) -> Practice:
-    practice, findings = read_practice(folder)
-    if practice is None:
-        for finding in findings:
-            if finding.severity is Severity.ERROR:
-                _err.print(f"  {finding}", soft_wrap=True, markup=False)
-        raise _fail(f"the practice folder {folder} could not be read", 2)
-    return practice
 
 
 def _patient_ids(practice: Practice, patient: str | None) -> list[str]:
     if patient is not None:
         if practice.patient(patient) is None:
-            raise _fail(f'no patient "{patient}" in {practice.folder}/patients.csv', 1)
+            raise fail(f'no patient "{patient}" in {practice.folder}/patients.csv', 1)
         return [patient]
     with_limits = {b.patient_id for b in practice.benefits} | {
         a.patient_id for a in practice.authorizations
@@ -162,8 +131,8 @@ def benefits_command(
     and exhausted at 0 remaining. Figures from 271 responses in eligibility/ (dated on or before
     --on) are shown as the payer's view next to ours.
     """
-    day = _date(on, "--on")
-    practice = _practice(practice_dir)
+    day = parse_date(on, "--on", 2)
+    practice = read_practice_folder(practice_dir, 2)
     ids = _patient_ids(practice, patient)
     eligibility, findings = load_eligibility(practice_dir)
     report = [
@@ -190,28 +159,28 @@ def benefits_command(
         }
         typer.echo(dumps(payload))
         return
-    out = _out()
+    console = out()
     for finding in findings:
-        _err.print(f"  {finding}", soft_wrap=True, markup=False)
+        err.print(f"  {finding}", soft_wrap=True, markup=False)
     if not report:
-        out.print("No patient has a benefit cap or an authorisation on file.")
+        console.print("No patient has a benefit cap or an authorisation on file.")
     for pid, statuses, auths in report:
-        out.rule(f"[bold]{_name(practice, pid)}[/] on {day}")
+        console.rule(f"[bold]{_name(practice, pid)}[/] on {day}")
         if statuses:
-            out.print(_benefit_table(statuses))
+            console.print(_benefit_table(statuses))
         if auths:
-            out.print(_auth_table(auths))
+            console.print(_auth_table(auths))
         if not statuses and not auths:
-            out.print("  no benefit cap or authorisation in force")
+            console.print("  no benefit cap or authorisation in force")
 
 
 def _units(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise _fail(f'--units "{text}" is not a number', 2) from None
+        raise fail(f'--units "{text}" is not a number', 2) from None
     if not value.is_finite() or value <= 0:
-        raise _fail(f'--units "{text}" must be a positive number', 2)
+        raise fail(f'--units "{text}" must be a positive number', 2)
     return value
 
 
@@ -258,15 +227,15 @@ def check_visit_command(
     visit would pass and by how much, and suggests a signed waiver, an authorisation extension or
     billing a secondary plan. Visits already recorded on --date are taken to be this visit.
     """
-    day = _date(on, "--date")
+    day = parse_date(on, "--date", 2)
     count = _units(units)
-    practice = _practice(practice_dir)
+    practice = read_practice_folder(practice_dir, 2)
     _patient_ids(practice, patient)
     result = check_visit(practice, patient, day, code.strip().upper(), count)
     if as_json:
         typer.echo(dumps({**result._asdict(), "exceeds": result.exceeds}))
         return
-    _print_check(result, practice, _out())
+    _print_check(result, practice, out())
 
 
 def _read_claims(practice: Practice, patient_id: str, folder: Path) -> list[Any]:
@@ -275,7 +244,7 @@ def _read_claims(practice: Practice, patient_id: str, folder: Path) -> list[Any]
     results = [read_835_file(path) for path in sorted(Path(folder, "remittances").glob("*.835"))]
     bad: list[Finding] = [f for r in results for f in r.findings if f.severity is Severity.ERROR]
     for finding in bad:
-        _err.print(f"  {finding}", soft_wrap=True, markup=False)
+        err.print(f"  {finding}", soft_wrap=True, markup=False)
     return claims_for_patient(practice, patient_id, [rem for r in results for rem in r.remittances])
 
 
@@ -313,8 +282,8 @@ def recount_command(
     should not have: an excluded evaluation, a corrected claim counted twice, a visit from
     another period, the same date twice.
     """
-    day = _date(on, "--on")
-    practice = _practice(practice_dir)
+    day = parse_date(on, "--on", 2)
+    practice = read_practice_folder(practice_dir, 2)
     _patient_ids(practice, patient)
     claims = _read_claims(practice, patient, practice_dir)
     visits = [v for v in practice.visits if v.patient_id == patient]
@@ -328,11 +297,11 @@ def recount_command(
             dumps({"patient_id": patient, "on": day, "reconciliations": to_jsonable(results)})
         )
         return
-    out = _out()
+    console = out()
     if not results:
-        out.print("No visit cap on file for this patient.")
+        console.print("No visit cap on file for this patient.")
     for rec in results:
-        _print_recount(rec, out)
+        _print_recount(rec, console)
 
 
 def register_benefit_commands(app: typer.Typer) -> None:

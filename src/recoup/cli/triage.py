@@ -1,6 +1,6 @@
 """``recoup triage``: the denial worklist (DESIGN.md, "Triage output contract (v1)").
 
-Thin: reads the 835 files and the practice folder, calls :func:`recoup.triage.triage`, prints a
+Thin: reads the 835 files and the practice folder through :mod:`recoup.pipeline`, prints a
 table (rich), JSON (``--json``) and/or a CSV file (``--csv``). Bad input (a file that does not
 parse, a practice folder that does not import, a date that is not YYYY-MM-DD) is a message on
 stderr and exit code 1, never a traceback.
@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from recoup.findings import Severity
+from recoup.cli.common import err, fail, out, parse_date, read_practice_folder, today_option
 from recoup.money import CENT
-from recoup.practice import Practice, read_practice
-from recoup.triage import WorkItem, Worklist, triage
-from recoup.x12 import read_835_file
+from recoup.triage import WorkItem, Worklist
 
 __all__ = ["register_triage_command", "triage_command"]
 
-_err = Console(stderr=True)
 
 CSV_COLUMNS = (
     "deadline",
@@ -46,30 +43,6 @@ CSV_COLUMNS = (
     "action",
     "reasons",
 )
-
-
-def _fail(message: str) -> typer.Exit:
-    _err.print(f"[red]error:[/] {message}", soft_wrap=True, markup=True)
-    return typer.Exit(1)
-
-
-def _today(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f'--today "{text}" is not a date (expected YYYY-MM-DD)') from None
-
-
-def _practice(folder: Path) -> Practice:
-    practice, findings = read_practice(folder)
-    if practice is None:
-        for finding in findings:
-            if finding.severity is Severity.ERROR:
-                _err.print(f"  {finding}", soft_wrap=True, markup=False)
-        raise _fail(f"the practice folder {folder} could not be read")
-    return practice
 
 
 def _money(value: object) -> str:
@@ -144,9 +117,7 @@ def triage_command(
     practice_dir: Path = typer.Option(
         ..., "--practice", help="The practice folder (practice.toml, visits.csv, ...)."
     ),
-    today: str | None = typer.Option(
-        None, "--today", help="The date deadlines count from (YYYY-MM-DD; default today)."
-    ),
+    today: str | None = today_option("The date deadlines count from (YYYY-MM-DD; default today)."),
     as_json: bool = typer.Option(False, "--json", help="Print the worklist as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the worklist as CSV."),
     letters: Path | None = typer.Option(
@@ -157,69 +128,49 @@ def triage_command(
     ),
 ) -> None:
     """Decide every denial: lane, reasons, evidence and deadline, earliest deadline first."""
-    day = _today(today)
-    practice = _practice(practice_dir)
-    results = []
-    errors = 0
-    for path in eras:
-        if not path.is_file():
-            raise _fail(f"{path}: no such file")
-        result = read_835_file(path)
-        for finding in result.findings:
-            if finding.severity is Severity.ERROR:
-                errors += 1
-                _err.print(f"  {finding.place}: {finding.message}", soft_wrap=True, markup=False)
-        results.append(result)
-    if errors:
-        raise _fail(f"{errors} error(s) in the remittances; nothing was triaged")
-    worklist = triage(results, practice, day)
+    from recoup.pipeline import read_remittances, triage_files
+
+    day = parse_date(today)
+    practice = read_practice_folder(practice_dir)
+    read = read_remittances(eras)
+    for finding in read.errors:
+        err.print(f"  {finding.place}: {finding.message}", soft_wrap=True, markup=False)
+    if not read.ok:
+        raise fail(f"{len(read.errors)} error(s) in the remittances; nothing was triaged")
+    worklist = triage_files(read.results, practice, day)
     paths: dict[str, str] = {}
     if letters is not None:
-        paths = write_letters(worklist, practice, letters, day)
+        paths = write_letters(worklist, letters, day)
     if csv_file is not None:
         try:
             _write_csv(worklist, csv_file)
         except OSError as exc:
-            raise _fail(f"cannot write {csv_file}: {exc.strerror or exc}") from None
+            raise fail(f"cannot write {csv_file}: {exc.strerror or exc}") from None
     if as_json:
         data = worklist.to_dict()
         for row in data["denials"]:
             row["letter"] = paths.get(row["denial_id"])
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    _table(worklist, Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200))
+    _table(worklist, out(200))
 
 
-def write_letters(
-    worklist: Worklist, practice: Practice, outdir: Path, today: date
-) -> dict[str, str]:
+def write_letters(worklist: Worklist, outdir: Path, today: date) -> dict[str, str]:
     """A packet per claim and lane; returns denial id -> the letter's path. A letter that fails
     the fact check is reported and not written; the others still are."""
-    from recoup.letters import FactCheckError, build_packet, packets_for, write_packet
-    from recoup.records_text import read_records
+    from recoup.pipeline import write_packets
 
-    records = read_records(practice)
-    for finding in records.findings:
-        _err.print(f"  {finding}", soft_wrap=True, markup=False)
-    paths: dict[str, str] = {}
-    written = failed = 0
-    for group in packets_for(worklist.items):
-        try:
-            packet = build_packet(group, records, today)
-            write_packet(packet, outdir)
-        except FactCheckError as exc:
-            failed += 1
-            _err.print(f"[red]letter not written:[/] {exc}", soft_wrap=True)
-            continue
-        except OSError as exc:
-            raise _fail(f"cannot write letters to {outdir}: {exc.strerror or exc}") from None
-        written += 1
-        for denial in packet.denial_ids:
-            paths[denial] = str(outdir / packet.key / "letter.md")
-    _err.print(
-        f"{written} packet(s) written to {outdir}" + (f", {failed} failed" if failed else "")
-    )
-    return paths
+    try:
+        report = write_packets(worklist.items, outdir, today)
+    except OSError as exc:
+        raise fail(f"cannot write letters to {outdir}: {exc.strerror or exc}") from None
+    for finding in report.record_findings:
+        err.print(f"  {finding}", soft_wrap=True, markup=False)
+    for message in report.failed:
+        err.print(Text.assemble(("letter not written:", "red"), " ", message), soft_wrap=True)
+    failed = f", {len(report.failed)} failed" if report.failed else ""
+    err.print(f"{len(report.written)} packet(s) written to {outdir}{failed}")
+    return report.letters
 
 
 def register_triage_command(app: typer.Typer) -> None:
