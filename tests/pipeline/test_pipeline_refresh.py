@@ -1,0 +1,75 @@
+"""The pipeline owns the order of the work: one worklist refresh per batch, on the caller's
+today, whichever face (CLI batch, web upload) imports."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from recoup import pipeline
+from recoup.pipeline import stored
+from recoup.store import Store
+from recoup.store.tables import denials
+from recoup.web import create_app
+from store_helpers import BRIGHTPATH
+from web.helpers import zip_folder
+
+APP_TODAY = date(2026, 11, 23)  # not the machine's date: the app runs with --today
+
+
+@pytest.fixture
+def refreshes(monkeypatch: pytest.MonkeyPatch) -> list[date]:
+    """Every worklist refresh the pipeline runs, by its today."""
+    seen: list[date] = []
+    real = stored.refresh_worklist
+
+    def counted(store: Store, today: date, keys: object = None) -> object:
+        seen.append(today)
+        return real(store, today, keys)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stored, "refresh_worklist", counted)
+    return seen
+
+
+def test_a_web_upload_of_the_example_practice_refreshes_once_on_the_apps_today(
+    tmp_path: Path, refreshes: list[date]
+) -> None:
+    store = Store.open(str(tmp_path / "recoup.db"))
+    try:
+        app = create_app(store, multi_user=False, today=lambda: APP_TODAY, data_dir=tmp_path)
+        client = TestClient(app, base_url="https://testserver")
+        token = client.get("/api/session").json()["csrf_token"]
+        era = sorted((BRIGHTPATH / "remittances").glob("*.835"))[0]
+        answer = client.post(
+            "/api/imports",
+            files=[
+                ("files", ("brightpath-pt.zip", zip_folder(BRIGHTPATH), "application/zip")),
+                ("files", (era.name, era.read_bytes(), "application/octet-stream")),
+            ],
+            headers={"X-CSRF-Token": token},
+        )
+        assert answer.status_code == 200, answer.text
+        # the practice, its 6 remittances, then the loose one (already imported from the zip)
+        results = answer.json()["results"]
+        assert len(results) == 8 and results[-1]["status"] == "already imported"
+        assert refreshes == [APP_TODAY]
+        with store.engine.connect() as conn:
+            days = set(conn.scalars(select(denials.c.triaged_on)))
+        assert days == {APP_TODAY}
+    finally:
+        store.close()
+
+
+def test_the_cli_batch_refreshes_once(tmp_path: Path, refreshes: list[date]) -> None:
+    with Store.open(str(tmp_path / "recoup.db")) as store:
+        paths = [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]
+        batch = pipeline.import_paths(store, paths, today=APP_TODAY)
+        assert batch.ok and batch.refresh is not None and batch.refresh.new == 19
+        assert refreshes == [APP_TODAY]
+        again = pipeline.import_paths(store, paths, today=APP_TODAY)
+        assert {r.status for r in again.results} == {"already imported"}
+        assert again.refresh is None and refreshes == [APP_TODAY]  # nothing changed: no refresh
