@@ -88,7 +88,7 @@ def test_the_refreshed_rows_carry_the_contract_fields(brightpath: Store) -> None
             item["code"],
         )
         assert list(row.reasons) == item["reasons"]
-        assert [{"source": e.source, "fact": e.fact} for e in row.evidence] == item["evidence"]
+        assert [{"source": e.text, "fact": e.fact} for e in row.evidence] == item["evidence"]
         deadline = item["deadline"]
         assert isinstance(deadline, dict)
         assert (row.deadline.isoformat() if row.deadline else None) == deadline["date"]
@@ -330,7 +330,35 @@ def test_the_worklist_command(brightpath: Store, db_url: str) -> None:
         assert conn.scalar(select(denials.c.outcome).where(denials.c.id == first["id"])) == "won"
 
 
-def test_an_imported_835_can_be_read_back_by_its_file_name(brightpath: Store) -> None:
-    name = REMITTANCES[0].name
-    assert brightpath.stored_835(name) == REMITTANCES[0].read_bytes()
-    assert brightpath.stored_835("never-imported.835") is None
+def test_evidence_names_the_stored_file_it_came_from(brightpath: Store) -> None:
+    rows = brightpath.denials(DenialQuery(per_page=500, today=TODAY)).rows
+    segments = [e.place for r in rows for e in r.evidence if e.place.kind == "segment"]
+    assert segments and all(s.stored_id for s in segments)
+    by_name = {p.name: p for p in REMITTANCES}
+    for source in segments:
+        assert (
+            brightpath.stored_835(source.stored_id)
+            == by_name[source.file.split("/")[-1]].read_bytes()
+        )
+    assert brightpath.stored_835(999_999) is None
+
+
+def test_two_remittances_named_alike_never_show_each_others_segments(
+    store: Store, tmp_path: Path
+) -> None:
+    """Clearinghouses name every file era.835: evidence must open the file it came from."""
+    first, second = tmp_path / "monday" / "era.835", tmp_path / "tuesday" / "era.835"
+    for path, data in ((first, original_file()), (second, reversal_21_file())):
+        path.parent.mkdir()
+        path.write_bytes(data)
+    (tmp_path / "era.835").write_bytes(original_file(control="000000999"))
+    paths = [first, second, tmp_path / "era.835"]
+    assert pipeline.import_paths(store, paths, today=TODAY).ok
+    for row in store.denials(DenialQuery(status="all", per_page=500, today=TODAY)).rows:
+        for source in (e.place for e in row.evidence if e.place.kind == "segment"):
+            data = store.stored_835(source.stored_id)
+            assert data is not None
+            segment = data.decode().split("~")[source.number - 1].strip()
+            assert segment.startswith(source.segment_id)
+            assert row.patient_account in data.decode()
+            assert "(stored file" in source.file  # named apart from the other era.835 files

@@ -40,7 +40,7 @@ def _context(
 
 def _text(decision: Decision) -> str:
     return "\n".join(
-        [*decision.reasons, *(f"{e.source}: {e.fact}" for e in decision.evidence), decision.action]
+        [*decision.reasons, *(f"{e.text}: {e.fact}" for e in decision.evidence), decision.action]
     )
 
 
@@ -57,11 +57,11 @@ def test_distinct_aba_sessions_without_modifier_get_a_corrected_claim() -> None:
     assert "XE" in " ".join(decision.reasons)
     assert decision.action.startswith("add modifier XE (or 59, as the payer requires) to 97155")
     assert "frequency 7" in decision.action and "PM20260825001A" in decision.action
-    sources = [e.source for e in decision.evidence]
+    sources = [e.text for e in decision.evidence]
     # sources name the file as a person finds it, never a machine path
     assert "2026-09-01_prairie-mutual.835 segment 37 (CAS)" in sources
     assert "visits.csv row 5" in sources and "visits.csv row 6" in sources
-    timeline = " ".join(e.fact for e in decision.evidence if "visits.csv" in e.source)
+    timeline = " ".join(e.fact for e in decision.evidence if "visits.csv" in e.text)
     for moment in ("09:00", "11:00", "13:00", "14:00"):
         assert moment in timeline
     assert any("ptp_bundled.csv" in s and "illustrative" in s for s in sources)
@@ -76,7 +76,7 @@ def test_analyst_directing_the_technician_is_appealed_with_the_note() -> None:
     assert "lindgren_session_note_2026-08-13.md" in decision.action
     assert "ABA Services Workgroup" in text and "DOMAIN.md §4.4" in text
     assert "10:00–10:30" in text and "09:00–11:00" in text
-    sources = [e.source for e in decision.evidence]
+    sources = [e.text for e in decision.evidence]
     assert "records/index.csv row 3" in sources
     assert "visits.csv row 13" in sources
 
@@ -96,7 +96,7 @@ def test_pt_blocks_back_to_back_get_a_corrected_claim() -> None:
     assert decision.lane == "corrected_claim"
     assert "to 97530" in decision.action and "SHP26100200114" in decision.action
     assert "XU" in decision.action  # same encounter, non-overlapping 15-minute blocks
-    sources = [e.source for e in decision.evidence]
+    sources = [e.text for e in decision.evidence]
     assert "visits.csv row 214" in sources and "visits.csv row 215" in sources
     assert any("row 2" in s and "ptp_bundled.csv" in s for s in sources)
 

@@ -116,7 +116,7 @@ def test_golden(case: dict[str, Any], tmp_path: Path) -> None:
         for text in expect.get("reasons_contain", []):
             assert any(text in reason for reason in item.reasons), f"{text!r} not in {where}"
         for text in expect.get("evidence_contains", []):
-            assert any(text in e.source or text in e.fact for e in item.evidence), (
+            assert any(text in e.text or text in e.fact for e in item.evidence), (
                 f"{text!r} not in the evidence {item.evidence}"
             )
         if "deadline" in expect:

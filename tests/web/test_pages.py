@@ -188,16 +188,18 @@ def test_evidence_opens_its_source(web: Web) -> None:
 
 
 def test_sources_stay_inside_the_practice_folder(tmp_path: Path) -> None:
+    from recoup.triage import Source
     from recoup.web.sources import open_source
 
     (tmp_path / "practice").mkdir()
     (tmp_path / "secret.csv").write_text("a\nb\n")
     (tmp_path / "practice" / "visits.csv").write_text("h\nr1\nr2\n")
     folder = tmp_path / "practice"
-    assert open_source(folder, "../secret.csv row 2") is None
-    assert open_source(folder, "visits.csv row 9") is None
-    assert open_source(None, "visits.csv row 2") is None
-    snippet = open_source(folder, "visits.csv row 3")
+    assert open_source(folder, Source("row", "../secret.csv", 2)) is None
+    assert open_source(folder, Source("row", "visits.csv", 9)) is None
+    assert open_source(None, Source("row", "visits.csv", 2)) is None
+    assert open_source(folder, Source("note", label="visits.csv row 3")) is None  # words only
+    snippet = open_source(folder, Source("row", "visits.csv", 3))
     assert snippet is not None and (3, "r2", True) in snippet.lines
 
 
@@ -211,18 +213,22 @@ def test_a_bundling_denial_shows_the_session_timeline(web: Web) -> None:
     assert "Session timeline" not in co119
 
 
-def test_an_835_segment_opens_from_the_stored_bytes_when_no_folder_has_it() -> None:
+def test_an_835_segment_opens_from_the_stored_file_it_names() -> None:
+    from recoup.triage import Source
     from recoup.web.sources import open_source
 
     data = (EXAMPLE_835).read_bytes()
-    asked: list[str] = []
+    asked: list[int] = []
 
-    def stored(name: str) -> bytes | None:
-        asked.append(name)
-        return data if name == EXAMPLE_835.name else None
+    def stored(file_id: int) -> bytes | None:
+        asked.append(file_id)
+        return data if file_id == 7 else None
 
-    snippet = open_source(None, f"{EXAMPLE_835.name} segment 4 (BPR, TRN follows)", stored)
-    assert snippet is not None and asked == [EXAMPLE_835.name]
+    cited_at = Source("segment", f"imports/{EXAMPLE_835.name}", 4, "BPR", stored_id=7)
+    snippet = open_source(None, cited_at, stored)
+    assert snippet is not None and asked == [7]
     cited = [text for _, text, is_cited in snippet.lines if is_cited]
     assert cited and cited[0].startswith("BPR*")
-    assert open_source(None, "other.835 segment 3 (CAS)", stored) is None
+    assert open_source(None, cited_at._replace(stored_id=8), stored) is None
+    # a segment with no stored file id is never looked up (by name it could be another file)
+    assert open_source(None, cited_at._replace(stored_id=0), stored) is None and asked == [7, 8]

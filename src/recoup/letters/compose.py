@@ -36,7 +36,7 @@ from recoup.letters.payment_plan import installments
 from recoup.money import display_money
 from recoup.practice import PayerType
 from recoup.records_text import RecordSet
-from recoup.triage import WorkItem
+from recoup.triage import Evidence, WorkItem
 from recoup.triage.facts import payer_type_of, service_kind, waiver_for
 
 __all__ = [
@@ -120,8 +120,9 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
     evidence = []
     for item in facts.items:
         for e in item.evidence:
-            if e not in evidence:
-                evidence.append(e)
+            shown = Evidence(e.text, e.fact)  # letters cite a source by its words
+            if shown not in evidence:
+                evidence.append(shown)
     reasons = list(dict.fromkeys(r for item in facts.items for r in item.reasons))
     facts.derived(TEMPLATE_CONSTANTS)
     return {

@@ -45,8 +45,8 @@ def era_source(file: str, segment: int, segment_id: str, what: str = "") -> str:
 def row_source(file: str, row: int, default: str) -> str:
     """``visits.csv row 12`` as triage's evidence writes it; the file alone without a row."""
     if row:
-        return source_of(file, row, default)
-    return source_of(file, 0, default).removesuffix(" row 0")
+        return str(source_of(file, row, default))
+    return str(source_of(file, 0, default)).removesuffix(" row 0")
 
 
 class LetterFacts:
@@ -74,7 +74,7 @@ class LetterFacts:
         for item in self.items:
             self.allowed.add(
                 item.reasons,
-                [tuple(e) for e in item.evidence],
+                [(e.text, e.fact) for e in item.evidence],
                 item.missing,
                 item.action,
                 item.deadline.basis,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from recoup.money import CENT
-from recoup.triage.model import Evidence
+from recoup.triage.model import Evidence, Source
 from recoup.workflow import Outcome, StatusFilter
 
 __all__ = [
@@ -107,7 +107,7 @@ class DenialRow(NamedTuple):
             elif isinstance(value, datetime | date):
                 value = value.isoformat()
             elif name == "evidence":
-                value = [{"source": e.source, "fact": e.fact} for e in value]
+                value = [{"source": e.text, "fact": e.fact} for e in value]
             elif isinstance(value, tuple):
                 value = list(value)
             out[name] = value
@@ -117,6 +117,13 @@ class DenialRow(NamedTuple):
 def _aware(value: datetime) -> datetime:
     """SQLite gives timestamps back without their zone; the store writes them in UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _evidence(stored: dict[str, Any]) -> Evidence:
+    """An evidence item as stored (rows written before sources were records have no ``at``)."""
+    at = stored.get("at")
+    source: Source | str = Source.from_dict(at) if isinstance(at, dict) else stored["source"]
+    return Evidence(source, stored["fact"])
 
 
 def denial_row(row: Any, today: date) -> DenialRow:
@@ -142,7 +149,7 @@ def denial_row(row: Any, today: date) -> DenialRow:
         category=row.category,
         lane=row.lane,
         reasons=tuple(json.loads(row.reasons)),
-        evidence=tuple(Evidence(e["source"], e["fact"]) for e in json.loads(row.evidence)),
+        evidence=tuple(_evidence(e) for e in json.loads(row.evidence)),
         action=row.action,
         missing=tuple(json.loads(row.missing)),
         deadline=deadline,

@@ -283,10 +283,10 @@ class Store:
         with reading(self.engine) as conn:
             return worklist_query.find(conn, denial_key, today)
 
-    def stored_835(self, name: str) -> bytes | None:
-        """An imported 835's bytes by its file name (evidence cites segments of it)."""
+    def stored_835(self, file_id: int) -> bytes | None:
+        """An imported 835's bytes by its stored file id (evidence names it)."""
         with reading(self.engine) as conn:
-            return sources.stored_835(conn, name)
+            return sources.stored_835(conn, file_id)
 
     def mark_sent(
         self, denial_key: int | str, sent_date: date, channel: str, user: str

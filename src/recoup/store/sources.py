@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, or_, select
+from sqlalchemy import Connection, Table, func, select
 
 from recoup.practice import (
     Authorization,
@@ -60,10 +60,13 @@ from recoup.x12 import ParseResult, read_835
 __all__ = [
     "NO_PRACTICE",
     "PracticeSources",
+    "StoredResults",
     "compress",
     "load_practice",
     "practice_sources",
     "read_results",
+    "stored_835",
+    "stored_file_label",
 ]
 
 NO_PRACTICE = ""  # the key of remittances no practice on file claims
@@ -320,32 +323,48 @@ def practice_sources(
     return out
 
 
-def stored_835(conn: Connection, name: str) -> bytes | None:
-    """The bytes of the stored 835 whose file name is ``name`` (as evidence quotes it: the
-    last part of the path it was imported from), or None."""
+def stored_835(conn: Connection, file_id: int) -> bytes | None:
+    """The bytes of the stored 835 with this id (evidence names it), or None. Never looked up
+    by name: two remittances can be named alike."""
     row = conn.execute(
         select(file_contents.c.compression, file_contents.c.data)
         .select_from(source_files)
         .join(file_contents, file_contents.c.source_file_id == source_files.c.id)
-        .where(
-            source_files.c.kind == "835",
-            or_(
-                source_files.c.name == name,
-                source_files.c.name.endswith("/" + name, autoescape=True),
-                source_files.c.name.endswith("\\" + name, autoescape=True),
-            ),
-        )
-        .order_by(source_files.c.id.desc())
-        .limit(1)
+        .where(source_files.c.kind == "835", source_files.c.id == file_id)
     ).first()
     return None if row is None else _decompress(row.compression, row.data)
 
 
-def read_results(conn: Connection, sources: PracticeSources) -> tuple[list[ParseResult], list[str]]:
+def _names_used_twice(conn: Connection) -> set[str]:
+    """835 names that more than one stored file has (payers reuse names such as era.835)."""
+    names = conn.scalars(
+        select(source_files.c.name)
+        .where(source_files.c.kind == "835")
+        .group_by(source_files.c.name)
+        .having(func.count() > 1)
+    )
+    return set(names)
+
+
+def stored_file_label(name: str, file_id: int, shared: set[str]) -> str:
+    """The name a stored 835 is read under: its own, or with its id when another stored file
+    has the same name, so evidence of one never reads as the other's."""
+    return f"{name} (stored file {file_id})" if name in shared else name
+
+
+class StoredResults(NamedTuple):
+    results: list[ParseResult]
+    missing: list[str]  # names of files whose bytes the store does not have
+    file_ids: dict[str, int]  # the name each result was read under -> its stored file id
+
+
+def read_results(conn: Connection, sources: PracticeSources) -> StoredResults:
     """The practice's remittances read again from the stored bytes (the store's own claim
-    payments only), and the names of files whose bytes the store does not have."""
+    payments only), each under a name unique in the store."""
     results: list[ParseResult] = []
     missing: list[str] = []
+    file_ids: dict[str, int] = {}
+    shared = _names_used_twice(conn)
     for file_id in sorted(sources.files):
         wanted = sources.files[file_id]
         row = conn.execute(
@@ -357,7 +376,9 @@ def read_results(conn: Connection, sources: PracticeSources) -> tuple[list[Parse
         if row.data is None:
             missing.append(row.name)
             continue
-        result = read_835(_decompress(row.compression, row.data), file=row.name)
+        label = stored_file_label(row.name, file_id, shared)
+        file_ids[label] = file_id
+        result = read_835(_decompress(row.compression, row.data), file=label)
         kept = []
         for remit in result.remittances:
             own = wanted.get(remit.segment)
@@ -366,4 +387,4 @@ def read_results(conn: Connection, sources: PracticeSources) -> tuple[list[Parse
             mine = tuple(c for c in remit.claims if c.segment in own)
             kept.append(remit if len(mine) == len(remit.claims) else remit._replace(claims=mine))
         results.append(result._replace(remittances=tuple(kept)))
-    return results, missing
+    return StoredResults(results, missing, file_ids)

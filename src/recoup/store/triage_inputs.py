@@ -33,6 +33,7 @@ class PracticeInputs(NamedTuple):
     practice: Practice | None
     results: list[ParseResult]
     missing_files: tuple[str, ...]  # imported before the store kept bytes: re-import them
+    file_ids: dict[str, int]  # the name each result was read under -> its stored file id
 
 
 def claim_patients(practice: Practice | None) -> dict[str, str]:
@@ -48,9 +49,10 @@ def practice_inputs(conn: Connection, keys: Iterable[str] | None = None) -> list
     """Every practice's inputs (or those ``keys`` names) that has remittances in the store."""
     out = []
     for key, sources in practice_sources(conn, keys).items():
-        results, lacking = read_results(conn, sources)
+        read = read_results(conn, sources)
         practice = load_practice(conn, key) if key != NO_PRACTICE else None
-        out.append(PracticeInputs(key, practice, results, tuple(dict.fromkeys(lacking))))
+        missing = tuple(dict.fromkeys(read.missing))
+        out.append(PracticeInputs(key, practice, read.results, missing, read.file_ids))
     return out
 
 
@@ -99,7 +101,8 @@ def patient_inputs(conn: Connection, row: DenialRow) -> PracticeInputs | None:
         remit_ids.update(conn.scalars(query))
     files = _remittance_files(conn, remit_ids)  # only the files with this patient's claims
     sources = sources._replace(files={f: s for f, s in sources.files.items() if f in files})
-    results, lacking = read_results(conn, sources)
+    read = read_results(conn, sources)
+    results, lacking = read.results, read.missing
     target = None
     for result in results:
         for remit in result.remittances:
@@ -112,7 +115,7 @@ def patient_inputs(conn: Connection, row: DenialRow) -> PracticeInputs | None:
     if target is None:
         return None
     narrowed = [_only_patient(r, patients, target) for r in results]
-    return PracticeInputs(row.practice_key, practice, narrowed, tuple(lacking))
+    return PracticeInputs(row.practice_key, practice, narrowed, tuple(lacking), read.file_ids)
 
 
 def _chunked(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:

@@ -88,8 +88,23 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def evidence_json(item: WorkItem, file_ids: Mapping[str, int]) -> str:
+    """The evidence as stored: the words, the fact, and where (``at``: the :class:`Source`,
+    an 835 segment with the id of the stored file it came from)."""
+    out = []
+    for e in item.evidence:
+        place = e.place
+        if place.kind == "segment" and place.file in file_ids:
+            place = place._replace(stored_id=file_ids[place.file])
+        out.append({"source": e.text, "fact": e.fact, "at": place.to_dict()})
+    return _dumps(out)
+
+
 def item_values(
-    item: WorkItem, claim_patients: dict[str, str], denial_id: str | None = None
+    item: WorkItem,
+    claim_patients: dict[str, str],
+    denial_id: str | None = None,
+    file_ids: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The triage columns of a work item's row (without its key)."""
     ctx = item.context
@@ -113,7 +128,7 @@ def item_values(
         "category": item.category,
         "lane": item.lane,
         "reasons": _dumps(list(item.reasons)),
-        "evidence": _dumps([{"source": e.source, "fact": e.fact} for e in item.evidence]),
+        "evidence": evidence_json(item, file_ids or {}),
         "action": item.action,
         "missing": _dumps(list(item.missing)),
         "deadline": item.deadline.date,
@@ -172,7 +187,7 @@ def _keyed(
             base = item.denial_id
             seen[base] = seen.get(base, 0) + 1
             did = base if seen[base] == 1 else f"{base}#{seen[base]}"
-            out[(key, did)] = item_values(item, patients, did)
+            out[(key, did)] = item_values(item, patients, did, practice_inputs.file_ids)
     return out
 
 

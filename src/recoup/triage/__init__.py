@@ -4,13 +4,17 @@
 >>> worklist = triage(results, practice, date(2026, 11, 23))  # doctest: +SKIP
 """
 
-from recoup.triage.engine import WorkItem, Worklist, triage
+from recoup.triage.engine import triage
 from recoup.triage.model import (
     LANES,
     Decision,
     DenialContext,
     Evidence,
+    Lane,
     RuleInfo,
+    Source,
+    WorkItem,
+    Worklist,
     registered_rules,
     rule,
     rule_for,
@@ -22,7 +26,9 @@ __all__ = [
     "Decision",
     "DenialContext",
     "Evidence",
+    "Lane",
     "RuleInfo",
+    "Source",
     "WorkItem",
     "Worklist",
     "registered_rules",

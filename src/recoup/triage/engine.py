@@ -175,7 +175,7 @@ def _item(ctx: DenialContext, *, share: bool = False) -> WorkItem:
     adj, info = _pick(ctx.item)
     decision = _decide(ctx, adj, info)
     evidence = decision.evidence
-    if not any("(CAS)" in e.source for e in evidence):
+    if not any(e.place.segment_id == "CAS" for e in evidence):
         evidence = (cas_evidence(ctx), *evidence)
     due = Deadline(None, _SHARE_BASIS, "", "") if share else _deadline(ctx, decision)
     proc = ctx.item.procedure

@@ -24,7 +24,7 @@ from recoup.practice import (
     WaiverKind,
 )
 from recoup.records import Adjustment
-from recoup.triage.model import DenialContext, Evidence
+from recoup.triage.model import DenialContext, Evidence, Source, segment_source
 
 __all__ = [
     "PayerTypeFact",
@@ -236,7 +236,7 @@ def cas_evidence(ctx: DenialContext, adjustments: tuple[Adjustment, ...] = ()) -
     on = ctx.item.procedure.code if ctx.item.procedure else "the claim"
     remarks = f" (remarks {' '.join(ctx.item.remarks)})" if ctx.item.remarks else ""
     return Evidence(
-        f"{file_name(ctx.file)} segment {first.segment} (CAS)",
+        segment_source(ctx.file, first.segment, "CAS"),
         f"{what} on {on}, claim {ctx.item.claim.patient_control_number}{remarks}",
     )
 
@@ -252,10 +252,11 @@ def visit_evidence(visit: Visit, fact: str) -> Evidence:
 
 
 @lru_cache(maxsize=4096)
-def source_of(file: str, row: int, default: str) -> str:
-    """``visits.csv row 12``, ``records/index.csv row 3``: the file as a person finds it."""
+def source_of(file: str, row: int, default: str) -> Source:
+    """``visits.csv row 12``, ``records/index.csv row 3``: the file as a person finds it in the
+    practice folder (``str()`` of the :class:`Source`)."""
     path = Path(file)
     name = path.name or default
     if path.parent.name == "records":
         name = f"records/{name}"
-    return f"{name} row {row}"
+    return Source("row", name, row)

@@ -30,13 +30,16 @@ __all__ = [
     "Lane",
     "Rule",
     "RuleInfo",
+    "Source",
     "WorkItem",
     "Worklist",
     "lane_of",
     "merge_worklists",
+    "note_source",
     "registered_rules",
     "rule",
     "rule_for",
+    "segment_source",
 ]
 
 
@@ -83,15 +86,89 @@ def lane_of(text: str) -> Lane:
         raise ValueError(f"unknown lane {text!r}: one of {', '.join(LANES)}") from None
 
 
+class Source(NamedTuple):
+    """Where a fact came from, as a record the UI opens without reading text back.
+
+    ``kind`` is ``segment`` (an 835 segment: ``file`` is the remittance as triage read it,
+    ``number`` the segment, ``segment_id`` e.g. ``CAS``), ``row`` (a CSV row of the practice
+    folder, ``file`` relative to it: ``visits.csv``, ``records/index.csv``), ``line`` (a line of
+    a document), or ``note`` (a fact with no file behind it, ``label`` says what). ``str()``
+    gives the words a person reads: ``2026-04-17_summit.835 segment 281 (CAS)``,
+    ``visits.csv row 12``.
+    """
+
+    kind: str
+    file: str = ""
+    number: int = 0
+    segment_id: str = ""
+    label: str = ""
+    stored_id: int = 0  # the store's id of the 835 (0: not from the store)
+
+    def __str__(self) -> str:
+        if self.kind == "segment":
+            name = _last_part(self.file)
+            tail = f" ({self.segment_id})" if self.segment_id else ""
+            return f"{name} segment {self.number}{tail}"
+        if self.kind in ("row", "line"):
+            return f"{self.file} {self.kind} {self.number}"
+        return self.label or self.file
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "number": self.number,
+            "segment_id": self.segment_id,
+            "label": self.label,
+            "stored_id": self.stored_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Source:
+        return cls(
+            str(data.get("kind", "note")),
+            str(data.get("file", "")),
+            int(data.get("number", 0)),
+            str(data.get("segment_id", "")),
+            str(data.get("label", "")),
+            int(data.get("stored_id", 0)),
+        )
+
+
+def _last_part(file: str) -> str:
+    return file.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def segment_source(file: str, segment: int, segment_id: str = "") -> Source:
+    """An 835 segment of ``file`` (the path triage read it from)."""
+    return Source("segment", file, segment, segment_id)
+
+
+def note_source(label: str) -> Source:
+    """A fact that no one file holds (e.g. "the remittance history (covered lines)")."""
+    return Source("note", label=label)
+
+
 class Evidence(NamedTuple):
     """One fact a decision rests on, and where it came from.
 
-    ``source`` names the place a person can check: ``"era.835 segment 214 (CAS)"``,
-    ``"visits.csv row 12"``, ``"benefits.csv row 3"``, ``"records/note.md line 8"``.
+    ``source`` names the place a person can check (a :class:`Source`; plain text is taken as a
+    note): ``"era.835 segment 214 (CAS)"``, ``"visits.csv row 12"``, ``"benefits.csv row 3"``,
+    ``"records/note.md line 8"``.
     """
 
-    source: str
+    source: Source | str
     fact: str
+
+    @property
+    def place(self) -> Source:
+        """The source as a record (text given by a rule becomes a note)."""
+        return self.source if isinstance(self.source, Source) else note_source(self.source)
+
+    @property
+    def text(self) -> str:
+        """The source in words."""
+        return str(self.source)
 
 
 class Decision(NamedTuple):
@@ -203,7 +280,7 @@ class WorkItem(NamedTuple):
             "category": self.category,
             "lane": self.lane,
             "reasons": list(self.reasons),
-            "evidence": [{"source": e.source, "fact": e.fact} for e in self.evidence],
+            "evidence": [{"source": e.text, "fact": e.fact} for e in self.evidence],
             "deadline": {
                 "date": self.deadline.date.isoformat() if self.deadline.date else None,
                 "basis": self.deadline.basis,

@@ -1,25 +1,24 @@
 """Evidence sources, opened: the 835 segment, the CSV row or the record line a fact came from.
 
-A decision's evidence names its source the way a person would look it up
-(``2026-04-17_summit.835 segment 281 (CAS)``, ``benefits.csv row 2``, ``records/note.md line 8``).
-This module finds that place in the kept copy of the practice folder, or for an 835 in the bytes
-the store keeps of every imported remittance, and returns a few lines around it, the cited one
-marked. A source it cannot find gives ``None``: the page then shows the source's name only.
+A decision's evidence carries its place as a :class:`recoup.triage.Source` record (kind, file,
+number; for an 835 segment the id of the stored file), so nothing here reads text back. An 835
+segment comes from the bytes the store keeps of that very file (by its id: remittances are often
+named alike, and one must never show another's segments); a CSV row or a document line from the
+kept copy of the practice folder. A few lines around the place are returned, the cited one
+marked; a place that cannot be found gives ``None`` and the page shows the source's name only.
 Paths never leave the practice folder.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from recoup.triage.model import Source
+
 __all__ = ["Snippet", "open_source"]
 
-_SEGMENT = re.compile(r"^(?P<file>[\w.\- ]+\.835) segment (?P<n>\d+)")
-_ROW = re.compile(r"^(?P<file>[\w./\-]+\.csv) row (?P<n>\d+)")
-_LINE = re.compile(r"^(?P<file>[\w./\-]+) line (?P<n>\d+)")
 CONTEXT = 2
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -54,36 +53,29 @@ def _segments(data: bytes) -> list[str]:
 
 
 def open_source(
-    folder: Path | None, source: str, stored: Callable[[str], bytes | None] | None = None
+    folder: Path | None, source: Source, stored: Callable[[int], bytes | None] | None = None
 ) -> Snippet | None:
-    """The cited place with its neighbours; an 835 segment comes from the kept folder, else
-    from the bytes the store kept of it (``stored``, by file name)."""
-    if match := _SEGMENT.match(source):
-        path = _inside(folder, f"remittances/{match['file']}") if folder is not None else None
-        data = (
-            path.read_bytes() if path is not None else (stored(match["file"]) if stored else None)
-        )
+    """The cited place with its neighbours: an 835 segment from the stored file the source
+    names (``stored``, by id), a row or a line from the kept practice ``folder``."""
+    if source.kind == "segment":
+        data = stored(source.stored_id) if stored is not None and source.stored_id else None
         if data is None:
             return None
-        lines = _around(_segments(data), int(match["n"]))
-        return Snippet(f"{match['file']}, segments", lines) if lines else None
-    if folder is None:
+        lines = _around(_segments(data), source.number)
+        name = source.file.replace("\\", "/").rsplit("/", 1)[-1]
+        return Snippet(f"{name}, segments", lines) if lines else None
+    if folder is None or source.kind not in ("row", "line") or not source.number:
         return None
-    if match := _ROW.match(source):
-        path = _inside(folder, match["file"])
-        if path is None:
-            return None
+    path = _inside(folder, source.file)
+    if path is None:
+        return None
+    if source.kind == "row":
         rows = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        lines = _around(rows, int(match["n"]))
+        lines = _around(rows, source.number)
         if not lines:
             return None
         header = [(1, rows[0], False)] if rows and lines[0][0] > 1 else []
-        return Snippet(f"{match['file']}, rows", header + lines)
-    if match := _LINE.match(source):
-        path = _inside(folder, match["file"])
-        if path is None:
-            return None
-        text = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        lines = _around(text, int(match["n"]))
-        return Snippet(f"{match['file']}, lines", lines) if lines else None
-    return None
+        return Snippet(f"{source.file}, rows", header + lines)
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = _around(text, source.number)
+    return Snippet(f"{source.file}, lines", lines) if lines else None

@@ -25,8 +25,8 @@ from typing import NamedTuple
 from recoup.ncci import PtpEdit, bundled_table
 from recoup.practice import Visit
 from recoup.records import ServiceLine
-from recoup.triage.facts import file_name, index_of, source_of
-from recoup.triage.model import Decision, DenialContext, Evidence, rule
+from recoup.triage.facts import index_of, source_of
+from recoup.triage.model import Decision, DenialContext, Evidence, Source, rule, segment_source
 
 __all__ = ["BYPASS_MODIFIERS", "bundling"]
 
@@ -62,7 +62,7 @@ class Session(NamedTuple):
     visit: Visit
 
     @property
-    def source(self) -> str:
+    def source(self) -> Source:
         return source_of(self.visit.file, self.visit.row, "visits.csv")
 
     @property
@@ -107,7 +107,7 @@ def _denial_evidence(ctx: DenialContext, code: str, day: date | None) -> list[Ev
     for adj in item.adjustments:
         evidence.append(
             Evidence(
-                f"{file_name(ctx.file)} segment {adj.segment} (CAS)",
+                segment_source(ctx.file, adj.segment, "CAS"),
                 f"{adj.key} ${adj.amount} on {code} ({day or 'no date'}), claim "
                 f"{item.claim.patient_control_number}, payer claim {item.claim.payer_claim_id}",
             )
@@ -116,7 +116,7 @@ def _denial_evidence(ctx: DenialContext, code: str, day: date | None) -> list[Ev
         where = item.line.segment if item.line is not None else item.claim.segment
         meaning = REMARKS.get(remark, "remark")
         evidence.append(
-            Evidence(f"{file_name(ctx.file)} segment {where} (SVC)", f"remark {remark}: {meaning}")
+            Evidence(segment_source(ctx.file, where, "SVC"), f"remark {remark}: {meaning}")
         )
     return evidence
 

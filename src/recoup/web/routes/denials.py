@@ -90,7 +90,7 @@ def _sources(
 ) -> list[Snippet | None]:
     """Each evidence item's place, opened in the kept practice folder or the stored 835."""
     folder = found[0] if found else None
-    return [open_source(folder, item.source, state.store.stored_835) for item in row.evidence]
+    return [open_source(folder, item.place, state.store.stored_835) for item in row.evidence]
 
 
 def _timeline(found: tuple[Path, Practice] | None, row: DenialRow) -> Markup | None:
