@@ -5,11 +5,10 @@ reads files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from recoup.payers import payer_id_of
 from recoup.practice import (
@@ -23,6 +22,7 @@ from recoup.practice import (
     Waiver,
     WaiverKind,
 )
+from recoup.practice.index import index_of
 from recoup.records import Adjustment
 from recoup.triage.model import DenialContext, Evidence, Source, segment_source
 
@@ -50,49 +50,6 @@ class PayerTypeFact(NamedTuple):
     type: PayerType
     source: str  # where it came from
     assumed: bool = False
-
-
-class PracticeIndex(NamedTuple):
-    """Lookups by claim and by patient, built once per practice (a worklist can hold 100,000s
-    of denials; scanning every visit for each would be quadratic)."""
-
-    visits_by_claim: dict[str, tuple[Visit, ...]]
-    visits_by_patient: dict[str, tuple[Visit, ...]]
-    coverages_by_patient: dict[str, tuple[Coverage, ...]]
-    waivers_by_patient: dict[str, tuple[Waiver, ...]]
-    records_by_patient: dict[str, tuple[RecordRef, ...]]
-    benefits_by_patient: dict[str, tuple[Benefit, ...]]
-    patients: dict[str, Patient]
-
-
-_T = TypeVar("_T")
-
-
-def _group(rows: Iterable[_T], key: Callable[[_T], str]) -> dict[str, tuple[_T, ...]]:
-    out: dict[str, list[_T]] = {}
-    for row in rows:
-        out.setdefault(key(row), []).append(row)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-_INDEX: list[tuple[Practice, PracticeIndex]] = []
-
-
-def index_of(practice: Practice) -> PracticeIndex:
-    """The practice's :class:`PracticeIndex` (memoised for the last practice seen)."""
-    if _INDEX and _INDEX[0][0] is practice:
-        return _INDEX[0][1]
-    index = PracticeIndex(
-        _group(practice.visits, lambda v: v.claim_id),
-        _group(practice.visits, lambda v: v.patient_id),
-        _group(practice.coverages, lambda c: c.patient_id),
-        _group(practice.waivers, lambda w: w.patient_id),
-        _group(practice.records, lambda r: r.patient_id),
-        _group(practice.benefits, lambda b: b.patient_id),
-        {p.patient_id: p for p in practice.patients},
-    )
-    _INDEX[:] = [(practice, index)]
-    return index
 
 
 def patient_id_of(practice: Practice | None, claim_id: str) -> str | None:

@@ -24,8 +24,9 @@ from typing import NamedTuple
 
 from recoup.ncci import PtpEdit, bundled_table
 from recoup.practice import Visit
+from recoup.practice.index import index_of
 from recoup.records import ServiceLine
-from recoup.triage.facts import index_of, source_of
+from recoup.triage.facts import source_of
 from recoup.triage.model import Decision, DenialContext, Evidence, Source, rule, segment_source
 
 __all__ = ["BYPASS_MODIFIERS", "bundling"]
