@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from recoup.findings import Finding, Severity
@@ -37,6 +38,7 @@ __all__ = [
     "parse_date",
     "print_findings",
     "read_practice_folder",
+    "table",
     "today_option",
 ]
 
@@ -131,3 +133,12 @@ def print_findings(findings: Iterable[Finding], console: Console, indent: str = 
         )
         if finding.segment_text:
             console.print(Text(indent + "    " + finding.segment_text, style="dim"), soft_wrap=True)
+
+
+def table(columns: Iterable[str], *, right: Iterable[str] = (), **options: Any) -> Table:
+    """A rich table with these columns, those in ``right`` (amounts, counts) right-aligned."""
+    aligned = set(right)
+    found = Table(**options)
+    for column in columns:
+        found.add_column(column, justify="right" if column in aligned else "left")
+    return found

@@ -25,6 +25,9 @@ from recoup.cli.common import (
     print_findings,
     today_option,
 )
+from recoup.cli.common import (
+    table as make_table,
+)
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import format_money
 
@@ -236,19 +239,12 @@ def _show_history(history: ClaimHistory, out: Console) -> None:
         )
     if not history.current:
         out.print("current: nothing in force (every payment was reversed)")
-    table = Table(title="history", title_justify="left")
-    for column in (
-        "#",
-        "notice",
-        "kind",
-        "payer claim",
-        "status",
-        "billed",
-        "paid",
-        "link",
-        "file",
-    ):
-        table.add_column(column, justify="right" if column in ("billed", "paid") else "left")
+    table = make_table(
+        ("#", "notice", "kind", "payer claim", "status", "billed", "paid", "link", "file"),
+        right=("billed", "paid"),
+        title="history",
+        title_justify="left",
+    )
     for c in history.claims:
         links = []
         if c.reverses_id:

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from recoup.cli.common import db_option, err, fail, open_store, out, parse_date, today_option
+from recoup.cli.common import table as make_table
 from recoup.jsonout import dumps
 from recoup.money import format_money
 from recoup.triage.model import Lane
@@ -125,21 +126,24 @@ def worklist_command(
         }
         typer.echo(dumps(payload))
         return
-    table = Table(title=f"Denials ({status.value}) as of {day.isoformat()}", title_justify="left")
-    for column in (
-        "id",
-        "deadline",
-        "days left",
-        "amount",
-        "lane",
-        "patient",
-        "account",
-        "code",
-        "CARC",
-        "payer",
-        "status",
-    ):
-        table.add_column(column, justify="right" if column in ("days left", "amount") else "left")
+    table = make_table(
+        (
+            "id",
+            "deadline",
+            "days left",
+            "amount",
+            "lane",
+            "patient",
+            "account",
+            "code",
+            "CARC",
+            "payer",
+            "status",
+        ),
+        right=("days left", "amount"),
+        title=f"Denials ({status.value}) as of {day.isoformat()}",
+        title_justify="left",
+    )
     for row in page.rows:
         overdue = row.days_left is not None and row.days_left < 0
         table.add_row(*_row_line(row), style="red" if overdue else None)
