@@ -155,7 +155,7 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
 
 def _payer_safe(sentence: str) -> str:
     """A rule's reason without recoup's internal references ("(DOMAIN.md §4.4)")."""
-    return re.sub(r"\s*\((?:see )?DOMAIN(?:\.md)? §[\d.]+\)", "", sentence)
+    return re.sub(r"\s*\((?:see )?(?:docs/domain\.md|DOMAIN(?:\.md)?) §[\d.]+\)", "", sentence)
 
 
 def _is_behavioral(facts: LetterFacts) -> bool:
