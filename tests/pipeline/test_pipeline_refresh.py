@@ -73,3 +73,27 @@ def test_the_cli_batch_refreshes_once(tmp_path: Path, refreshes: list[date]) -> 
         again = pipeline.import_paths(store, paths, today=APP_TODAY)
         assert {r.status for r in again.results} == {"already imported"}
         assert again.refresh is None and refreshes == [APP_TODAY]  # nothing changed: no refresh
+
+
+def test_a_refresh_that_never_ran_is_finished_on_the_next_read(tmp_path: Path) -> None:
+    """The batch was killed after its imports, before its refresh: the store says so, and the
+    next `recoup worklist` catches up instead of showing a partial list without a word."""
+    from typer.testing import CliRunner
+
+    from recoup.cli import app
+
+    db = str(tmp_path / "recoup.db")
+    paths = [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]
+    with Store.open(db) as store:
+        for path in paths:  # what import_paths does before its one refresh
+            assert store.import_path(path).ok
+        assert store.pending_refreshes() == {"1548213069", ""}
+    shown = CliRunner().invoke(app, ["worklist", "--db", db, "--today", "2026-11-23", "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert "had not finished" in shown.stderr
+    import json
+
+    assert json.loads(shown.stdout)["total"] == 19
+    with Store.open(db) as store:
+        assert store.pending_refreshes() == set()
+        assert pipeline.catch_up(store, APP_TODAY) is None

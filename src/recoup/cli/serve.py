@@ -81,6 +81,9 @@ def serve_command(
     if multi_user and not store.users():
         store.close()
         raise _fail("multi-user mode needs an account first: recoup user add NAME --role admin", 1)
+    from recoup.pipeline import catch_up
+
+    catch_up(store, fixed or date.today())  # an import whose refresh was stopped: finish it
     app = create_app(store, multi_user=multi_user, today=(lambda: fixed) if fixed else date.today)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     where = f"http://{host}:{port}/"

@@ -98,7 +98,7 @@ def worklist_command(
     another --today). Files imported before the store kept their bytes are named: import them
     again to triage them.
     """
-    from recoup.pipeline import refresh_worklist
+    from recoup.pipeline import catch_up, refresh_worklist
     from recoup.store import DenialQuery
 
     day = parse_date(today)
@@ -106,6 +106,10 @@ def worklist_command(
         missing: tuple[str, ...] = tuple(store.files_without_bytes())
         if refresh:
             refresh_worklist(store, day)
+        elif catch_up(store, day) is not None:
+            err.print(
+                "note: an earlier refresh had not finished; the worklist was brought up to date"
+            )
         page = store.denials(
             DenialQuery(
                 lane=lane.value if lane is not None else None,

@@ -26,6 +26,7 @@ from recoup.pipeline.packets import (
 from recoup.pipeline.stored import (
     BatchImport,
     ImportBatch,
+    catch_up,
     claim_items,
     import_batch,
     import_paths,
@@ -39,6 +40,7 @@ __all__ = [
     "ImportBatch",
     "PacketReport",
     "RemittanceFiles",
+    "catch_up",
     "claim_items",
     "claim_packet",
     "clinical_records",

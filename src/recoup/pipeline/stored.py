@@ -20,6 +20,7 @@ from recoup.triage.model import merge_worklists
 __all__ = [
     "BatchImport",
     "ImportBatch",
+    "catch_up",
     "claim_items",
     "import_batch",
     "import_paths",
@@ -108,6 +109,13 @@ def refresh_worklist(
     inputs = store.practice_inputs(keys)
     worklists = {i.practice_key: triage(i.results, i.practice, today) for i in inputs}
     return store.save_worklist(today, inputs, worklists, keys)
+
+
+def catch_up(store: Store, today: date) -> RefreshResult | None:
+    """Finish a refresh an earlier run did not (it was stopped, or its batch ended first): the
+    practices the store marks as pending are refreshed now; None when none is."""
+    keys = store.pending_refreshes()
+    return refresh_worklist(store, today, keys) if keys else None
 
 
 def stored_worklist(store: Store, today: date, practice_key: str | None = None) -> Worklist:

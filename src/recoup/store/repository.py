@@ -163,12 +163,14 @@ class Store:
         if not result.remittances:
             return _failed(path, "835", _error(path, "x12.empty", "no 835 remittance in the file"))
         plans = plan_remittances(result)
+        keys = self._practices_of(result)
         try:
             with writing(self.engine) as conn:
                 if conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256)):
                     return ImportResult(str(path), "835", "already imported")
                 counts = write_file(conn, sha256, str(path), len(data), plans)
                 _write_bytes(conn, sha256, data)
+                worklist.mark_pending(conn, keys)
         except SQLAlchemyError as exc:
             return _failed(path, "835", _store_error(path, exc))
         return ImportResult(
@@ -180,7 +182,7 @@ class Store:
             known_claims=counts.known_claims,
             denials=counts.denials,
             relinked=counts.relinked,
-            practice_keys=self._practices_of(result),
+            practice_keys=keys,
             findings=result.findings,
         )
 
@@ -192,9 +194,11 @@ class Store:
         try:
             with writing(self.engine) as conn:
                 changes = write_practice(conn, practice, sha256, size)
+                changed = any(c.inserted or c.updated for c in changes.values())
+                if changed:
+                    worklist.mark_pending(conn, {practice.key, NO_PRACTICE})
         except SQLAlchemyError as exc:
             return _failed(folder, "practice", _store_error(folder, exc))
-        changed = any(c.inserted or c.updated for c in changes.values())
         return ImportResult(
             str(folder),
             "practice",
@@ -257,6 +261,12 @@ class Store:
         with reading(self.engine) as conn:
             row = worklist_query.find(conn, denial_key, today)
             return None if row is None else triage_inputs.patient_inputs(conn, row)
+
+    def pending_refreshes(self) -> set[str]:
+        """Practices an import changed whose worklist no refresh has caught up with (a refresh
+        that was stopped, or a batch that ended before its refresh)."""
+        with reading(self.engine) as conn:
+            return worklist.pending(conn)
 
     def save_worklist(
         self,

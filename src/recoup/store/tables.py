@@ -421,6 +421,16 @@ users = Table(
     Column("disabled", Boolean, nullable=False),
 )
 
+# Practices whose worklist an import changed and no refresh has caught up with yet: written in
+# the import's transaction, cleared in the refresh's, so a refresh that was stopped (or never
+# ran) is finished the next time the worklist is read (recoup.pipeline.catch_up).
+pending_refreshes = Table(
+    "pending_refreshes",
+    metadata,
+    Column("practice_key", Text, primary_key=True),  # "" = remittances of no known practice
+    Column("since", DateTime(timezone=True), nullable=False),
+)
+
 # Who viewed or changed which patient's data: ids only, never names or clinical text.
 audit_log = Table(
     "audit_log",

@@ -25,16 +25,29 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
 from recoup.payers import payer_id_of
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE, NO_DEADLINE, cents
 from recoup.store.engine import writing
-from recoup.store.tables import denials
+from recoup.store.tables import denials, pending_refreshes
 from recoup.store.triage_inputs import PracticeInputs, claim_patients
 from recoup.triage.model import WorkItem, Worklist
 
-__all__ = ["RefreshResult", "item_values", "save", "search_values"]
+__all__ = ["RefreshResult", "item_values", "mark_pending", "pending", "save", "search_values"]
+
+
+def mark_pending(conn: Connection, keys: Iterable[str]) -> None:
+    """In an import's transaction: these practices' worklists need a refresh."""
+    known = set(conn.scalars(select(pending_refreshes.c.practice_key)))
+    fresh = sorted(set(keys) - known)
+    if fresh:
+        now = datetime.now(UTC)
+        conn.execute(insert(pending_refreshes), [{"practice_key": k, "since": now} for k in fresh])
+
+
+def pending(conn: Connection) -> set[str]:
+    return set(conn.scalars(select(pending_refreshes.c.practice_key)))
 
 
 def _chunked(values: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
@@ -260,6 +273,10 @@ def save(
             else:
                 unchanged += 1
         closed = [r.id for r in vanished.values() if r.status != "closed"]
+        done = delete(pending_refreshes)  # caught up, in the same transaction as the rows
+        if wanted is not None:
+            done = done.where(pending_refreshes.c.practice_key.in_(sorted(groups)))
+        conn.execute(done)
         if inserts:
             conn.execute(insert(denials), inserts)
         for batch in _by_columns(updates):
