@@ -5,6 +5,12 @@ separator is the character after ``ISA``, the repetition separator is ISA11, the
 separator is ISA16 and the segment terminator is the character right after ISA16. Files come with
 or without line breaks after each terminator, and sometimes hold several interchanges.
 
+A segment is the text between two terminators without the spaces, tabs and line breaks around
+it, whatever mix of them a file has (``~\r\n``, ``~\n  `` indented, ``~ `` or none): the same
+content always gives the same segments. A segment longer than ``MAX_SEGMENT_LENGTH`` is kept but
+reported as an error (no 835 or 271 segment comes near it; the file is damaged or has lost its
+terminators).
+
 The bytes are decoded as Latin-1, which maps every byte to one character: character offsets are
 byte offsets, so a finding can name the exact byte where a segment starts, and decoding never
 fails. (Text fields that carry UTF-8 are re-decoded where they are read; see ``text_value``.)
@@ -33,6 +39,7 @@ __all__ = [
 
 CHUNK_SIZE = 4 * 1024 * 1024
 ISA_LENGTH = 106  # 105 characters and the segment terminator
+MAX_SEGMENT_LENGTH = 10_000
 _WHITESPACE = "\r\n\t "
 
 
@@ -132,6 +139,7 @@ class SegmentSource:
     findings: list[Finding] = field(default_factory=list)
     delimiters: Delimiters | None = None
     enveloped: bool = True
+    strict: bool = False  # a file without ISA/GS is an error rather than a warning
     total_bytes: int = 0
     _offsets: list[tuple[int, int, list[str], str]] = field(default_factory=list)
 
@@ -215,8 +223,8 @@ class SegmentSource:
                 search_from = min(search_from, len(text))
                 continue
             end = cut + len(delims.segment)
-            while end < len(text) and text[end] in "\r\n":
-                end += 1  # keep the line break with its terminator
+            while end < len(text) and text[end] in _WHITESPACE:
+                end += 1  # keep the line break (and indentation) with its terminator
             head = text[:end]
             pending = text[end:]
             pending_offset = text_start + len(head)
@@ -280,7 +288,7 @@ class SegmentSource:
         self.delimiters = guessed
         self.findings.append(
             Finding(
-                Severity.WARNING,
+                Severity.ERROR if self.strict else Severity.WARNING,
                 "x12.envelope.missing",
                 "the file starts at ST without an ISA/GS envelope; delimiters were read from "
                 f"the ST segment (element {guessed.element!r}, segment {guessed.segment!r}, "
@@ -296,18 +304,10 @@ class SegmentSource:
     def _split(
         self, text: str, start: int, number: int, delims: Delimiters, *, final: bool
     ) -> tuple[Batch | None, int]:
-        term = delims.segment
         lead = len(text) - len(text.lstrip(_WHITESPACE))
         if lead:  # a line break left over from the previous chunk's last terminator
             text, start = text[lead:], start + lead
-        # Most files put a line break after every terminator: split on both at once and skip
-        # stripping each segment (two C-speed counts decide it).
-        if term != "\n" and "\n" in text:
-            count = text.count(term)
-            if count and text.count(term + "\r\n") == count:
-                term += "\r\n"
-            elif count and text.count(term + "\n") == count:
-                term += "\n"
+        term, strip = _split_rule(text, delims.segment)
         raw = text.split(term)
         if final:
             tail = raw[-1]
@@ -327,12 +327,7 @@ class SegmentSource:
                 raw.pop()
         elif raw and not raw[-1].strip(_WHITESPACE):
             raw.pop()
-        if term == "\n":
-            segments = [p.strip("\r") for p in raw]
-        elif term == delims.segment and ("\n" in text or "\r" in text):
-            segments = [p.strip(_WHITESPACE) for p in raw]
-        else:
-            segments = raw
+        segments = [p.strip(_WHITESPACE) for p in raw] if strip else raw
         if "" in segments:
             segments = [s for s in segments if s]
         self._offsets.append((number, start, raw, term))
@@ -340,4 +335,51 @@ class SegmentSource:
             del self._offsets[0]
         if not segments:
             return None, number
+        if max(map(len, segments)) > MAX_SEGMENT_LENGTH:
+            self._long_segments(segments, number)
         return Batch(segments, number, delims), number + len(segments)
+
+    def _long_segments(self, segments: list[str], number: int) -> None:
+        for i, seg in enumerate(segments):
+            if len(seg) > MAX_SEGMENT_LENGTH:
+                self.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "x12.segment.long",
+                        f"the segment is {len(seg):,} characters long (no X12 segment recoup "
+                        f"reads comes near {MAX_SEGMENT_LENGTH:,}); the file is damaged or has "
+                        "lost segment terminators",
+                        file=self.file,
+                        segment=number + i,
+                        segment_id=seg[:3],
+                        segment_text=seg[:80] + "...",
+                        offset=self.offset_of(number + i),
+                    )
+                )
+
+
+def _split_rule(text: str, term: str) -> tuple[str, bool]:
+    """What to split ``text`` on, and whether the pieces need their whitespace stripped.
+
+    The answer is always equivalent to splitting on the terminator and stripping every piece;
+    the common layouts (no whitespace at all, or the same line break after every terminator and
+    nowhere else) are recognised with a few C-speed scans so that the pieces need no stripping.
+    """
+    has_cr = "\r" in text
+    has_lf = "\n" in text
+    if term in _WHITESPACE:
+        if term == "\n" and not has_cr and "\t" not in text and " \n" not in text:
+            return term, "\n " in text
+        return term, True
+    if " " + term in text or "\t" + term in text:
+        return term, True
+    if not has_cr and not has_lf:
+        return term, term + " " in text or term + "\t" in text
+    count = text.count(term)
+    lf = text.count("\n")
+    if lf == count and text.count(term + "\n" if not has_cr else term + "\r\n") == count:
+        brk = term + ("\r\n" if has_cr else "\n")
+        crs_ok = not has_cr or text.count("\r") == count
+        if crs_ok and brk + " " not in text and brk + "\t" not in text:
+            return brk, False
+    return term, True
