@@ -333,3 +333,36 @@ def test_no_bpr_at_all_is_none() -> None:
     result = read_835(data)
     assert result.remittances[0].payment_amount is None
     assert "x835.bpr.missing" in codes(result)
+
+
+# -- the C segment splitter gives what the Python path gives -------------------------------------
+
+
+def _python_split(text: str, term: str) -> tuple[list[str], str, int]:
+    pieces = [p.strip("\r\n\t ") for p in text.split(term)]
+    tail = pieces.pop()
+    segments = [p for p in pieces if p]
+    return segments, tail, max(map(len, segments), default=0)
+
+
+@given(st.text("~*AB1 \t\r\n\xb2\xff", max_size=300), st.sampled_from(["~", "\n", "'"]))
+@settings(max_examples=300, deadline=1000)
+def test_c_splitter_matches_python(text: str, term: str) -> None:
+    from recoup.x12 import tokens
+
+    if tokens._native_split is None:
+        pytest.skip("the C splitter is not built")
+    assert tokens._native_split(text, term) == _python_split(text, term)
+
+
+@given(st.text("~*AB1 \t\r\n", max_size=400))
+@settings(max_examples=200, deadline=1000)
+def test_python_split_rule_matches_splitting_and_stripping(text: str) -> None:
+    from recoup.x12.tokens import _split_rule
+
+    text = text.lstrip("\r\n\t ")  # as the tokenizer hands it over
+    term, strip = _split_rule(text, "~")
+    raw = text.split(term)
+    raw.pop()
+    got = [p.strip("\r\n\t ") if strip else p for p in raw]
+    assert [p for p in got if p] == _python_split(text, "~")[0]

@@ -36,9 +36,10 @@ def stale_compiled_modules() -> list[str]:
     here = Path(__file__).parent
     stale = []
     for compiled in here.glob("*.so"):
-        source = here / (compiled.name.split(".", 1)[0] + ".py")
-        if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
-            stale.append(source.name)
+        stem = compiled.name.split(".", 1)[0]
+        for source in (here / f"{stem}.py", here / f"{stem}.c"):
+            if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
+                stale.append(source.name)
     return stale
 
 

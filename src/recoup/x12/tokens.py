@@ -15,18 +15,28 @@ The bytes are decoded as Latin-1, which maps every byte to one character: charac
 byte offsets, so a finding can name the exact byte where a segment starts, and decoding never
 fails. (Text fields that carry UTF-8 are re-decoded where they are read; see ``text_value``.)
 
-This module is the pure-Python tokenizer. It reads in large chunks and splits with ``str.split``,
-which runs at C speed; see ``benchmarks/README.md`` for why this beats a compiled tokenizer that
-hands back one Python object per element.
+The tokenizer reads in large chunks. Each chunk is split into segments by ``_segsplit``, a small
+C extension built from ``_segsplit.c`` with the mypyc modules (one pass: find the terminators,
+strip the whitespace around each piece, note the longest); without it, the same result comes
+from ``str.split`` and a few C-speed scans that decide whether the pieces need stripping.
+Elements are split later, only for the segments that need them; see ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, NamedTuple
 
 from recoup.findings import Finding, Severity
+
+_native_split: Callable[[str, str], tuple[list[str], str, int]] | None
+try:
+    from recoup.x12 import _segsplit
+
+    _native_split = _segsplit.split_segments
+except ImportError:  # not built (no C compiler): the pure-Python path below gives the same
+    _native_split = None
 
 __all__ = [
     "DEFAULT_DELIMITERS",
@@ -126,6 +136,17 @@ class Batch(NamedTuple):
 
 
 @dataclass
+class _Span:
+    """Where a batch came from; its text is split into pieces only when a finding needs a place."""
+
+    first: int  # number of its first segment
+    start: int  # byte offset of text[0]
+    text: str
+    term: str
+    raw: list[str] | None = None
+
+
+@dataclass
 class SegmentSource:
     """Reads a file (or bytes) in chunks and hands out batches of segments.
 
@@ -141,15 +162,18 @@ class SegmentSource:
     enveloped: bool = True
     strict: bool = False  # a file without ISA/GS is an error rather than a warning
     total_bytes: int = 0
-    _offsets: list[tuple[int, int, list[str], str]] = field(default_factory=list)
+    _offsets: list[_Span] = field(default_factory=list)  # the batches handed out most recently
 
     def offset_of(self, number: int) -> int | None:
         """Byte offset of segment ``number``, if it is in a recent batch."""
-        for first, start, raw, term in reversed(self._offsets):
-            if number < first:
+        for span in reversed(self._offsets):
+            if number < span.first:
                 continue
-            offset = start
-            count = first
+            if span.raw is None:
+                span.raw = span.text.split(span.term)
+            raw, term = span.raw, span.term
+            offset = span.start
+            count = span.first
             for piece in raw:
                 if piece.strip(_WHITESPACE):
                     if count == number:
@@ -307,11 +331,25 @@ class SegmentSource:
         lead = len(text) - len(text.lstrip(_WHITESPACE))
         if lead:  # a line break left over from the previous chunk's last terminator
             text, start = text[lead:], start + lead
-        term, strip = _split_rule(text, delims.segment)
-        raw = text.split(term)
-        if final:
-            tail = raw[-1]
-            if tail.strip(_WHITESPACE):
+        term = delims.segment
+        segments: list[str] | None = None
+        if _native_split is not None and len(term) == 1:
+            try:
+                segments, tail, longest = _native_split(text, term)
+            except TypeError:  # text that did not come from a Latin-1 decode
+                segments = None
+        if segments is None:
+            term, strip = _split_rule(text, term)
+            raw = text.split(term)
+            tail = raw.pop().strip(_WHITESPACE)
+            segments = [p.strip(_WHITESPACE) for p in raw] if strip else raw
+            if "" in segments:
+                segments = [s for s in segments if s]
+            longest = max(map(len, segments)) if segments else 0
+        if tail:
+            if final:
+                after = text.rfind(delims.segment) + len(delims.segment)
+                after += len(text) - after - len(text[after:].lstrip(_WHITESPACE))
                 self.findings.append(
                     Finding(
                         Severity.WARNING,
@@ -319,23 +357,18 @@ class SegmentSource:
                         f"the last segment has no segment terminator {delims.segment!r}; "
                         "the file may be cut off",
                         file=self.file,
-                        offset=start + len(text) - len(tail),
-                        segment_text=tail.strip(_WHITESPACE)[:80],
+                        offset=start + after,
+                        segment_text=tail[:80],
                     )
                 )
-            else:
-                raw.pop()
-        elif raw and not raw[-1].strip(_WHITESPACE):
-            raw.pop()
-        segments = [p.strip(_WHITESPACE) for p in raw] if strip else raw
-        if "" in segments:
-            segments = [s for s in segments if s]
-        self._offsets.append((number, start, raw, term))
+            segments.append(tail)
+            longest = max(longest, len(tail))
+        self._offsets.append(_Span(number, start, text, term))
         if len(self._offsets) > 3:
             del self._offsets[0]
         if not segments:
             return None, number
-        if max(map(len, segments)) > MAX_SEGMENT_LENGTH:
+        if longest > MAX_SEGMENT_LENGTH:
             self._long_segments(segments, number)
         return Batch(segments, number, delims), number + len(segments)
 
