@@ -58,7 +58,7 @@ def mutate(data: bytes, rng: random.Random, others: list[bytes]) -> bytes:
         pos = rng.randrange(len(out))
         kind = rng.random()
         if kind < 0.3:
-            out[pos] = rng.choice(b"*~:^|>,\"0123456789.- \r\n\t\x00\xb2\xb9\xbc\xff")
+            out[pos] = rng.choice(b'*~:^|>,"0123456789.- \r\n\t\x00\xb2\xb9\xbc\xff')
         elif kind < 0.55:
             out[pos:pos] = rng.choice(TOKENS)
         elif kind < 0.7:
@@ -172,9 +172,7 @@ def targets(names: list[str], out: Path, work: Path) -> list[Target]:
         files = sorted(p.name for p in PRACTICE.iterdir() if p.suffix in (".csv", ".toml"))
         found.append(FolderTarget("practice", files, out, work))
     if "records" in names:
-        files = sorted(
-            f"records/{p.name}" for p in (PRACTICE / "records").iterdir() if p.is_file()
-        )
+        files = sorted(f"records/{p.name}" for p in (PRACTICE / "records").iterdir() if p.is_file())
         found.append(FolderTarget("records", files, out, work))
     return found
 
@@ -213,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for where in s.crashes[:10]:
             last = Path(where + ".txt").read_text().strip().splitlines()[-1]
-            print(f"      crash: {where}: {last}")
+            print(f"      crash: {where}: {last if len(last) < 160 else last[:150] + '...'}")
     return 1 if crashed else 0
 
 
