@@ -366,3 +366,13 @@ def test_python_split_rule_matches_splitting_and_stripping(text: str) -> None:
     raw.pop()
     got = [p.strip("\r\n\t ") if strip else p for p in raw]
     assert [p for p in got if p] == _python_split(text, "~")[0]
+
+
+def test_the_writer_leaves_an_unknown_bpr02_empty() -> None:
+    from recoup.x12.writer835 import write_835
+
+    data = _plain().replace(b"BPR*I*98.40*C*ACH", b"BPR*I**C*ACH")
+    (remit,) = read_835(data).remittances
+    text = write_835([remit])
+    assert "BPR*I**C*ACH" in text and "None" not in text
+    assert read_835(text.encode()).remittances[0].payment_amount is None
