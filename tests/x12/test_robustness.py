@@ -202,8 +202,7 @@ def test_several_interchanges_and_trailing_junk_are_warnings() -> None:
 
 
 def test_the_first_error_of_every_transaction_is_kept_past_the_findings_limit() -> None:
-    noisy = [s.replace("N3*PO BOX 4410", "N3*PO BOX 4410") for s in HEADER]
-    noisy += ["LX*1"] + ["XYZ*1"] * 1100 + PAID_VISIT  # 1100 warnings first
+    noisy = HEADER + ["LX*1"] + ["XYZ*1"] * 1100 + PAID_VISIT  # 1100 warnings first
     bad = transaction(HEADER + VISIT_21, "0002", paid="10.00")
     result = read_835(interchange(transaction(noisy, "0001"), bad))
     assert "findings.truncated" in codes(result)
