@@ -6,6 +6,13 @@ checked against recoup's claim count and money totals.
 
     python benchmarks/bench_835.py                       # generates benchmarks/out/big.835 first
     python benchmarks/bench_835.py --peers-python .venv-peers/bin/python
+    python benchmarks/bench_835.py --compare-only        # only recoup vs oxedi, 10 and 100 MB
+
+The head-to-head part (recoup streaming against oxedi on a 10 MB and a 100 MB file) runs
+``--rounds`` rounds; each round runs both readers once, each in a fresh process, the order
+swapped every round so neither always runs on a warmer machine, and prints the medians, MB/s,
+the ratio and each reader's peak memory. Every run's claim count and CLP03/CLP04 sums must equal
+recoup's, or the row says NO.
 
 See benchmarks/README.md for how the peers are installed and what the numbers showed.
 """
@@ -63,6 +70,7 @@ def _recoup_stream(path: str) -> dict[str, Any]:
     from recoup.x12 import COMPILED, iter_claims
 
     start = time.perf_counter()
+    cpu = time.process_time()
     claims = 0
     charge = paid = Decimal(0)
     for _, claim in iter_claims(path):
@@ -71,7 +79,7 @@ def _recoup_stream(path: str) -> dict[str, Any]:
         paid += claim.paid
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "claims": claims, "charge": str(charge), "paid": str(paid),
-            "compiled": COMPILED}  # fmt: skip
+            "compiled": COMPILED, "cpu": time.process_time() - cpu}  # fmt: skip
 
 
 def _recoup_read(path: str) -> dict[str, Any]:
@@ -112,9 +120,10 @@ def _peer(name: str, path: str) -> dict[str, Any]:
     parse = peers.PEERS[name]
     parse(str(ROOT / "tests" / "data" / "era" / "lfh-medicare-part-a.835"))  # imports, warm-up
     start = time.perf_counter()
+    cpu = time.process_time()
     claims, charge, paid = parse(path)
     return {"seconds": time.perf_counter() - start, "claims": claims, "charge": str(charge),
-            "paid": str(paid)}  # fmt: skip
+            "paid": str(paid), "cpu": time.process_time() - cpu}  # fmt: skip
 
 
 def _one(kind: str, args: list[str]) -> None:
@@ -167,6 +176,67 @@ def _pure_python_tree() -> str:
     return str(target)
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _same(result: dict[str, Any], ref: dict[str, Any]) -> bool:
+    keys = (result["claims"], Decimal(result["charge"]), Decimal(result["paid"]))
+    return keys == (ref["claims"], Decimal(ref["charge"]), Decimal(ref["paid"]))
+
+
+def compare(files: list[Path], rounds: int, peers_python: str) -> bool:
+    """recoup streaming vs oxedi, alternating, a fresh process per run; True when totals match."""
+    python = sys.executable
+    readers = [("recoup", python, "recoup-stream")]
+    if Path(peers_python).exists():
+        readers.append(("oxedi", peers_python, "peer-oxedi"))
+    print("\n| file | MB | reader | median s | MB/s | vs oxedi | CPU s | peak MB | runs "
+          "| totals match |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    all_match = True
+    for path in files:
+        size = path.stat().st_size
+        times: dict[str, list[float]] = {name: [] for name, _, _ in readers}
+        peaks: dict[str, list[float]] = {name: [] for name, _, _ in readers}
+        cpus: dict[str, list[float]] = {name: [] for name, _, _ in readers}
+        match = {name: True for name, _, _ in readers}
+        failed: dict[str, str] = {}
+        reference: dict[str, Any] | None = None
+        for r in range(rounds):
+            order = readers if r % 2 == 0 else readers[::-1]
+            for name, interpreter, kind in order:
+                result = _run(interpreter, kind, str(path))
+                if isinstance(result, str):
+                    failed[name] = result
+                    continue
+                if name == "recoup" and reference is None:
+                    reference = result
+                times[name].append(result["seconds"])
+                peaks[name].append(result["peak_mb"])
+                cpus[name].append(result["cpu"])
+                if reference is not None and not _same(result, reference):
+                    match[name] = False
+        medians = {name: _median(t) for name, t in times.items() if t}
+        for name, _, _ in readers:
+            if name not in medians:
+                print(f"| {path.name} | {size / 1e6:.1f} | {name} | failed: {failed.get(name)} "
+                      "| | | | | | |")  # fmt: skip
+                all_match = False
+                continue
+            ratio = ""
+            if name != "oxedi" and "oxedi" in medians:
+                ratio = f"{medians['oxedi'] / medians[name]:.2f}x"
+            all_match = all_match and match[name]
+            print(f"| {path.name} | {size / 1e6:.1f} | {name} | {medians[name]:.2f} "
+                  f"| {size / 1e6 / medians[name]:.1f} | {ratio} | {_median(cpus[name]):.2f} "
+                  f"| {_median(peaks[name]):.0f} "
+                  f"| {len(times[name])} | {'yes' if match[name] else 'NO'} |")  # fmt: skip
+    return all_match
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)
@@ -176,6 +246,15 @@ def main() -> int:
     parser.add_argument("--batch-files", type=int, default=8)
     parser.add_argument("--peers-python", default=str(ROOT / ".venv-peers" / "bin" / "python"))
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5, help="head-to-head rounds (default 5)")
+    parser.add_argument(
+        "--compare-claims",
+        default="20800,208000",
+        help="claims of the head-to-head files (default: about 10 and 100 MB)",
+    )
+    parser.add_argument(
+        "--compare-only", action="store_true", help="only the head-to-head of recoup and oxedi"
+    )
     args = parser.parse_args()
     if args.one:
         _one(args.one[0], args.one[1:])
@@ -185,6 +264,16 @@ def main() -> int:
     from generate_835 import generate
 
     OUT.mkdir(exist_ok=True)
+    head_to_head = []
+    for count in (int(n) for n in args.compare_claims.split(",")):
+        path = OUT / f"compare-{count}.835"
+        if not path.exists():
+            generate(path, count)
+        head_to_head.append(path)
+    print(f"recoup (compiled reader, streaming) vs oxedi, {args.rounds} rounds alternating")
+    matched = compare(head_to_head, args.rounds, args.peers_python)
+    if args.compare_only:
+        return 0 if matched else 1
     big = OUT / f"big-{args.claims}.835"
     small = OUT / f"small-{args.slow_claims}.835"
     batch = OUT / f"batch-{args.claims}x{args.batch_files}"
@@ -240,7 +329,7 @@ def main() -> int:
         per_claim = f"{claims / seconds:,.0f}" if claims else ""
         print(f"| {label} | {file} | {seconds:.2f} | {nbytes / 1e6 / seconds:.1f} | {per_claim} "
               f"| {result['peak_mb']:.0f} | {match} |")  # fmt: skip
-    return 0
+    return 0 if matched else 1
 
 
 if __name__ == "__main__":

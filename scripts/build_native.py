@@ -1,4 +1,5 @@
-"""Compile the 835 reader's hot modules to C with mypyc (part of mypy, from the package registry).
+"""Compile the 835 reader's hot modules to C with mypyc (part of mypy, from the package registry),
+and build the hand-written segment splitter ``src/recoup/x12/_segsplit.c`` with the same compiler.
 
 The same typed Python source runs interpreted when no compiled module is present, so this step
 is an accelerator, never a requirement: if it fails (no C compiler, say), recoup still works,
@@ -31,7 +32,7 @@ def build() -> int:
     clean()
     try:
         from mypyc.build import mypycify
-        from setuptools import setup
+        from setuptools import Extension, setup
     except ImportError as exc:
         print(f"build_native: mypyc is not installed ({exc}); using the pure-Python reader")
         return 0
@@ -41,7 +42,15 @@ def build() -> int:
     try:
         setup(
             name="recoup-native",
-            ext_modules=mypycify(paths, group_name=GROUP, opt_level="3", target_dir=str(build_dir)),
+            ext_modules=[
+                *mypycify(paths, group_name=GROUP, opt_level="3", target_dir=str(build_dir)),
+                # The segment splitter, hand-written C (tokens.py works without it too).
+                Extension(
+                    "recoup.x12._segsplit",
+                    ["recoup/x12/_segsplit.c"],
+                    extra_compile_args=["-O2"],
+                ),
+            ],
             script_args=[
                 "--quiet", "build_ext", "--inplace",
                 "--build-temp", str(build_dir / "temp"),
@@ -52,7 +61,7 @@ def build() -> int:
         print(f"build_native: compiling failed ({exc}); using the pure-Python reader")
         clean()
         return 0
-    print(f"build_native: compiled {', '.join(MODULES)}")
+    print(f"build_native: compiled {', '.join(MODULES)} and _segsplit.c")
     return 0
 
 

@@ -49,10 +49,10 @@ def test_json_keeps_money_exact(tmp_path: Path) -> None:
 
 def test_broken_file_exits_non_zero_with_the_place(tmp_path: Path) -> None:
     path = tmp_path / "bad.835"
-    path.write_bytes(seed_file().replace(b"SE*45*0001", b"SE*40*0001"))
+    path.write_bytes(seed_file().replace(b"CAS*CO*119*65.00", b"CAS*CO*119*65,00"))
     result = runner.invoke(app, ["era", "show", str(path)])
     assert result.exit_code == 1
-    assert "bad.835:segment 47 (SE): error: SE01 says 40 segments" in result.output
+    assert 'bad.835:segment 44 (CAS): error: CAS has "65,00"' in result.output
     assert "Traceback" not in result.output
 
 

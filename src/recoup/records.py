@@ -262,7 +262,7 @@ class Remittance(NamedTuple):
     sender_id: str  # GS02
     receiver_id: str  # GS03
     handling_code: str  # BPR01 (I remittance+payment, H advice only, ...)
-    payment_amount: Decimal  # BPR02
+    payment_amount: Decimal | None  # BPR02; None when it is missing or cannot be read
     credit_debit: str  # BPR03
     payment_method: str  # BPR04 (ACH, CHK, BOP, FWT, NON)
     payment_date: date | None  # BPR16

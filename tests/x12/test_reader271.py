@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from recoup.findings import Severity
 from recoup.x12.reader271 import benefit_limits, read_271
 
 DATA = Path(__file__).parent.parent / "data" / "271"
@@ -85,7 +86,10 @@ def test_dependent_benefits_belong_to_the_dependent() -> None:
 def test_rejection_and_envelope_error() -> None:
     result = read_271(DATA / "lfh-subscriber-health-benefit-check-error.271")
     assert {f.code for f in result.findings} == {"x271.rejected", "x12.se.control"}
-    assert not result.ok
+    assert result.ok  # an envelope fault alone is a warning
+    strict = read_271(DATA / "lfh-subscriber-health-benefit-check-error.271", strict=True)
+    assert [f.code for f in strict.findings if f.severity is Severity.ERROR] == ["x12.se.control"]
+    assert not strict.ok
 
 
 def test_bad_quantity_is_reported() -> None:

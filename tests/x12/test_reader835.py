@@ -158,18 +158,22 @@ def _finding(result: object, code: str):  # type: ignore[no-untyped-def]
         ("IEA*1*000000101", "IEA*1*000000999", "x12.iea.control", "IEA"),
     ],
 )
-def test_envelope_errors_name_the_segment(old: str, new: str, code: str, segment_id: str) -> None:
+def test_envelope_faults_name_the_segment(old: str, new: str, code: str, segment_id: str) -> None:
     data = seed_file()
     assert old.encode() in data
     result = read_835(data.replace(old.encode(), new.encode()), file="bad.835")
     finding = _finding(result, code)
-    assert finding.severity is Severity.ERROR
+    # The money is untouched: a warning, and the remittance posts; strict makes it an error.
+    assert finding.severity is Severity.WARNING
+    assert result.ok and result.postable == result.remittances
     assert finding.segment_id == segment_id
     assert finding.segment_text == new
     assert finding.file == "bad.835"
     assert finding.offset is not None
     assert data.replace(old.encode(), new.encode())[finding.offset :].startswith(new.encode())
-    assert not result.ok
+    strict = read_835(data.replace(old.encode(), new.encode()), file="bad.835", strict=True)
+    assert _finding(strict, code).severity is Severity.ERROR
+    assert not strict.ok
 
 
 def test_non_numeric_amount_is_an_error_with_place() -> None:
@@ -184,7 +188,9 @@ def test_non_numeric_amount_is_an_error_with_place() -> None:
     assert str(finding).startswith(f"comma.835:segment {finding.segment} (CAS): error:")
 
 
-@pytest.mark.parametrize("bad", ["1e3", "NaN", "Infinity", "1_000", " 12", "--1", "1.2.3"])
+@pytest.mark.parametrize(
+    "bad", ["1e3", "NaN", "Infinity", "1_000", "1 2", "--1", "1.2.3", "1" * 21, "\xb2"]
+)
 def test_only_plain_decimals_are_amounts(bad: str) -> None:
     data = seed_file().replace(b"CAS*CO*119*65.00", f"CAS*CO*119*{bad}".encode())
     assert "x835.value" in codes(read_835(data))

@@ -69,10 +69,12 @@ def _show(result: ParseResult, console: Console) -> None:
         totals = summarize(remit.claims)
         method = remit.payment_method or "?"
         when = remit.payment_date.isoformat() if remit.payment_date else "no payment date"
+        amount = remit.payment_amount
         console.print(
             f"[bold]{remit.payer.name or '(payer not named)'}[/] pays "
             f"[bold]{remit.payee.name or '(payee not named)'}[/] "
-            f"{display_money(remit.payment_amount)} by {method} on {when}, "
+            f"{'an unknown amount' if amount is None else display_money(amount)} "
+            f"by {method} on {when}, "
             f"trace {remit.trace_number or '?'}"
         )
         if totals.reversals:

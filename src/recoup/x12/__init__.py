@@ -1,8 +1,9 @@
 """X12 EDI: delimiters and segments, the 835 remittance reader and writer, the 271 reader.
 
-The reader's hot modules may be compiled with mypyc (``scripts/build_native.py``, run by
-``make``); ``COMPILED`` says whether they are. A compiled module older than its source would
-run stale code, so importing warns about it (and the test suite refuses to run).
+The reader's hot modules may be compiled with mypyc, and the segment splitter built from
+``_segsplit.c`` (``scripts/build_native.py``, run by ``make``); ``COMPILED`` says whether the
+mypyc modules are. A compiled module older than its source would run stale code, so importing
+warns about it (and the test suite refuses to run).
 """
 
 import warnings
@@ -36,9 +37,10 @@ def stale_compiled_modules() -> list[str]:
     here = Path(__file__).parent
     stale = []
     for compiled in here.glob("*.so"):
-        source = here / (compiled.name.split(".", 1)[0] + ".py")
-        if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
-            stale.append(source.name)
+        stem = compiled.name.split(".", 1)[0]
+        for source in (here / f"{stem}.py", here / f"{stem}.c"):
+            if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
+                stale.append(source.name)
     return stale
 
 

@@ -7,6 +7,11 @@ LQ). Working per claim keeps every loop variable a fast local and the hot loops 
 Amounts, dates and procedure codes repeat heavily in real remittances (fee schedules, a week of
 service dates, a clinic's handful of codes), so each is parsed once per file and then looked up.
 Records are immutable, so sharing one ``Decimal`` or ``Procedure`` between lines is safe.
+
+A bad value never loses the claim: the segment that holds it is reported (an error, which keeps
+the transaction set from being posted) and left out, an unreadable CLP or SVC amount is kept as
+0.00 beside its finding, and the claim is handed out so the transaction's totals can still be
+added up and shown. A number with spaces around it (``"120.00 "``) is read, with a warning.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ CLAIM_STATUS_CODES = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23"
 CLAIM_NAMES = ("QC", "IL", "74", "82", "TT", "PR")
 _NUMERIC = "0123456789.-"
 _CACHE_LIMIT = 200_000
+MAX_NUMBER_LENGTH = 20  # X12 type R amounts have at most 18 digits, plus sign and point
 _new = tuple.__new__  # builds a NamedTuple from a tuple in field order without __new__'s checks
 
 Report = Callable[[Severity, str, str, int | None, str | None], None]
@@ -36,13 +42,14 @@ class BadValue(ValueError):
     """An element that should be a number or a date is not."""
 
 
-class _BadLine(Exception):
-    """A bad value inside a service line, with the index of the segment it is in."""
+def shown(text: str) -> str:
+    """An element for a message: cut short when it is long."""
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text):,} characters)"
 
-    def __init__(self, index: int, cause: Exception) -> None:
-        super().__init__(index, cause)
-        self.index = index
-        self.cause = cause
+
+def value_message(tag: str, exc: Exception) -> str:
+    what = f'"{shown(str(exc))}"' if isinstance(exc, BadValue) else "a missing element"
+    return f"{tag} has {what} where a number or CCYYMMDD date is expected"
 
 
 class ClaimBuilder:
@@ -55,6 +62,7 @@ class ClaimBuilder:
         self.amounts: dict[str, Decimal] = {}
         self.dates: dict[str, date] = {}
         self.procedures: dict[str, Procedure] = {}
+        self.padded: list[str] = []  # numbers read with spaces around them, not yet reported
         self._p_dtm472 = "DTM*472*"
         self._p_ref6r = "REF*6R*"
         self._p_lqhe = "LQ*HE*"
@@ -73,8 +81,8 @@ class ClaimBuilder:
         value = self.amounts.get(text)
         if value is not None:
             return value
-        if not text or text.strip(_NUMERIC):
-            raise BadValue(text)
+        if not text or len(text) > MAX_NUMBER_LENGTH or text.strip(_NUMERIC):
+            return self._padded_amount(text)
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -84,10 +92,38 @@ class ClaimBuilder:
         self.amounts[text] = value
         return value
 
+    def _padded_amount(self, text: str) -> Decimal:
+        """A number with spaces around it is read (and noted for a warning); others are bad."""
+        inner = text.strip(" ")
+        if inner == text or not inner or len(inner) > MAX_NUMBER_LENGTH or inner.strip(_NUMERIC):
+            raise BadValue(text)
+        try:
+            value = Decimal(inner)
+        except InvalidOperation:
+            raise BadValue(text) from None
+        self.padded.append(text)  # not cached: every segment that has it gets its warning
+        return value
+
+    def report_padded(self, segs: list[str], number: int) -> None:
+        """Warn about the padded numbers read from ``segs`` (segment ``number`` onwards)."""
+        padded = set(self.padded)
+        self.padded.clear()
+        for i, seg in enumerate(segs):
+            found = [x for x in seg.split(self.sep) if x in padded]
+            if found:
+                self.report(
+                    Severity.WARNING,
+                    "x12.value.padded",
+                    f"{seg.split(self.sep, 1)[0]} has {', '.join(repr(x) for x in found)} with "
+                    "spaces around the number; read without them",
+                    number + i,
+                    seg,
+                )
+
     def parse_date(self, text: str) -> date:
         value = self.dates.get(text)
         if value is None:
-            if len(text) != 8 or not text.isdigit():
+            if len(text) != 8 or not text.isascii() or not text.isdigit():
                 raise BadValue(text)
             try:
                 value = date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -168,6 +204,7 @@ class ClaimBuilder:
             )
             return
         amounts = self.amounts
+        read: list[Adjustment] = []  # added to ``out`` only when the whole segment reads
         for i in range(2, n - 1, 3):
             reason = e[i]
             text = e[i + 1]
@@ -185,9 +222,10 @@ class ClaimBuilder:
             if value is None:
                 value = self.amount(text)
             qty = e[i + 2] if i + 2 < n else ""
-            out.append(
+            read.append(
                 _new(Adjustment, (group, reason, value, self.amount(qty) if qty else None, number))
             )
+        out.extend(read)
 
     @staticmethod
     def person(e: list[str]) -> Person:
@@ -210,37 +248,42 @@ class ClaimBuilder:
 
     def build(
         self, segs: list[str], number: int, line_starts: list[int], header_number: str
-    ) -> ClaimPayment | None:
+    ) -> ClaimPayment:
         """The claim whose CLP is ``segs[0]`` (segment ``number``); lines at ``line_starts``."""
         sep = self.sep
-        i = 0
+        clp = segs[0].split(sep)
+        if len(clp) < 8:
+            self.report(
+                Severity.ERROR,
+                "x835.clp.short",
+                "CLP needs at least 7 elements (claim id, status, charge, payment, patient "
+                f"responsibility, filing code, payer claim id); found {len(clp) - 1}",
+                number,
+                segs[0],
+            )
+            clp += [""] * (8 - len(clp))
         try:
-            clp = segs[0].split(sep)
-            if len(clp) < 8:
-                self.report(
-                    Severity.ERROR,
-                    "x835.clp.short",
-                    "CLP needs at least 7 elements (claim id, status, charge, payment, patient "
-                    f"responsibility, filing code, payer claim id); found {len(clp) - 1}",
-                    number,
-                    segs[0],
-                )
-                return None
             charge = self.amount(clp[3])
             paid = self.amount(clp[4])
             patient_resp = self.amount(clp[5]) if clp[5] else None
-            end = line_starts[0] if line_starts else len(segs)
-            cas: list[Adjustment] = []
-            names: list[Person] = []
-            refs: list[tuple[str, str]] = []
-            dates: list[tuple[str, date]] = []
-            amts: list[tuple[str, Decimal]] = []
-            qtys: list[tuple[str, Decimal]] = []
-            mia: tuple[str, ...] = ()
-            moa: tuple[str, ...] = ()
-            for i in range(1, end):
-                e = segs[i].split(sep)
-                tag = e[0]
+        except BadValue as exc:
+            self.report(Severity.ERROR, "x835.value", value_message("CLP", exc), number, segs[0])
+            charge = self._lenient(clp[3]) or ZERO
+            paid = self._lenient(clp[4]) or ZERO
+            patient_resp = self._lenient(clp[5])
+        end = line_starts[0] if line_starts else len(segs)
+        cas: list[Adjustment] = []
+        names: list[Person] = []
+        refs: list[tuple[str, str]] = []
+        dates: list[tuple[str, date]] = []
+        amts: list[tuple[str, Decimal]] = []
+        qtys: list[tuple[str, Decimal]] = []
+        mia: tuple[str, ...] = ()
+        moa: tuple[str, ...] = ()
+        for i in range(1, end):
+            e = segs[i].split(sep)
+            tag = e[0]
+            try:
                 if tag == "NM1":
                     names.append(self.person(e))
                 elif tag == "CAS":
@@ -259,28 +302,27 @@ class ClaimBuilder:
                     mia = tuple(x for x in (e[5:6] + e[20:24]) if x)
                 elif tag != "PER":
                     self._unexpected(tag, "a claim (loop 2100)", number + i, segs[i])
-            lines: list[ServiceLine] = []
-            for k, start in enumerate(line_starts):
-                stop = line_starts[k + 1] if k + 1 < len(line_starts) else len(segs)
-                lines.append(self.line(segs, start, stop, number))
-        except (BadValue, IndexError, _BadLine) as exc:
-            cause: Exception = exc
-            if isinstance(exc, _BadLine):
-                i, cause = exc.index, exc.cause
-            what = f'"{cause}"' if isinstance(cause, BadValue) else "a missing element"
-            tag = segs[i].split(sep, 1)[0]
-            self.report(
-                Severity.ERROR,
-                "x835.value",
-                f"{tag} has {what} where a number or CCYYMMDD date is expected",
-                number + i,
-                segs[i],
-            )
-            return None
+            except (BadValue, IndexError) as exc:
+                self.report(
+                    Severity.ERROR, "x835.value", value_message(tag, exc), number + i, segs[i]
+                )
+        lines: list[ServiceLine] = []
+        for k, start in enumerate(line_starts):
+            stop = line_starts[k + 1] if k + 1 < len(line_starts) else len(segs)
+            lines.append(self.line(segs, start, stop, number))
+        if self.padded:
+            self.report_padded(segs, number)
         return self._claim(
             clp, number, header_number, charge, paid, patient_resp,
             names, mia, moa, refs, dates, amts, qtys, cas, lines,
         )  # fmt: skip
+
+    def _lenient(self, text: str) -> Decimal | None:
+        """An amount when it can be read, else None (its finding is reported by the caller)."""
+        try:
+            return self.amount(text) if text else None
+        except BadValue:
+            return None
 
     def _claim(
         self,
@@ -354,14 +396,13 @@ class ClaimBuilder:
         sep = self.sep
         amounts_get = self.amounts.get
         dates_get = self.dates.get
-        j = start
+        seg = segs[start]
+        number = claim_number + start
+        e = seg.split(sep)
+        n = len(e)
+        proc_text = e[1] if n > 1 else ""
+        procedure = self.procedures.get(proc_text) or self.procedure(proc_text, number, seg)
         try:
-            seg = segs[start]
-            number = claim_number + start
-            e = seg.split(sep)
-            n = len(e)
-            proc_text = e[1] if n > 1 else ""
-            procedure = self.procedures.get(proc_text) or self.procedure(proc_text, number, seg)
             if n > 3 and e[2] and e[3]:
                 charge = amounts_get(e[2]) or self.amount(e[2])
                 paid = amounts_get(e[3]) or self.amount(e[3])
@@ -369,22 +410,26 @@ class ClaimBuilder:
                 charge = self._line_amount(e, 2, "SVC02 (line charge)", number, seg)
                 paid = self._line_amount(e, 3, "SVC03 (line payment)", number, seg)
             units = (amounts_get(e[5]) or self.amount(e[5])) if n > 5 and e[5] else None
-            original = None
-            original_units = None
-            if n > 6:
-                original = self.procedure(e[6], number, seg) if e[6] else None
-                original_units = self.amount(e[7]) if n > 7 and e[7] else None
-            d472 = d150 = d151 = None
-            cas: list[Adjustment] = []
-            remarks: list[str] = []
-            refs: list[tuple[str, str]] = []
-            amts: list[tuple[str, Decimal]] = []
-            qtys: list[tuple[str, Decimal]] = []
-            p_date = self._p_dtm472
-            p_ref = self._p_ref6r
-            p_lq = self._p_lqhe
-            for j in range(start + 1, stop):
-                text = segs[j]
+            original_units = self.amount(e[7]) if n > 7 and e[7] else None
+        except BadValue as exc:
+            self.report(Severity.ERROR, "x835.value", value_message("SVC", exc), number, seg)
+            charge = self._lenient(e[2]) or ZERO if n > 2 else ZERO
+            paid = self._lenient(e[3]) or ZERO if n > 3 else ZERO
+            units = self._lenient(e[5]) if n > 5 else None
+            original_units = self._lenient(e[7]) if n > 7 else None
+        original = self.procedure(e[6], number, seg) if n > 6 and e[6] else None
+        d472 = d150 = d151 = None
+        cas: list[Adjustment] = []
+        remarks: list[str] = []
+        refs: list[tuple[str, str]] = []
+        amts: list[tuple[str, Decimal]] = []
+        qtys: list[tuple[str, Decimal]] = []
+        p_date = self._p_dtm472
+        p_ref = self._p_ref6r
+        p_lq = self._p_lqhe
+        for j in range(start + 1, stop):
+            text = segs[j]
+            try:
                 if text.startswith(p_date):
                     key = text[8:]
                     d472 = dates_get(key) or self.parse_date(key)
@@ -432,8 +477,14 @@ class ClaimBuilder:
                     qtys.append((f[1], self.amount(f[2])))
                 else:
                     self._unexpected(tag, "a service line (loop 2110)", claim_number + j, text)
-        except (BadValue, IndexError) as exc:
-            raise _BadLine(j, exc) from None
+            except (BadValue, IndexError) as exc:
+                self.report(
+                    Severity.ERROR,
+                    "x835.value",
+                    value_message(text.split(sep, 1)[0], exc),
+                    claim_number + j,
+                    text,
+                )
         adjusted = ZERO
         for adj in cas:
             adjusted += adj.amount

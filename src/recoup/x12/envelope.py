@@ -3,6 +3,12 @@
 Every transaction reader (835, 271) feeds the envelope segments to one :class:`Envelope`, which
 checks the counts and control numbers (IEA01/IEA02 against the interchange, GE01/GE02 against the
 group, SE01/SE02 against the transaction set) and reports what is open at the end of the file.
+
+Faults of the envelope alone (counts, control numbers, an IEA or GE without its header, several
+interchanges in one file) do not touch the money inside the transaction sets, so they are
+warnings; ``strict`` makes them errors, as the X12 rules have it. A transaction set that is cut
+off (no SE before the next ST or the end of the file) is always an error, reported at that set's
+ST so a reader can tell which payment it spoils.
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ Report = Callable[[Severity, str, str, int | None, str | None], None]
 class Envelope:
     """Envelope state of one file while it is read."""
 
-    def __init__(self, report: Report, *, enveloped: bool = True) -> None:
+    def __init__(self, report: Report, *, enveloped: bool = True, strict: bool = False) -> None:
         self.report = report
         self.enveloped = enveloped
+        self.strict = strict
+        self.interchanges = 0
         self.isa: list[str] | None = None
         self.isa_segment = 0
         self.group_count = 0
@@ -34,12 +42,25 @@ class Envelope:
     def _error(self, code: str, message: str, number: int | None, seg: str | None) -> None:
         self.report(Severity.ERROR, code, message, number, seg)
 
+    def _fault(self, code: str, message: str, number: int | None, seg: str | None) -> None:
+        """A fault of the envelope only: a warning unless the reader is strict."""
+        severity = Severity.ERROR if self.strict else Severity.WARNING
+        self.report(severity, code, message, number, seg)
+
     def interchange(self, e: list[str], number: int) -> None:
         if self.isa is not None:
-            self._error(
+            self._fault(
                 "x12.isa.unclosed",
                 "the interchange before this one has no IEA",
                 self.isa_segment,
+                None,
+            )
+        self.interchanges += 1
+        if self.interchanges == 2:
+            self._fault(
+                "x12.isa.several",
+                "the file holds more than one interchange (ISA..IEA); each is read",
+                number,
                 None,
             )
         self.isa, self.isa_segment, self.group_count = e, number, 0
@@ -48,11 +69,11 @@ class Envelope:
         isa = self.isa
         self.isa = None
         if isa is None:
-            self._error("x12.iea.place", "IEA without a matching ISA", number, seg)
+            self._fault("x12.iea.place", "IEA without a matching ISA", number, seg)
             return
         stated = e[1] if len(e) > 1 else ""
         if stated.lstrip("0") != str(self.group_count).lstrip("0"):
-            self._error(
+            self._fault(
                 "x12.iea.count",
                 f"IEA01 says {stated or '(blank)'} groups but the interchange has "
                 f"{self.group_count}",
@@ -62,7 +83,7 @@ class Envelope:
         control = e[2] if len(e) > 2 else ""
         expected = isa[13] if len(isa) > 13 else ""
         if control != expected:
-            self._error(
+            self._fault(
                 "x12.iea.control",
                 f"IEA02 {control!r} does not match ISA13 {expected!r} (segment {self.isa_segment})",
                 number,
@@ -77,11 +98,11 @@ class Envelope:
         gs = self.gs
         self.gs = None
         if gs is None:
-            self._error("x12.ge.place", "GE without a matching GS", number, seg)
+            self._fault("x12.ge.place", "GE without a matching GS", number, seg)
             return
         stated = e[1] if len(e) > 1 else ""
         if stated != str(self.st_count):
-            self._error(
+            self._fault(
                 "x12.ge.count",
                 f"GE01 says {stated or '(blank)'} transaction sets but the group has "
                 f"{self.st_count}",
@@ -91,7 +112,7 @@ class Envelope:
         control = e[2] if len(e) > 2 else ""
         expected = gs[6] if len(gs) > 6 else ""
         if control != expected:
-            self._error(
+            self._fault(
                 "x12.ge.control",
                 f"GE02 {control!r} does not match GS06 {expected!r} (segment {self.gs_segment})",
                 number,
@@ -104,13 +125,13 @@ class Envelope:
         if self.st_control is not None:
             self._error(
                 "x12.st.unclosed",
-                f"transaction set {self.st_control} has no SE before this ST",
-                number,
-                seg,
+                f"transaction set {self.st_control} has no SE before the ST at segment {number}",
+                self.st_segment,
+                None,
             )
             closed = False
         if self.gs is None and self.enveloped:
-            self._error("x12.st.place", "ST outside a GS group", number, seg)
+            self._fault("x12.st.place", "ST outside a GS group", number, seg)
         self.st_count += 1
         self.st_control = e[2] if len(e) > 2 else ""
         self.st_segment = number
@@ -119,12 +140,12 @@ class Envelope:
     def end_transaction(self, e: list[str], number: int, seg: str) -> bool:
         """An SE; checks SE01 and SE02. False when no transaction set is open."""
         if self.st_control is None:
-            self._error("x12.se.place", "SE without a matching ST", number, seg)
+            self._fault("x12.se.place", "SE without a matching ST", number, seg)
             return False
         count = number - self.st_segment + 1
         stated = e[1] if len(e) > 1 else ""
         if stated != str(count):
-            self._error(
+            self._fault(
                 "x12.se.count",
                 f"SE01 says {stated or '(blank)'} segments but transaction set "
                 f"{self.st_control} has {count} (ST to SE inclusive)",
@@ -133,7 +154,7 @@ class Envelope:
             )
         control = e[2] if len(e) > 2 else ""
         if control != self.st_control:
-            self._error(
+            self._fault(
                 "x12.se.control",
                 f"SE02 {control!r} does not match ST02 {self.st_control!r}",
                 number,
@@ -152,11 +173,11 @@ class Envelope:
             )
             self.st_control = None
         if self.gs is not None:
-            self._error(
+            self._fault(
                 "x12.truncated", "the file ends inside a GS group (no GE)", self.gs_segment, None
             )
         if self.isa is not None:
-            self._error(
+            self._fault(
                 "x12.truncated",
                 "the file ends inside an interchange (no IEA)",
                 self.isa_segment,

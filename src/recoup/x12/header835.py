@@ -9,12 +9,13 @@ the claims are added when the transaction ends.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from recoup.findings import Severity
 from recoup.money import ZERO
 from recoup.records import Contact, Party, ProviderAdjustment, ProviderSummary, Remittance
-from recoup.x12.claims835 import BadValue, ClaimBuilder, Report
+from recoup.x12.claims835 import BadValue, ClaimBuilder, Report, shown
 from recoup.x12.tokens import text_value
 
 __all__ = ["TransactionHeader"]
@@ -185,12 +186,25 @@ class TransactionHeader:
                 e[1] if n > 1 else "",
                 e[2] if n > 2 else "",
                 self.values.parse_date(e[3]) if n > 3 and e[3] else None,
-                int(e[4]) if n > 4 and e[4].isdigit() else 0,
+                self._count(e[4], number, tag) if n > 4 and e[4] else 0,
                 self.values.amount(e[5]) if n > 5 and e[5] else ZERO,
                 tuple(e),
                 number,
             )
         )
+
+    def _count(self, text: str, number: int, tag: str) -> int:
+        """TS3-04, the number of claims summarised (X12 type N0, at most 15 digits)."""
+        if len(text) <= 15 and text.isascii() and text.isdigit():
+            return int(text)
+        self.report(
+            Severity.WARNING,
+            "x835.ts3.count",
+            f'{tag}04 "{shown(text)}" is not a count of claims; read as 0',
+            number,
+            None,
+        )
+        return 0
 
     def _plb(self, e: list[str], number: int) -> None:
         provider = e[1] if len(e) > 1 else ""
@@ -230,18 +244,28 @@ class TransactionHeader:
                 self.segment,
                 None,
             )
-        payment = ZERO
-        if len(bpr) > 2:
+        payment: Decimal | None = None  # unknown: no BPR, or a BPR02 that cannot be read
+        if len(bpr) > 2 and bpr[2]:
             try:
                 payment = self.values.amount(bpr[2])
             except BadValue:
                 self.report(
                     Severity.ERROR,
                     "x835.value",
-                    f'BPR02 "{bpr[2]}" is not an amount',
+                    f'BPR02 "{shown(bpr[2])}" is not an amount',
                     self.bpr_segment,
                     self.bpr_text,
                 )
+            if self.values.padded and self.bpr_text is not None:
+                self.values.report_padded([self.bpr_text], self.bpr_segment)
+        elif bpr:
+            self.report(
+                Severity.ERROR,
+                "x835.bpr.amount",
+                "BPR02 (the total actual provider payment amount) is missing",
+                self.bpr_segment,
+                self.bpr_text,
+            )
         payment_date = None
         if len(bpr) > 16 and bpr[16]:
             try:

@@ -9,6 +9,9 @@ benefits or rejections; AAA segments (the payer could not answer) become ``rejec
 Benefit limits are what triage and the visit counter use: ``EB*F*IND*PT***23***VS*20`` says
 20 physical therapy visits per calendar year; ``EB06`` = 29 with the same service type says
 how many remain. See :func:`benefit_limits`.
+
+Envelope faults are warnings (errors with ``strict=True``), as for the 835 reader; no input makes
+the reader raise (an unforeseen fault becomes an ``x12.internal`` finding).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import NamedTuple
 
 from recoup.findings import Finding, Severity
 from recoup.records import EligibilityBenefit, EligibilityResponse, Person
-from recoup.x12.claims835 import BadValue, ClaimBuilder
+from recoup.x12.claims835 import BadValue, ClaimBuilder, value_message
 from recoup.x12.envelope import Envelope
 from recoup.x12.tokens import SegmentSource, text_value
 
@@ -108,12 +111,14 @@ class _Member:
 
 
 class _Reader271:
-    def __init__(self, stream: io.BufferedIOBase | io.BytesIO, file: str) -> None:
+    def __init__(
+        self, stream: io.BufferedIOBase | io.BytesIO, file: str, *, strict: bool = False
+    ) -> None:
         self.file = file
-        self.source = SegmentSource(stream, file)  # type: ignore[arg-type]
+        self.source = SegmentSource(stream, file, strict=strict)  # type: ignore[arg-type]
         self.findings = self.source.findings
         self.values = ClaimBuilder(self._report)
-        self.envelope = Envelope(self._report)
+        self.envelope = Envelope(self._report, strict=strict)
         self.responses: list[EligibilityResponse] = []
 
     def _report(
@@ -126,6 +131,21 @@ class _Reader271:
         )
 
     def read(self) -> Read271:
+        try:
+            self._read()
+        except Exception as exc:  # a reader never raises: an unforeseen fault becomes a finding
+            self.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "x12.internal",
+                    f"recoup could not finish reading this file ({type(exc).__name__}); what "
+                    "was read before is kept, please report the file's layout (not its contents)",
+                    self.file,
+                )
+            )
+        return Read271(self.file, tuple(self.responses), tuple(self.findings))
+
+    def _read(self) -> None:
         control = ""
         payer = ("", "")
         provider = ("", "")
@@ -225,18 +245,12 @@ class _Reader271:
                         )
                         self._reject(e, number, seg)
                 except (BadValue, IndexError) as exc:
-                    what = f'"{exc}"' if isinstance(exc, BadValue) else "a missing element"
-                    self._report(
-                        Severity.ERROR,
-                        "x271.value",
-                        f"{tag} has {what} where a number or date is expected",
-                        number,
-                        seg,
-                    )
+                    self._report(Severity.ERROR, "x271.value", value_message(tag, exc), number, seg)
+                if self.values.padded:
+                    self.values.report_padded([seg], number)
         if member is not None:
             self._finish(member, control, payer, provider, subscriber)
         self.envelope.end_of_file(0)
-        return Read271(self.file, tuple(self.responses), tuple(self.findings))
 
     def _reject(self, e: list[str], number: int, seg: str) -> None:
         self._report(
@@ -307,9 +321,14 @@ class _Reader271:
         )
 
 
-def read_271(source: str | os.PathLike[str] | bytes, *, file: str | None = None) -> Read271:
-    """Read a 271 (a path or the bytes) into eligibility responses and findings."""
+def read_271(
+    source: str | os.PathLike[str] | bytes, *, file: str | None = None, strict: bool = False
+) -> Read271:
+    """Read a 271 (a path or the bytes) into eligibility responses and findings.
+
+    Never raises for bad content; a file that cannot be opened raises ``OSError``.
+    """
     if isinstance(source, bytes | bytearray):
-        return _Reader271(io.BytesIO(source), file or "<bytes>").read()
+        return _Reader271(io.BytesIO(source), file or "<bytes>", strict=strict).read()
     with Path(source).open("rb") as stream:
-        return _Reader271(stream, file or str(source)).read()
+        return _Reader271(stream, file or str(source), strict=strict).read()

@@ -12,6 +12,25 @@ It streams: claims are handed out as soon as they are complete, so memory stays 
 caller does not keep them. Problems are collected as findings with the segment number, text and
 byte offset; nothing raises for bad input.
 
+What can be posted. Each transaction set (ST..SE) is its own payment, so the reader judges each
+one alone:
+
+- Faults of the envelope that do not touch the money (SE/GE/IEA counts, control numbers that do
+  not match, a file that starts at ST without ISA/GS, several interchanges in one file, segments
+  outside any transaction set, trailing junk) are warnings; with ``strict=True`` they are errors,
+  as the X12 rules have it.
+- A transaction set whose money does not balance (claim payments - PLB adjustments != BPR02), that
+  has a value that cannot be read, or that is cut off, gets an error finding placed inside it
+  (between its ST and SE, or at its ST).
+- :attr:`ParseResult.postable` holds the remittances without an error inside them;
+  :attr:`ParseResult.rejected` names each other one with its error findings
+  (:meth:`ParseResult.findings_of` gives any remittance's findings). ``ok`` stays "no error in
+  the whole file". A claim with a bad value is still in its remittance (the bad segment left out,
+  an unreadable CLP or SVC amount kept as 0.00), so the totals can be added up and shown; an
+  unknown BPR02 is ``None``, never 0.00.
+- recoup reads 005010X221A1; a transaction that declares another version (4010, say) is read
+  with a warning.
+
 Speed: a 100 MB remittance has about 4 million segments. The main loop only sorts them: it looks
 the first three characters up in a table and gathers each claim's raw segments; the claim is then
 split and built by :class:`~recoup.x12.claims835.ClaimBuilder` in short loops over fast locals.
@@ -24,21 +43,21 @@ import gc
 import io
 import os
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from recoup.findings import Finding, Severity
 from recoup.money import ZERO
 from recoup.records import ClaimPayment, Remittance
-from recoup.x12.claims835 import BadValue, ClaimBuilder
+from recoup.x12.claims835 import BadValue, ClaimBuilder, value_message
 from recoup.x12.envelope import Envelope
 from recoup.x12.header835 import TransactionHeader
 from recoup.x12.tokens import SegmentSource
 
 __all__ = ["ParseResult", "Reader835", "iter_claims", "read_835", "read_835_file"]
 
-MAX_FINDINGS = 1000
+MAX_FINDINGS = 1000  # past this, only each transaction set's first error is still listed
+VERSION = "005010X221A1"
 
 # What the main loop does with a segment, by its first three characters.
 _BODY, _SVC, _CLP, _OTHER = 1, 2, 3, 4
@@ -69,6 +88,33 @@ class ParseResult(NamedTuple):
         for remittance in self.remittances:
             yield from remittance.claims
 
+    def findings_of(self, remittance: Remittance) -> tuple[Finding, ...]:
+        """The findings placed inside ``remittance``'s transaction set (its ST to its SE)."""
+        first = remittance.segment
+        last = first + max(remittance.segment_count, 1) - 1
+        return tuple(
+            f for f in self.findings if f.segment is not None and first <= f.segment <= last
+        )
+
+    @property
+    def postable(self) -> tuple[Remittance, ...]:
+        """The remittances (transaction sets) with no error inside them: each can be posted."""
+        return tuple(r for r in self.remittances if not _has_error(self.findings_of(r)))
+
+    @property
+    def rejected(self) -> tuple[tuple[Remittance, tuple[Finding, ...]], ...]:
+        """Each remittance that must not be posted, with the error findings that say why."""
+        out = []
+        for remittance in self.remittances:
+            errors = tuple(f for f in self.findings_of(remittance) if f.severity is Severity.ERROR)
+            if errors:
+                out.append((remittance, errors))
+        return tuple(out)
+
+
+def _has_error(findings: tuple[Finding, ...]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
 
 class Reader835:
     """Streaming 835 reader over one file or byte string.
@@ -80,16 +126,25 @@ class Reader835:
     and returns whole remittances.
     """
 
-    def __init__(self, stream: BinaryIO, file: str, *, chunk_size: int | None = None) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        file: str,
+        *,
+        chunk_size: int | None = None,
+        strict: bool = False,
+    ) -> None:
         self.file = file
-        self.source = SegmentSource(stream, file)
+        self.strict = strict
+        self.source = SegmentSource(stream, file, strict=strict)
         if chunk_size:
             self.source.chunk_size = chunk_size
         self.findings: list[Finding] = self.source.findings
         self.remittances: list[Remittance] = []
         self._suppressed = 0
+        self._failed: set[int] = set()  # ST segment numbers of transactions with an error
         self.builder = ClaimBuilder(self._report)
-        self.envelope = Envelope(self._report)
+        self.envelope = Envelope(self._report, strict=strict)
         # transaction state
         self._tx: TransactionHeader | None = None
         self._skipping = False
@@ -101,8 +156,13 @@ class Reader835:
         self, severity: Severity, code: str, message: str, segment: int | None, text: str | None
     ) -> None:
         if len(self.findings) >= MAX_FINDINGS:
-            self._suppressed += 1
-            return
+            # The first error of each transaction set is always kept: it decides what posts.
+            tx = self._tx
+            if severity is not Severity.ERROR or tx is None or tx.segment in self._failed:
+                self._suppressed += 1
+                return
+        if severity is Severity.ERROR and self._tx is not None:
+            self._failed.add(self._tx.segment)
         seg_id = None
         shown = None
         if text is not None:
@@ -136,6 +196,8 @@ class Reader835:
         gc.disable()
         try:
             yield from self._run()
+        except Exception as exc:  # a reader never raises: an unforeseen fault becomes a finding
+            self._internal_error(exc)
         finally:
             if enabled:
                 gc.enable()
@@ -148,6 +210,25 @@ class Reader835:
                     self.file,
                 )
             )
+
+    def _internal_error(self, exc: Exception) -> None:
+        if self._tx is not None:
+            self._failed.add(self._tx.segment)
+        self.findings.append(
+            Finding(
+                Severity.ERROR,
+                "x12.internal",
+                f"recoup could not finish reading this file ({type(exc).__name__}); what was "
+                "read before is kept, please report the file's layout (not its contents)",
+                self.file,
+                self._tx.segment if self._tx is not None else None,
+            )
+        )
+        if self._tx is not None:
+            try:
+                self._close(self._tx.segment)
+            except Exception:  # the finding above already says it
+                self._tx = None
 
     # -- the segment loop ----------------------------------------------------------------------
 
@@ -180,7 +261,7 @@ class Reader835:
                     # the claim ends here
                     done = build(claim, claim_number, line_starts, self._tx_number())
                     claim = None
-                    if done is not None and self._tx is not None:
+                    if self._tx is not None:
                         self._paid += done.paid
                         yield self._tx.record, done
                 if kind == _CLP:
@@ -193,7 +274,7 @@ class Reader835:
                     self._segment(seg.split(sep), number, seg)
         if claim is not None:
             done = build(claim, claim_number, line_starts, self._tx_number())
-            if done is not None and self._tx is not None:
+            if self._tx is not None:
                 self._paid += done.paid
                 yield self._tx.record, done
         self._end_of_file(number)
@@ -234,22 +315,28 @@ class Reader835:
             try:
                 self._tx.read_segment(e, number, seg)
             except (BadValue, IndexError) as exc:
-                what = f'"{exc}"' if isinstance(exc, BadValue) else "a missing element"
-                self._error(
-                    "x835.value",
-                    f"{tag} has {what} where a number or CCYYMMDD date is expected",
+                self._error("x835.value", value_message(tag, exc), number, seg)
+            if self.builder.padded:
+                self.builder.report_padded([seg], number)
+        else:
+            # Outside every transaction set: it carries no money, so it is a fault of the file.
+            severity = Severity.ERROR if self.strict else Severity.WARNING
+            if not tag.isalnum() or not 2 <= len(tag) <= 3:
+                self._report(
+                    severity,
+                    "x12.segment.id",
+                    f"{tag[:10]!r} is not a segment id (expected 2-3 letters and digits)",
                     number,
                     seg,
                 )
-        elif not tag.isalnum() or not 2 <= len(tag) <= 3:
-            self._error(
-                "x12.segment.id",
-                f"{tag[:10]!r} is not a segment id (expected 2-3 letters and digits)",
-                number,
-                seg,
-            )
-        else:
-            self._error("x12.segment.place", f"{tag} outside a transaction set", number, seg)
+            else:
+                self._report(
+                    severity,
+                    "x12.segment.place",
+                    f"{tag[:10]} outside a transaction set; ignored",
+                    number,
+                    seg,
+                )
 
     def _start_transaction(self, e: list[str], number: int, seg: str) -> None:
         self.envelope.enveloped = self.source.enveloped
@@ -267,6 +354,17 @@ class Reader835:
             )
             self._skipping = True
             return
+        gs = self.envelope.gs
+        version = e[3] if len(e) > 3 and e[3] else gs[8] if gs and len(gs) > 8 else ""
+        if version and version != VERSION:
+            self._report(
+                Severity.WARNING,
+                "x835.version",
+                f"the transaction declares version {version[:20]!r}; recoup reads {VERSION} (the "
+                "5010 835), so codes or layouts of other versions may be misread",
+                number,
+                seg,
+            )
         self._tx = TransactionHeader(
             e[2] if len(e) > 2 else "", number, self.file, self.envelope.isa, self.envelope.gs,
             self.builder, self._report,
@@ -289,12 +387,12 @@ class Reader835:
         plb = ZERO
         for adj in remit.provider_adjustments:
             plb += adj.amount
-        expected: Decimal = remit.payment_amount
-        if remit.credit_debit == "D":
+        expected = remit.payment_amount
+        if expected is not None and remit.credit_debit == "D":
             expected = -expected
-        if self._paid - plb != expected:
+        if expected is not None and self._paid - plb != expected:
             self._report(
-                Severity.WARNING,
+                Severity.ERROR,
                 "x835.balance.transaction",
                 f"transaction {tx.control} does not balance: claim payments {self._paid} - "
                 f"provider adjustments {plb} = {self._paid - plb}, but BPR02 pays "
@@ -317,20 +415,23 @@ def _open(source: str | os.PathLike[str] | bytes, file: str | None) -> tuple[Bin
     return path.open("rb"), file or str(source)
 
 
-def read_835(source: str | os.PathLike[str] | bytes, *, file: str | None = None) -> ParseResult:
+def read_835(
+    source: str | os.PathLike[str] | bytes, *, file: str | None = None, strict: bool = False
+) -> ParseResult:
     """Read a whole 835 file (a path or the bytes) into remittances and findings.
 
-    Never raises for bad content; a file that cannot be opened raises ``OSError``.
+    Never raises for bad content; a file that cannot be opened raises ``OSError``. ``strict``
+    makes envelope faults errors (see the module docstring).
     """
     stream, name = _open(source, file)
     with stream:
-        return Reader835(stream, name).read()
+        return Reader835(stream, name, strict=strict).read()
 
 
-def read_835_file(path: str | os.PathLike[str]) -> ParseResult:
+def read_835_file(path: str | os.PathLike[str], *, strict: bool = False) -> ParseResult:
     """Like :func:`read_835`, but a file that cannot be opened becomes a finding too."""
     try:
-        return read_835(path)
+        return read_835(path, strict=strict)
     except OSError as exc:
         finding = Finding(
             Severity.ERROR,
@@ -342,7 +443,7 @@ def read_835_file(path: str | os.PathLike[str]) -> ParseResult:
 
 
 def iter_claims(
-    source: str | os.PathLike[str] | bytes, *, file: str | None = None
+    source: str | os.PathLike[str] | bytes, *, file: str | None = None, strict: bool = False
 ) -> Iterator[tuple[Remittance, ClaimPayment]]:
     """Stream ``(remittance header, claim)`` pairs from an 835 without keeping them.
 
@@ -350,4 +451,4 @@ def iter_claims(
     """
     stream, name = _open(source, file)
     with stream:
-        yield from Reader835(stream, name).claims()
+        yield from Reader835(stream, name, strict=strict).claims()

@@ -5,22 +5,38 @@ separator is the character after ``ISA``, the repetition separator is ISA11, the
 separator is ISA16 and the segment terminator is the character right after ISA16. Files come with
 or without line breaks after each terminator, and sometimes hold several interchanges.
 
+A segment is the text between two terminators without the spaces, tabs and line breaks around
+it, whatever mix of them a file has (``~\r\n``, ``~\n  `` indented, ``~ `` or none): the same
+content always gives the same segments. A segment longer than ``MAX_SEGMENT_LENGTH`` is kept but
+reported as an error (no 835 or 271 segment comes near it; the file is damaged or has lost its
+terminators).
+
 The bytes are decoded as Latin-1, which maps every byte to one character: character offsets are
 byte offsets, so a finding can name the exact byte where a segment starts, and decoding never
 fails. (Text fields that carry UTF-8 are re-decoded where they are read; see ``text_value``.)
 
-This module is the pure-Python tokenizer. It reads in large chunks and splits with ``str.split``,
-which runs at C speed; see ``benchmarks/README.md`` for why this beats a compiled tokenizer that
-hands back one Python object per element.
+The tokenizer reads in large chunks. Each chunk is split into segments by ``_segsplit``, a small
+C extension built from ``_segsplit.c`` with the mypyc modules (one pass: find the terminators,
+strip the whitespace around each piece, note the longest); without it, the same result comes
+from ``str.split`` and a few C-speed scans that decide whether the pieces need stripping.
+Elements are split later, only for the segments that need them; see ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, NamedTuple
 
 from recoup.findings import Finding, Severity
+
+_native_split: Callable[[str, str], tuple[list[str], str, int]] | None
+try:
+    from recoup.x12 import _segsplit
+
+    _native_split = _segsplit.split_segments
+except ImportError:  # not built (no C compiler): the pure-Python path below gives the same
+    _native_split = None
 
 __all__ = [
     "DEFAULT_DELIMITERS",
@@ -33,6 +49,7 @@ __all__ = [
 
 CHUNK_SIZE = 4 * 1024 * 1024
 ISA_LENGTH = 106  # 105 characters and the segment terminator
+MAX_SEGMENT_LENGTH = 10_000
 _WHITESPACE = "\r\n\t "
 
 
@@ -119,6 +136,17 @@ class Batch(NamedTuple):
 
 
 @dataclass
+class _Span:
+    """Where a batch came from; its text is split into pieces only when a finding needs a place."""
+
+    first: int  # number of its first segment
+    start: int  # byte offset of text[0]
+    text: str
+    term: str
+    raw: list[str] | None = None
+
+
+@dataclass
 class SegmentSource:
     """Reads a file (or bytes) in chunks and hands out batches of segments.
 
@@ -132,16 +160,20 @@ class SegmentSource:
     findings: list[Finding] = field(default_factory=list)
     delimiters: Delimiters | None = None
     enveloped: bool = True
+    strict: bool = False  # a file without ISA/GS is an error rather than a warning
     total_bytes: int = 0
-    _offsets: list[tuple[int, int, list[str], str]] = field(default_factory=list)
+    _offsets: list[_Span] = field(default_factory=list)  # the batches handed out most recently
 
     def offset_of(self, number: int) -> int | None:
         """Byte offset of segment ``number``, if it is in a recent batch."""
-        for first, start, raw, term in reversed(self._offsets):
-            if number < first:
+        for span in reversed(self._offsets):
+            if number < span.first:
                 continue
-            offset = start
-            count = first
+            if span.raw is None:
+                span.raw = span.text.split(span.term)
+            raw, term = span.raw, span.term
+            offset = span.start
+            count = span.first
             for piece in raw:
                 if piece.strip(_WHITESPACE):
                     if count == number:
@@ -215,8 +247,8 @@ class SegmentSource:
                 search_from = min(search_from, len(text))
                 continue
             end = cut + len(delims.segment)
-            while end < len(text) and text[end] in "\r\n":
-                end += 1  # keep the line break with its terminator
+            while end < len(text) and text[end] in _WHITESPACE:
+                end += 1  # keep the line break (and indentation) with its terminator
             head = text[:end]
             pending = text[end:]
             pending_offset = text_start + len(head)
@@ -280,7 +312,7 @@ class SegmentSource:
         self.delimiters = guessed
         self.findings.append(
             Finding(
-                Severity.WARNING,
+                Severity.ERROR if self.strict else Severity.WARNING,
                 "x12.envelope.missing",
                 "the file starts at ST without an ISA/GS envelope; delimiters were read from "
                 f"the ST segment (element {guessed.element!r}, segment {guessed.segment!r}, "
@@ -296,22 +328,28 @@ class SegmentSource:
     def _split(
         self, text: str, start: int, number: int, delims: Delimiters, *, final: bool
     ) -> tuple[Batch | None, int]:
-        term = delims.segment
         lead = len(text) - len(text.lstrip(_WHITESPACE))
         if lead:  # a line break left over from the previous chunk's last terminator
             text, start = text[lead:], start + lead
-        # Most files put a line break after every terminator: split on both at once and skip
-        # stripping each segment (two C-speed counts decide it).
-        if term != "\n" and "\n" in text:
-            count = text.count(term)
-            if count and text.count(term + "\r\n") == count:
-                term += "\r\n"
-            elif count and text.count(term + "\n") == count:
-                term += "\n"
-        raw = text.split(term)
-        if final:
-            tail = raw[-1]
-            if tail.strip(_WHITESPACE):
+        term = delims.segment
+        segments: list[str] | None = None
+        if _native_split is not None and len(term) == 1:
+            try:
+                segments, tail, longest = _native_split(text, term)
+            except TypeError:  # text that did not come from a Latin-1 decode
+                segments = None
+        if segments is None:
+            term, strip = _split_rule(text, term)
+            raw = text.split(term)
+            tail = raw.pop().strip(_WHITESPACE)
+            segments = [p.strip(_WHITESPACE) for p in raw] if strip else raw
+            if "" in segments:
+                segments = [s for s in segments if s]
+            longest = max(map(len, segments)) if segments else 0
+        if tail:
+            if final:
+                after = text.rfind(delims.segment) + len(delims.segment)
+                after += len(text) - after - len(text[after:].lstrip(_WHITESPACE))
                 self.findings.append(
                     Finding(
                         Severity.WARNING,
@@ -319,25 +357,62 @@ class SegmentSource:
                         f"the last segment has no segment terminator {delims.segment!r}; "
                         "the file may be cut off",
                         file=self.file,
-                        offset=start + len(text) - len(tail),
-                        segment_text=tail.strip(_WHITESPACE)[:80],
+                        offset=start + after,
+                        segment_text=tail[:80],
                     )
                 )
-            else:
-                raw.pop()
-        elif raw and not raw[-1].strip(_WHITESPACE):
-            raw.pop()
-        if term == "\n":
-            segments = [p.strip("\r") for p in raw]
-        elif term == delims.segment and ("\n" in text or "\r" in text):
-            segments = [p.strip(_WHITESPACE) for p in raw]
-        else:
-            segments = raw
-        if "" in segments:
-            segments = [s for s in segments if s]
-        self._offsets.append((number, start, raw, term))
+            segments.append(tail)
+            longest = max(longest, len(tail))
+        self._offsets.append(_Span(number, start, text, term))
         if len(self._offsets) > 3:
             del self._offsets[0]
         if not segments:
             return None, number
+        if longest > MAX_SEGMENT_LENGTH:
+            self._long_segments(segments, number)
         return Batch(segments, number, delims), number + len(segments)
+
+    def _long_segments(self, segments: list[str], number: int) -> None:
+        for i, seg in enumerate(segments):
+            if len(seg) > MAX_SEGMENT_LENGTH:
+                self.findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "x12.segment.long",
+                        f"the segment is {len(seg):,} characters long (no X12 segment recoup "
+                        f"reads comes near {MAX_SEGMENT_LENGTH:,}); the file is damaged or has "
+                        "lost segment terminators",
+                        file=self.file,
+                        segment=number + i,
+                        segment_id=seg[:3],
+                        segment_text=seg[:80] + "...",
+                        offset=self.offset_of(number + i),
+                    )
+                )
+
+
+def _split_rule(text: str, term: str) -> tuple[str, bool]:
+    """What to split ``text`` on, and whether the pieces need their whitespace stripped.
+
+    The answer is always equivalent to splitting on the terminator and stripping every piece;
+    the common layouts (no whitespace at all, or the same line break after every terminator and
+    nowhere else) are recognised with a few C-speed scans so that the pieces need no stripping.
+    """
+    has_cr = "\r" in text
+    has_lf = "\n" in text
+    if term in _WHITESPACE:
+        if term == "\n" and not has_cr and "\t" not in text and " \n" not in text:
+            return term, "\n " in text
+        return term, True
+    if " " + term in text or "\t" + term in text:
+        return term, True
+    if not has_cr and not has_lf:
+        return term, term + " " in text or term + "\t" in text
+    count = text.count(term)
+    lf = text.count("\n")
+    if lf == count and text.count(term + "\n" if not has_cr else term + "\r\n") == count:
+        brk = term + ("\r\n" if has_cr else "\n")
+        crs_ok = not has_cr or text.count("\r") == count
+        if crs_ok and brk + " " not in text and brk + "\t" not in text:
+            return brk, False
+    return term, True

@@ -221,7 +221,8 @@ def remittance_segments(
     """The segments of one transaction set, ST to SE."""
     sep, comp = delimiters.element, delimiters.component
     body: list[str] = []
-    bpr = ["BPR", remit.handling_code, str(remit.payment_amount), remit.credit_debit]
+    paid = "" if remit.payment_amount is None else str(remit.payment_amount)
+    bpr = ["BPR", remit.handling_code, paid, remit.credit_debit]
     bpr += [remit.payment_method] + [""] * 11 + [_d(remit.payment_date)]
     body.append(_seg(sep, *bpr))
     body.append(_seg(sep, "TRN", "1", remit.trace_number, remit.trace_originator))
