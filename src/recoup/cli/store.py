@@ -60,6 +60,8 @@ def _summary(result: ImportResult) -> str:
     )
     if result.relinked:
         text += f", reversal links updated on {_count(result.relinked, 'claim')}"
+    if result.left_out:
+        text += f"; {_count(result.left_out, 'payment')} left out (see the errors)"
     return text
 
 
@@ -75,6 +77,12 @@ def import_command(
         False,
         "--skip-bad-rows",
         help="Import a practice folder without its invalid rows instead of not at all.",
+    ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Refuse files whose envelope breaks the X12 rules (counts, control numbers) even "
+        "when their money balances; by default those are warnings and the file is posted.",
     ),
     db: str | None = db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
@@ -100,13 +108,21 @@ def import_command(
 
     def report(result: ImportResult) -> None:
         if not as_json:
-            style = "red" if not result.ok else "green" if result.status == "imported" else ""
+            style = (
+                "red"
+                if not result.ok or result.left_out
+                else "green"
+                if result.status == "imported"
+                else ""
+            )
             line = Text.assemble((f"{result.path}: ", "bold"), (_summary(result), style))
             console.print(line, soft_wrap=True)
             print_findings(result.findings, console)
 
     with open_store(db) as store:
-        batch = import_paths(store, paths, today=day, skip_bad_rows=skip_bad_rows, on_result=report)
+        batch = import_paths(
+            store, paths, today=day, skip_bad_rows=skip_bad_rows, strict=strict, on_result=report
+        )
     results = batch.results
     refreshed = batch.refresh or RefreshResult(0, 0, 0)
     if not as_json:
@@ -131,13 +147,14 @@ def import_command(
                 "already_stored_claims": r.known_claims,
                 "denials": r.denials,
                 "reversal_links_updated": r.relinked,
+                "payments_left_out": r.left_out,
                 "changes": {t: c._asdict() for t, c in r.changes},
                 "findings": to_jsonable(r.findings),
             }
             for r in results
         ]
         typer.echo(dumps({"imports": payload, "worklist": refreshed._asdict()}))
-    if any(not r.ok for r in results):
+    if any(not r.ok or r.left_out for r in results):
         raise typer.Exit(1)
 
 

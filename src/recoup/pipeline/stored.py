@@ -50,16 +50,19 @@ class ImportBatch:
         >>> batch.refresh                                     # doctest: +SKIP
     """
 
-    def __init__(self, store: Store, today: date, *, skip_bad_rows: bool = False) -> None:
+    def __init__(
+        self, store: Store, today: date, *, skip_bad_rows: bool = False, strict: bool = False
+    ) -> None:
         self.store = store
         self.today = today
         self.skip_bad_rows = skip_bad_rows
+        self.strict = strict
         self.results: list[ImportResult] = []
         self.refresh: RefreshResult | None = None
         self._keys: set[str] = set()
 
     def add(self, path: Path) -> ImportResult:
-        result = self.store.import_path(path, skip_bad_rows=self.skip_bad_rows)
+        result = self.store.import_path(path, skip_bad_rows=self.skip_bad_rows, strict=self.strict)
         self.results.append(result)
         self._keys |= result.practice_keys
         return result
@@ -87,12 +90,14 @@ def import_paths(
     *,
     today: date,
     skip_bad_rows: bool = False,
+    strict: bool = False,
     on_result: Callable[[ImportResult], None] | None = None,
 ) -> BatchImport:
     """Import files and practice folders in the order given (each in its own transaction),
     then refresh the worklist once, as of ``today``, for the practices the batch touched.
-    ``on_result`` hears of each file as soon as it is done (a command prints it)."""
-    batch = ImportBatch(store, today, skip_bad_rows=skip_bad_rows)
+    ``on_result`` hears of each file as soon as it is done (a command prints it); ``strict``
+    makes envelope faults errors (the X12 rule) instead of warnings."""
+    batch = ImportBatch(store, today, skip_bad_rows=skip_bad_rows, strict=strict)
     for path in paths:
         result = batch.add(path)
         if on_result is not None:

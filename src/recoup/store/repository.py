@@ -50,7 +50,7 @@ from recoup.store.triage_inputs import PracticeInputs
 from recoup.store.worklist import RefreshResult
 from recoup.store.worklist_query import DenialPage, DenialQuery
 from recoup.triage.model import Worklist
-from recoup.x12 import read_835
+from recoup.x12 import ParseResult, read_835
 
 __all__ = ["ImportResult", "Store"]
 
@@ -70,6 +70,7 @@ class ImportResult:
     denials: int = 0  # denied lines among the new claims
     relinked: int = 0  # claims whose reversal links changed
     practice_keys: frozenset[str] = frozenset()  # practices whose worklist this changes
+    left_out: int = 0  # transaction sets (payments) not posted: their errors are in findings
     changes: tuple[tuple[str, TableChanges], ...] = ()  # practice tables: inserted, updated
     findings: tuple[Finding, ...] = ()
 
@@ -133,16 +134,24 @@ class Store:
     # Imports only store. The worklist is refreshed by the caller once per batch
     # (recoup.pipeline.import_paths): ``ImportResult.practice_keys`` says which practices to.
 
-    def import_path(self, path: Path, *, skip_bad_rows: bool = False) -> ImportResult:
+    def import_path(
+        self, path: Path, *, skip_bad_rows: bool = False, strict: bool = False
+    ) -> ImportResult:
         """An 835 file or a practice folder."""
         if path.is_dir():
             return self.import_practice(path, skip_bad_rows=skip_bad_rows)
         if path.is_file():
-            return self.import_835(path)
+            return self.import_835(path, strict=strict)
         return _failed(path, "unknown", _error(path, "file.missing", "no such file or folder"))
 
-    def import_835(self, path: Path) -> ImportResult:
-        """Import one 835 file in one transaction."""
+    def import_835(self, path: Path, *, strict: bool = False) -> ImportResult:
+        """Import one 835 file in one transaction.
+
+        What can be posted is posted: envelope faults that do not touch the money are warnings
+        (errors with ``strict``, the X12 rule), and a transaction set (one payment) that does
+        not balance or cannot be read is left out and named while the file's other sets
+        import. A corrected copy imported later adds only what is missing: the sets already
+        stored are known by their content."""
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -157,11 +166,10 @@ class Store:
             # imported before the store kept bytes: now it has them, and can triage the file
             keys = self._practices_of(read_835(data, file=str(path)))
             return ImportResult(str(path), "835", "already imported", practice_keys=keys)
-        result = read_835(data, file=str(path))
-        if not result.ok:
-            return _failed(path, "835", *result.findings)
-        if not result.remittances:
-            return _failed(path, "835", _error(path, "x12.empty", "no 835 remittance in the file"))
+        read = read_835(data, file=str(path), strict=strict)
+        result, left_out = _postable(read, path)
+        if result is None:
+            return _failed(path, "835", *left_out)
         plans = plan_remittances(result)
         keys = self._practices_of(result)
         try:
@@ -183,7 +191,8 @@ class Store:
             denials=counts.denials,
             relinked=counts.relinked,
             practice_keys=keys,
-            findings=result.findings,
+            findings=result.findings + left_out,
+            left_out=sum(f.code == "import.left_out" for f in left_out),
         )
 
     def import_practice(self, folder: Path, *, skip_bad_rows: bool = False) -> ImportResult:
@@ -378,6 +387,31 @@ class Store:
                 name: conn.scalar(select(func.count()).select_from(table)) or 0
                 for name, table in metadata.tables.items()
             }
+
+
+def _postable(result: ParseResult, path: Path) -> tuple[ParseResult | None, tuple[Finding, ...]]:
+    """The file cut to what can be posted, and a finding naming each payment left out; None
+    (nothing to post) when no set can be posted or an error lies outside every set."""
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    postable = result.postable
+    inside = {id(f) for _, found in result.rejected for f in found}
+    if not postable or any(id(f) not in inside for f in errors):
+        if not errors:
+            return None, (_error(path, "x12.empty", "no 835 remittance in the file"),)
+        return None, result.findings
+    notes = tuple(
+        Finding(
+            Severity.ERROR,
+            "import.left_out",
+            f"the payment of transaction set {remit.control_number or '?'} (trace "
+            f"{remit.trace_number or '?'}) was not posted: {len(found)} error(s) inside it; "
+            "the file's other payments were",
+            str(path),
+            segment=remit.segment,
+        )
+        for remit, found in result.rejected
+    )
+    return result._replace(remittances=postable), notes
 
 
 def _prepare_sqlite_file(database: str | None, *, must_exist: bool) -> None:
