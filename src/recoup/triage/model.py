@@ -60,6 +60,9 @@ class Decision(NamedTuple):
     missing: tuple[str, ...] = ()  # what the data lacks (for review, or to strengthen an appeal)
     action: str = ""  # the concrete next step, e.g. "add modifier XE to 97155 and resubmit"
     deadline_step: str = ""  # which deadline applies (see recoup.deadlines); "" = by lane
+    # how a correction goes to the payer: "reopening", "new", "replacement", "void" ("" = none);
+    # the claims-out side writes the 837 (or the reopening request) from it
+    correction_form: str = ""
 
 
 class DenialContext(NamedTuple):
