@@ -5,7 +5,7 @@ worklist items to look at (``select``, in the denials, or in the patient cost sh
 ``part: patient_share``) and what they must say (``expect``). ``practice_drop`` removes the rows
 of a CSV file that match every given column, then ``practice_overrides`` appends rows, both in a
 copy of the practice folder; ``payer_settings`` sets keys of practice.toml ``[payers.<id>]``
-tables (a new id adds a payer). ``scenario`` names the scenarios/README.md situations a case
+tables (a new id adds a payer; null removes a key). ``scenario`` names the scenarios/README.md situations a case
 covers.
 """
 
@@ -69,7 +69,12 @@ def _set_payers(target: Path, settings: dict[str, dict[str, Any]]) -> None:
     data = tomllib.loads(target.read_text(encoding="utf-8"))
     payers: dict[str, dict[str, Any]] = data.pop("payers", {})
     for payer_id, keys in settings.items():
-        payers.setdefault(str(payer_id), {}).update(keys)
+        table = payers.setdefault(str(payer_id), {})
+        for key, value in keys.items():
+            if value is None:  # null removes the key
+                table.pop(key, None)
+            else:
+                table[key] = value
     lines = [f"{key} = {_toml_value(value)}" for key, value in data.items()]
     for payer_id, table in payers.items():
         lines += ["", f'[payers."{payer_id}"]']

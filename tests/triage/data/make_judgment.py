@@ -12,7 +12,8 @@ payment and the envelope counts, so every file reads without findings.
 - ``n492.835``: the 2026-04-17 Summit remittance with RARC N492 on BP26021 instead of N362.
 - ``coverage_ended.835``: Aspen Mutual, the secondary, answers the primary's copay of BP26044
   (2026-07-02) with OA-23 and CO-27 (coverage ended).
-- ``medicaid_denial.835``: Texas Medicaid denies a 97153 of Sofia Ramirez (C2005) CO-50.
+- ``medicaid_denial.835``: Texas Medicaid denies a 97153 of Sofia Ramirez (C2005) CO-50 on
+  2026-10-05; ``medicaid_no_auth.835`` the same line CO-197 (no authorisation).
 - ``ma44.835``: the medical-necessity fixture with remark MA44 (no appeal rights) on the claim.
 - ``concurrent_n704.835``: the 2026-09-01 Prairie Mutual remittance with N704 (no appeal, may
   resubmit) on LS4115's bundled 97155 instead of N20.
@@ -152,14 +153,14 @@ def coverage_ended() -> str:
     return _remit(aspen, BRIGHTPATH, [claim], "20260812", ("41877", "BRIGHTPATHPT", "403"))
 
 
-def medicaid_denial() -> str:
+def medicaid_denial(reason: str = "50") -> str:
     texas = [
         "N1*PR*TEXAS MEDICAID*XV*TXM01",
         "N3*PO BOX 200555",
         "N4*AUSTIN*TX*787200555",
     ]
     sofia = "NM1*QC*1*RAMIREZ*SOFIA****MI*518402736"
-    line: Line = ("97153", "20261005", 12, "264.00", "0.00", [("CO", "50", "264.00")], "0.00", "")
+    line: Line = ("97153", "20261005", 12, "264.00", "0.00", [("CO", reason, "264.00")], "0.00", "")
     claim = _claim(1, "LS4312", "4", "MC", "626229281031399", sofia, [line])
     return _remit(texas, LITTLE_STEPS, [claim], "20261020", ("TXMCDEDI", "LITTLESTEPS", "404"))
 
@@ -169,6 +170,7 @@ def main() -> None:
     (HERE / "duplicate_exact.835").write_text(duplicate_exact(), encoding="utf-8")
     (HERE / "coverage_ended.835").write_text(coverage_ended(), encoding="utf-8")
     (HERE / "medicaid_denial.835").write_text(medicaid_denial(), encoding="utf-8")
+    (HERE / "medicaid_no_auth.835").write_text(medicaid_denial("197"), encoding="utf-8")
     _edit(
         BP / "2026-04-17_summit-health-plan.835", "n492.835", "CLP*BP26021", ("N362", "N492")
     )
