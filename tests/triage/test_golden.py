@@ -5,8 +5,8 @@ worklist items to look at (``select``, in the denials, or in the patient cost sh
 ``part: patient_share``) and what they must say (``expect``). ``practice_drop`` removes the rows
 of a CSV file that match every given column, then ``practice_overrides`` appends rows, both in a
 copy of the practice folder; ``payer_settings`` sets keys of practice.toml ``[payers.<id>]``
-tables (a new id adds a payer; null removes a key). ``scenario`` names the scenarios/README.md situations a case
-covers.
+tables (a new id adds a payer; null removes a key). ``scenario`` names the scenarios/README.md
+situations a case covers.
 """
 
 from __future__ import annotations

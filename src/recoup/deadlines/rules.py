@@ -164,7 +164,11 @@ def deadline(
     if window is None:
         return _override_only(kind, step, notice_date, received_date, override_days)
     clock_note = ""
-    if clock is not None and str(clock) in {c.value for c in Clock} and Clock(clock) != window.clock:
+    if (
+        clock is not None
+        and str(clock) in {c.value for c in Clock}
+        and Clock(clock) != window.clock
+    ):
         window = window._replace(clock=Clock(clock), receipt_days=0)
         clock_note = " (the clock is the payer's corrected_claim_from in practice.toml)"
     start, clock_words = _start(window, notice_date, received_date, service_date)

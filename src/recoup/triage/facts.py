@@ -27,10 +27,10 @@ from recoup.records import Adjustment, Remittance
 from recoup.triage.model import DenialContext, Evidence
 
 __all__ = [
-    "PayerTypeFact",
-    "active_coverages",
     "APPEAL_STEPS",
     "DeadlineInputs",
+    "PayerTypeFact",
+    "active_coverages",
     "cas_evidence",
     "covers_service",
     "deadline_inputs",

@@ -83,7 +83,10 @@ def _remit(
     ids: tuple[str, str, str],
 ) -> str:
     total = sum((paid for _, paid in claims), Decimal(0))
-    method = f"BPR*I*{total}*C*ACH*CCP*01*111000614*DA*6100338870*1746000171**01*111000025*DA*3390175524*{pay_date}"
+    method = (
+        f"BPR*I*{total}*C*ACH*CCP*01*111000614*DA*6100338870*1746000171**01*111000025*DA"
+        f"*3390175524*{pay_date}"
+    )
     if total == 0:
         method = f"BPR*H*0.00*C*NON************{pay_date}"
     sender, receiver, control = ids
@@ -122,7 +125,16 @@ def aba_auth_overrun() -> str:
     for n, day in enumerate(("20261012", "20261013", "20261014", "20261015", "20261016"), 1):
         line: Line = ("97153", day, 16, "352.00", "281.60", [("CO", "45", "70.40")], "281.60", "")
         claims.append(_claim(n, f"LS430{n}", "1", "12", f"PM2610300{n:02d}A", theo, [line]))
-    denied: Line = ("97153", "20261017", 8, "176.00", "0.00", [("CO", "119", "176.00")], "0.00", "N640")
+    denied: Line = (
+        "97153",
+        "20261017",
+        8,
+        "176.00",
+        "0.00",
+        [("CO", "119", "176.00")],
+        "0.00",
+        "N640",
+    )
     claims.append(_claim(6, "LS4306", "1", "12", "PM261030006A", theo, [denied]))
     return _remit(PRAIRIE, LITTLE_STEPS, claims, "20261030", ("PRAIRIEMUT", "LITTLESTEPS", "401"))
 
@@ -131,7 +143,11 @@ def duplicate_exact() -> str:
     walter = "NM1*QC*1*KOWALSKI*WALTER****MI*7QX2HN4RT61"
     lines: list[Line] = []
     for day in ("20260818", "20260820"):
-        for code, units, charge in (("97110:GP", 2, "120.00"), ("97112:GP", 1, "62.00"), ("97530:GP", 1, "68.00")):
+        for code, units, charge in (
+            ("97110:GP", 2, "120.00"),
+            ("97112:GP", 1, "62.00"),
+            ("97530:GP", 1, "68.00"),
+        ):
             lines.append((code, day, units, charge, "0.00", [("OA", "18", charge)], "0.00", ""))
     claim = _claim(1, "BP26060", "4", "MB", "0226289943999", walter, lines)
     return _remit(MEDICARE, BRIGHTPATH, [claim], "20261016", ("04112", "BRIGHTPATHPT", "402"))
@@ -171,9 +187,7 @@ def main() -> None:
     (HERE / "coverage_ended.835").write_text(coverage_ended(), encoding="utf-8")
     (HERE / "medicaid_denial.835").write_text(medicaid_denial(), encoding="utf-8")
     (HERE / "medicaid_no_auth.835").write_text(medicaid_denial("197"), encoding="utf-8")
-    _edit(
-        BP / "2026-04-17_summit-health-plan.835", "n492.835", "CLP*BP26021", ("N362", "N492")
-    )
+    _edit(BP / "2026-04-17_summit-health-plan.835", "n492.835", "CLP*BP26021", ("N362", "N492"))
     _edit(
         BP / "2026-09-18_medicare-part-b.835",
         "ma44.835",
@@ -181,7 +195,9 @@ def main() -> None:
         ("CAS*CO*16*", "CAS*CO*50*"),
         ("MOA***MA130*N286", "MOA***MA44"),
     )
-    _edit(LS / "2026-09-01_prairie-mutual.835", "concurrent_n704.835", "CLP*LS4115", ("N20", "N704"))
+    _edit(
+        LS / "2026-09-01_prairie-mutual.835", "concurrent_n704.835", "CLP*LS4115", ("N20", "N704")
+    )
 
 
 if __name__ == "__main__":

@@ -109,7 +109,9 @@ def _of_form(form: CorrectionForm, claim_number: str, why: str) -> Correction:
         )
         return Correction(form.value, "reopening", how, why)
     if form is CorrectionForm.NEW:
-        return Correction(form.value, "corrected_claim", "send it as a new claim (frequency 1)", why)
+        return Correction(
+            form.value, "corrected_claim", "send it as a new claim (frequency 1)", why
+        )
     if form is CorrectionForm.VOID:
         how = f"void claim {claim_number} (frequency 8, REF*F8 {claim_number}) and bill it anew"
         return Correction(form.value, "corrected_claim", how, why)
@@ -296,7 +298,7 @@ def co_liability(
         ev,
         (
             f"the contract with payer {payer}: does it let the member be billed for a CO denial "
-            "after a written agreement? If so, set co_member_billing = \"contract\" (or \"n492\" "
+            'after a written agreement? If so, set co_member_billing = "contract" (or "n492" '
             f"to require the payer's N492) in practice.toml [payers.{payer}]",
         ),
         action="check the contract before billing the patient; otherwise appeal or write off",

@@ -125,7 +125,9 @@ def coverage(ctx: DenialContext) -> Decision:
     if adj.reason == "31":
         return _not_identified(ctx, head, mine)
     answered = _answered(ctx, mine, on)
-    others = [c for c in active_coverages(ctx.practice, patient_id, on) if c.payer_id not in answered]
+    others = [
+        c for c in active_coverages(ctx.practice, patient_id, on) if c.payer_id not in answered
+    ]
     gap = next(((c, why) for c in mine if (why := _outside(c, on))), None)
     evidence = [_cov_evidence(c, why) for c, why in ([gap] if gap else [])]
     if others:
