@@ -11,7 +11,9 @@ payment and the envelope counts, so every file reads without findings.
   it paid on 2026-08-21 (same lines, dates, units, charges).
 - ``n492.835``: the 2026-04-17 Summit remittance with RARC N492 on BP26021 instead of N362.
 - ``coverage_ended.835``: Aspen Mutual, the secondary, answers the primary's copay of BP26044
-  (2026-07-02) with OA-23 and CO-27 (coverage ended).
+  (2026-07-02) with OA-23 and CO-27 (coverage ended); ``coverage_not_begun.835`` the same with
+  CO-26 (before coverage began), ``member_unknown.835`` with CO-31 and two digits of the member id
+  swapped.
 - ``medicaid_denial.835``: Texas Medicaid denies a 97153 of Sofia Ramirez (C2005) CO-50 on
   2026-10-05; ``medicaid_no_auth.835`` the same line CO-197 (no authorisation).
 - ``ma44.835``: the medical-necessity fixture with remark MA44 (no appeal rights) on the claim.
@@ -153,17 +155,17 @@ def duplicate_exact() -> str:
     return _remit(MEDICARE, BRIGHTPATH, [claim], "20261016", ("04112", "BRIGHTPATHPT", "402"))
 
 
-def coverage_ended() -> str:
+def coverage_ended(reason: str = "27", member: str = "AMI7730051846") -> str:
     aspen = [
         "N1*PR*ASPEN MUTUAL INSURANCE",
         "N3*1200 MESA VERDE PARKWAY",
         "N4*GRAND JUNCTION*CO*81501",
         "REF*2U*41877",
     ]
-    grace = "NM1*QC*1*HALVORSEN*GRACE****MI*AMI7730051846"
+    grace = f"NM1*QC*1*HALVORSEN*GRACE****MI*{member}"
     line: Line = (
         "97110:GP", "20260702", 2, "120.00", "0.00",
-        [("OA", "23", "90.00"), ("CO", "27", "30.00")], "0.00", "",
+        [("OA", "23", "90.00"), ("CO", reason, "30.00")], "0.00", "",
     )  # fmt: skip
     claim = _claim(1, "BP26044", "4", "CI", "AMI2608120044", grace, [line])
     return _remit(aspen, BRIGHTPATH, [claim], "20260812", ("41877", "BRIGHTPATHPT", "403"))
@@ -185,6 +187,10 @@ def main() -> None:
     (HERE / "aba_auth_overrun.835").write_text(aba_auth_overrun(), encoding="utf-8")
     (HERE / "duplicate_exact.835").write_text(duplicate_exact(), encoding="utf-8")
     (HERE / "coverage_ended.835").write_text(coverage_ended(), encoding="utf-8")
+    (HERE / "coverage_not_begun.835").write_text(coverage_ended("26"), encoding="utf-8")
+    (HERE / "member_unknown.835").write_text(
+        coverage_ended("31", "AMI7730051864"), encoding="utf-8"
+    )
     (HERE / "medicaid_denial.835").write_text(medicaid_denial(), encoding="utf-8")
     (HERE / "medicaid_no_auth.835").write_text(medicaid_denial("197"), encoding="utf-8")
     _edit(BP / "2026-04-17_summit-health-plan.835", "n492.835", "CLP*BP26021", ("N362", "N492"))
