@@ -67,14 +67,14 @@ def test_patient_collection_and_what_expires(store: Store, tmp_path: Path) -> No
 
     for path in [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]:
         assert store.import_path(path).ok
-    today = date(2026, 12, 20)
+    today = date(2026, 12, 8)
     rows = store.denials(DenialQuery(per_page=500, today=today)).rows
     patient = [r for r in rows if r.lane == "bill_patient"]
     assert patient, "the example has denials for the patient"
     lane_total = sum((r.denied_amount for r in patient), Decimal(0))
     store.record_outcome(patient[0].id, "billed_patient", Decimal("50.00"), today, "dana")
     soon = [r for r in rows if r.deadline and 0 <= (r.deadline - today).days <= 14]
-    assert soon, "the example has a deadline within 14 days of 2026-12-20"
+    assert soon, "the example has a deadline within 14 days of 2026-12-08"
     k = store.kpis(today)
     assert (k.patient_billed, k.patient_lane_amount) == (Decimal("50.00"), lane_total)
     assert k.patient_collection_rate == (Decimal("50.00") / lane_total).quantize(Decimal("0.0001"))

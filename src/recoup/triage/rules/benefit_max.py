@@ -41,7 +41,7 @@ from recoup.accumulators import (
     reconcile,
 )
 from recoup.money import ZERO
-from recoup.practice import Benefit, BenefitUnit, PayerType, Visit
+from recoup.practice import Benefit, BenefitUnit, PayerType, Visit, WaiverKind
 from recoup.triage.facts import (
     active_coverages,
     covers_service,
@@ -60,6 +60,7 @@ from recoup.triage.rules.common import (
     co_liability,
     correction_for,
     honours_no_appeal,
+    notice_evidence,
     notices_on_file,
 )
 from recoup.triage.rules.kx import KX_ATTESTATION_KINDS, kx_threshold, line_allowed
@@ -426,14 +427,21 @@ def _after_cap(
         )
     notices = notices_on_file(ctx, patient_id, on, code)
     if adj.group == "PR" and kind.type is not PayerType.MEDICARE_ADVANTAGE:
+        agreed = [w for w in notices if w.kind is not WaiverKind.MA_DETERMINATION]
+        signed = (
+            f" The patient also signed a {agreed[0].kind} on "
+            f"{agreed[0].signed_date.isoformat()} covering {code or 'the service'} on this date."
+            if agreed
+            else ""
+        )
         return Decision(
             "bill_patient",
             (
                 *reasons,
                 f"No secondary coverage; the payer assigned the amount to the patient "
-                f"({adj.key}, group PR): the patient can be billed.",
+                f"({adj.key}, group PR): the patient can be billed.{signed}",
             ),
-            tuple(evidence),
+            (*evidence, *(notice_evidence(w) for w in agreed[:1])),
             tuple(missing),
             action="send the patient a statement",
         )

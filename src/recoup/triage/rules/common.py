@@ -46,6 +46,7 @@ __all__ = [
     "co_liability",
     "correction_for",
     "honours_no_appeal",
+    "notice_evidence",
     "notices_on_file",
     "remarks_of",
 ]
@@ -145,7 +146,7 @@ def notices_on_file(
     return out
 
 
-def _notice_evidence(waiver: Waiver) -> Evidence:
+def notice_evidence(waiver: Waiver) -> Evidence:
     return Evidence(
         source_of(waiver.file, waiver.row, "waivers.csv"),
         f"{waiver.kind} signed {waiver.signed_date.isoformat()}, codes "
@@ -181,7 +182,7 @@ def co_liability(
         abn = next((w for w in notices if w.kind is WaiverKind.ABN), None)
         if abn is None:
             return None
-        ev = (*evidence, _notice_evidence(abn))
+        ev = (*evidence, notice_evidence(abn))
         if "GA" in modifiers:
             return Decision(
                 "review",
@@ -231,7 +232,7 @@ def co_liability(
                     "before it was given: the enrollee was told in advance and may be billed. "
                     "The statement rests on that determination, not on the CO adjustment.",
                 ),
-                (*evidence, _notice_evidence(determination)),
+                (*evidence, notice_evidence(determination)),
                 action="send the patient a statement citing the plan's pre-service "
                 "determination (not the CO code)",
             )
@@ -247,7 +248,7 @@ def co_liability(
                 "Only the plan's pre-service organization determination (denial notice) does.",
                 MA13,
             ),
-            (*evidence, _notice_evidence(abn)),
+            (*evidence, notice_evidence(abn)),
             ("the plan's pre-service organization determination for this service (waivers.csv "
              "kind ma_determination), or appeal the denial with the plan",),
             action="do not bill the patient; appeal with the plan or write off",
@@ -258,7 +259,7 @@ def co_liability(
     info = payer_info_of(ctx)
     setting = info.co_member_billing if info is not None else CoMemberBilling.NO
     payer = info.payer_id if info is not None else payer_id_of(ctx.remittance)
-    ev = (*evidence, _notice_evidence(waiver))
+    ev = (*evidence, notice_evidence(waiver))
     signed = f"the member's signed {waiver.kind} of {waiver.signed_date.isoformat()}"
     allowed = setting is CoMemberBilling.CONTRACT or (
         setting is CoMemberBilling.N492 and "N492" in remarks

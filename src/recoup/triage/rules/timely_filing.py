@@ -27,6 +27,8 @@ FILING_DAYS = {
     PayerType.MEDICARE: 365,
     PayerType.MEDICARE_ADVANTAGE: 365,
     PayerType.MEDICAID: 95,
+    PayerType.CHAMPVA: 365,  # 38 CFR 17.275: one year from the date of service
+    PayerType.VA_COMMUNITY_CARE: 365,  # as CHAMPVA (unverified: the network contract may differ)
 }
 SHORTEST_COMMON = 90
 PROOF_KINDS = frozenset({"clearinghouse_acceptance", "payer_acknowledgment", "timely_filing_proof"})
