@@ -467,7 +467,12 @@ def _after_cap(
         (
             *reasons,
             f"The cap of {cap} was reached; no exception applies, no secondary coverage and no "
-            f"signed waiver on file ({adj.key} is contractual: the patient cannot be billed).",
+            + (
+                f"signed waiver on file ({adj.key} is contractual: the patient cannot be billed)."
+                if adj.group != "PR"
+                else "pre-service organization determination of the Medicare Advantage plan on "
+                "file (without it the enrollee cannot be billed)."
+            ),
             MA13,
             "Prevention: check the countdown at check-in (`recoup check-visit`); it showed 0 "
             "remaining before this visit. Get a signed waiver or a plan extension first.",
