@@ -202,12 +202,74 @@ CASES = [
         {"state": "NY"},
     ),
     Case(
-        "corrected claim for a commercial payer: the default, set per contract",
+        "corrected claim for a commercial payer: the default, from the date of service",
+        "commercial",
+        "corrected_claim",
+        D("2026-03-04"),
+        D("2026-04-22"),
+        ("set per contract", "90 days", "counted from the date of service 2026-01-22"),
+        {"service_date": D("2026-01-22")},
+    ),
+    Case(
+        "corrected claim counted from the notice when the payer setting says so",
         "commercial",
         "corrected_claim",
         D("2026-03-04"),
         D("2026-06-02"),
-        ("set per contract", "90 days"),
+        ("counted from the remittance date 2026-03-04", "corrected_claim_from"),
+        {"service_date": D("2026-01-22"), "clock": "notice"},
+    ),
+    Case(
+        "corrected claim with the contract's corrected_claim_days",
+        "commercial",
+        "corrected_claim",
+        D("2026-03-04"),
+        D("2027-01-22"),
+        ("365 days (corrected_claim_days for this payer",),
+        {"service_date": D("2026-01-22"), "override_days": 365},
+    ),
+    Case(
+        "medicaid managed care: 60 days from the notice (42 CFR 438.402(c)(2)(ii))",
+        "medicaid_managed_care",
+        "appeal",
+        D("2026-03-04"),
+        D("2026-05-03"),
+        ("Medicaid managed care plan appeal: 60 days", "42 CFR 438.402(c)(2)(ii)"),
+    ),
+    Case(
+        "medicaid fee-for-service in Texas stays 120 days beside managed care",
+        "medicaid",
+        "appeal",
+        D("2026-03-04"),
+        D("2026-07-02"),
+        ("Texas Medicaid",),
+        {"state": "TX"},
+    ),
+    Case(
+        "CHAMPVA claim filing: one year from the date of service (38 CFR 17.275)",
+        "champva",
+        "corrected_claim",
+        D("2026-03-04"),
+        D("2027-01-22"),
+        ("CHAMPVA claim filing", "38 CFR 17.275"),
+        {"service_date": D("2026-01-22")},
+    ),
+    Case(
+        "VA Community Care claim filing: one year from the date of service",
+        "va_community_care",
+        "corrected_claim",
+        D("2026-03-04"),
+        D("2027-01-22"),
+        ("VA Community Care claim filing", "17.275"),
+        {"service_date": D("2026-01-22")},
+    ),
+    Case(
+        "medicare reopening: one year from the initial determination",
+        "medicare",
+        "reopening",
+        D("2026-08-21"),
+        D("2027-08-21"),
+        ("Medicare reopening", "42 CFR 405.980(b)"),
     ),
     Case(
         "a later recorded receipt moves the medicare clock",
@@ -431,8 +493,8 @@ ROWS = appeal_windows().windows
 
 def test_table_records_its_version_and_date() -> None:
     table = appeal_windows()
-    assert table.version == "2026.11.23"
-    assert table.date == D("2026-11-23")
+    assert table.version == "2026.12.03"
+    assert table.date == D("2026-12-03")
     assert table.title
 
 
@@ -468,7 +530,8 @@ def test_placeholders_are_marked_as_such() -> None:
     unverified = [w for w in ROWS if w.source_kind is SourceKind.UNVERIFIED]
     assert unverified
     for row in unverified:
-        assert "set appeal_days" in row.basis or "set appeal_days" in row.citation
+        where = row.basis + row.citation
+        assert "set appeal_days" in where or "set corrected_claim_days" in where
 
 
 def test_public_api_is_all_exported() -> None:

@@ -68,7 +68,7 @@ def test_rates_and_outcomes_by_hand(store: Store, tmp_path: Path) -> None:
 def test_patient_collection_and_what_expires(store: Store, tmp_path: Path) -> None:
     from store_helpers import BRIGHTPATH
 
-    today = date(2026, 12, 20)
+    today = date(2026, 12, 8)
     paths = [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]
     assert pipeline.import_paths(store, paths, today=today).ok
     rows = store.denials(DenialQuery(per_page=500, today=today)).rows
@@ -77,7 +77,7 @@ def test_patient_collection_and_what_expires(store: Store, tmp_path: Path) -> No
     lane_total = sum((r.denied_amount for r in patient), Decimal(0))
     store.record_outcome(patient[0].id, "billed_patient", Decimal("50.00"), today, "dana")
     soon = [r for r in rows if r.deadline and 0 <= (r.deadline - today).days <= 14]
-    assert soon, "the example has a deadline within 14 days of 2026-12-20"
+    assert soon, "the example has a deadline within 14 days of 2026-12-08"
     k = store.kpis(today)
     assert (k.patient_billed, k.patient_lane_amount) == (Decimal("50.00"), lane_total)
     assert k.patient_collection_rate == (Decimal("50.00") / lane_total).quantize(Decimal("0.0001"))

@@ -4,13 +4,17 @@ Each case names a practice folder and remittances (paths from the repo root), a 
 worklist items to look at (``select``, in the denials, or in the patient cost share with
 ``part: patient_share``) and what they must say (``expect``). ``practice_drop`` removes the rows
 of a CSV file that match every given column, then ``practice_overrides`` appends rows, both in a
-copy of the practice folder. ``scenario`` names the scenarios/README.md situations a case covers.
+copy of the practice folder; ``payer_settings`` sets keys of practice.toml ``[payers.<id>]``
+tables (a new id adds a payer; null removes a key). ``scenario`` names the scenarios/README.md
+situations a case covers.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import shutil
+import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,14 +56,43 @@ def _drop_rows(target: Path, drops: list[dict[str, Any]]) -> None:
         writer.writerows(kept)
 
 
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value))  # a JSON string is a valid TOML basic string
+
+
+def _set_payers(target: Path, settings: dict[str, dict[str, Any]]) -> None:
+    """Rewrite practice.toml with the payers' keys set (top-level keys first, then tables)."""
+    data = tomllib.loads(target.read_text(encoding="utf-8"))
+    payers: dict[str, dict[str, Any]] = data.pop("payers", {})
+    for payer_id, keys in settings.items():
+        table = payers.setdefault(str(payer_id), {})
+        for key, value in keys.items():
+            if value is None:  # null removes the key
+                table.pop(key, None)
+            else:
+                table[key] = value
+    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items()]
+    for payer_id, table in payers.items():
+        lines += ["", f'[payers."{payer_id}"]']
+        lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _practice_folder(case: dict[str, Any], tmp_path: Path) -> Path:
     folder: Path = ROOT / str(case["practice"])
     overrides: dict[str, list[dict[str, Any]]] = case.get("practice_overrides") or {}
     drops: dict[str, list[dict[str, Any]]] = case.get("practice_drop") or {}
-    if not overrides and not drops:
+    payer_settings: dict[str, dict[str, Any]] = case.get("payer_settings") or {}
+    if not overrides and not drops and not payer_settings:
         return folder
     copy = tmp_path / folder.name
     shutil.copytree(folder, copy)
+    if payer_settings:
+        _set_payers(copy / "practice.toml", payer_settings)
     for name, matches in drops.items():
         _drop_rows(copy / name, matches)
     for name, rows in overrides.items():
@@ -115,6 +148,10 @@ def test_golden(case: dict[str, Any], tmp_path: Path) -> None:
             assert not any(text in reason for reason in item.reasons), f"{text!r} in {where}"
         for text in expect.get("reasons_contain", []):
             assert any(text in reason for reason in item.reasons), f"{text!r} not in {where}"
+        for text in expect.get("missing_contains", []):
+            assert any(text in m for m in item.missing), f"{text!r} not in {item.missing}"
+        if "correction_form" in expect:
+            assert item.correction_form == (expect["correction_form"] or ""), where
         for text in expect.get("evidence_contains", []):
             assert any(text in e.text or text in e.fact for e in item.evidence), (
                 f"{text!r} not in the evidence {item.evidence}"

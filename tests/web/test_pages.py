@@ -26,7 +26,7 @@ def test_worklist_page_shows_days_left_highlights_and_lane_totals(web: Web) -> N
     page = web.client.get("/")
     assert page.status_code == 200
     text = page.text
-    assert "38 d left" in text and "no deadline" in text
+    assert "21 d left" in text and "no deadline" in text  # BP26065: 90 days from 2026-09-15
     assert "All lanes · 19" in text and "$1,645.00" in text
     assert "Recount dispute" in text and "$369.00" in text
     assert 'class="num">$136.00' in text  # money right-aligned
@@ -39,9 +39,9 @@ def test_worklist_highlights_overdue_and_soon(web: Web) -> None:
 
     web.app.state.recoup = replace(web.app.state.recoup, today=lambda: date(2027, 2, 1))
     text = web.client.get("/").text
-    assert re.search(r'<tr class="overdue">', text)  # BP26065 was due 2026-12-31
+    assert re.search(r'<tr class="overdue">', text)  # BP26065 was due 2026-12-14
     assert re.search(r'<tr class="soon">', text)  # BP26049 due 2027-02-03
-    assert "32 d overdue" in text and "2 d left" in text
+    assert "49 d overdue" in text and "2 d left" in text
 
 
 def test_worklist_filters_sorts_and_pages(web: Web) -> None:

@@ -137,6 +137,7 @@ def deadline(
     override_days: int | None = None,
     state: str | None = None,
     service_date: date | None = None,
+    clock: Clock | str | None = None,
     table: WindowTable | None = None,
 ) -> Deadline:
     """The filing deadline for ``step`` of a denial dated ``notice_date``.
@@ -144,7 +145,9 @@ def deadline(
     ``notice_date`` is the remittance's (``Remittance.notice_date``: BPR16, else DTM*405).
     ``override_days`` is the payer's ``appeal_days`` from practice.toml; it replaces the window
     on file (the clock stays the rule's) and the basis says so. ``step="appeal"`` means the payer
-    type's first appeal level. ``table`` replaces the bundled windows (tests, a newer edition).
+    type's first appeal level. ``clock`` (``"service"`` or ``"notice"``, the payer's
+    ``corrected_claim_from``) replaces the row's clock. ``table`` replaces the bundled windows
+    (tests, a newer edition).
     """
     table = table or appeal_windows()
     step = step.strip().lower()
@@ -160,15 +163,24 @@ def deadline(
         return Deadline(None, _no_rule(table, kind, step, state_code, on), "", step)
     if window is None:
         return _override_only(kind, step, notice_date, received_date, override_days)
+    clock_note = ""
+    if (
+        clock is not None
+        and str(clock) in {c.value for c in Clock}
+        and Clock(clock) != window.clock
+    ):
+        window = window._replace(clock=Clock(clock), receipt_days=0)
+        clock_note = " (the clock is the payer's corrected_claim_from in practice.toml)"
     start, clock_words = _start(window, notice_date, received_date, service_date)
+    clock_words += clock_note
     if start is None:
         return Deadline(None, clock_words, window.source, window.step)
     shift, window_words = window.shift, window.shift.words
     if override_days is not None and override_days >= 1:
         shift = Shift("appeal_days", days=override_days)
         window_words = (
-            f"{_plural(override_days, 'day')} (appeal_days for this payer in practice.toml, "
-            f"replacing the {window.shift.words} on file)"
+            f"{_plural(override_days, 'day')} ({_setting(window.step)} for this payer in "
+            f"practice.toml, replacing the {window.shift.words} on file)"
         )
     basis = window.basis.format(window=window_words, clock=clock_words, citation=window.citation)
     if on is not None and on < window.valid_from:
@@ -176,6 +188,10 @@ def deadline(
     if override_days is not None and override_days < 1:
         basis += f" (appeal_days {override_days} ignored: not a positive number of days)"
     return Deadline(shift(start), basis, window.source, window.step)
+
+
+def _setting(step: str) -> str:
+    return "corrected_claim_days" if step == "corrected_claim" else "appeal_days"
 
 
 def days_left(deadline: Deadline, today: date) -> int | None:

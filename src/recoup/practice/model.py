@@ -31,6 +31,8 @@ __all__ = [
     "Benefit",
     "BenefitPeriod",
     "BenefitUnit",
+    "CoMemberBilling",
+    "CorrectionForm",
     "Coverage",
     "MonthDay",
     "Patient",
@@ -48,12 +50,15 @@ __all__ = [
 class PayerType(StrEnum):
     MEDICARE = "medicare"
     MEDICARE_ADVANTAGE = "medicare_advantage"
-    MEDICAID = "medicaid"
+    MEDICAID = "medicaid"  # fee-for-service (the state agency pays)
+    MEDICAID_MANAGED_CARE = "medicaid_managed_care"  # a Medicaid MCO (42 CFR part 438)
     COMMERCIAL = "commercial"
     ERISA = "erisa"
     FEHB = "fehb"
     TRICARE = "tricare"
     WORKERS_COMP = "workers_comp"
+    VA_COMMUNITY_CARE = "va_community_care"
+    CHAMPVA = "champva"
 
 
 class BenefitUnit(StrEnum):
@@ -88,6 +93,26 @@ class AuthPer(StrEnum):
 class WaiverKind(StrEnum):
     ABN = "abn"
     WAIVER = "waiver"
+    # A Medicare Advantage plan's pre-service organization determination denying the service
+    # (the integrated denial notice): the only notice that lets an MA enrollee be billed.
+    MA_DETERMINATION = "ma_determination"
+
+
+class CorrectionForm(StrEnum):
+    """How a payer takes a corrected claim (the claims-out side writes the 837 from it)."""
+
+    REOPENING = "reopening"  # Medicare: a clerical-error reopening, not a new 837
+    NEW = "new"  # a new claim (frequency 1): the first was unprocessable
+    REPLACEMENT = "replacement"  # frequency 7 with the payer's claim number (REF*F8)
+    VOID = "void"  # frequency 8 with the payer's claim number
+
+
+class CoMemberBilling(StrEnum):
+    """May the member be billed for a CO (contractual) denial under a signed waiver?"""
+
+    NO = "no"  # never (the default: CO is the provider's)
+    N492 = "n492"  # only when the remittance carries RARC N492
+    CONTRACT = "contract"  # the contract's member-written-agreement clause allows it
 
 
 class MonthDay(NamedTuple):
@@ -118,6 +143,11 @@ class PayerInfo(NamedTuple):
     type: PayerType | None = None
     appeal_address: str = ""
     appeal_days: int | None = None
+    state: str = ""  # two-letter state whose rules apply (Medicaid, workers' comp)
+    correction_form: CorrectionForm | None = None  # how it takes corrections; None: by type
+    co_member_billing: CoMemberBilling = CoMemberBilling.NO
+    corrected_claim_days: int | None = None  # the contract's timely filing for corrections
+    corrected_claim_from: str = ""  # "service" (default) or "notice": what that clock counts from
 
 
 class Patient(NamedTuple):

@@ -15,6 +15,11 @@
     type = "commercial"          # medicare, medicare_advantage, medicaid, commercial, ...
     appeal_address = "..."
     appeal_days = 180
+    state = "CO"                 # the state whose Medicaid / workers' comp rules apply
+    correction_form = "replacement"  # reopening, new, replacement, void (default: by payer type)
+    co_member_billing = "no"     # no, n492, contract: may a CO denial go to the member?
+    corrected_claim_days = 365   # the contract's timely filing for corrected claims
+    corrected_claim_from = "service"  # or "notice": what corrected_claim_days counts from
 
 Problems are findings with the line (as ``row``) and the key path (as ``column``), since TOML has
 no rows: ``practice.toml:row 16, column payers.73120.type``.
@@ -28,13 +33,26 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from recoup.findings import Finding, Severity
-from recoup.practice.model import PayerInfo, PayerType
+from recoup.practice.model import CoMemberBilling, CorrectionForm, PayerInfo, PayerType
 
 __all__ = ["Settings", "read_settings"]
 
 FILE = "practice.toml"
 TEXT_KEYS = ("name", "npi", "tax_id", "phone", "signer_name", "signer_title")
-PAYER_KEYS = frozenset({"name", "type", "appeal_address", "appeal_days"})
+PAYER_KEYS = frozenset(
+    {
+        "name",
+        "type",
+        "appeal_address",
+        "appeal_days",
+        "state",
+        "correction_form",
+        "co_member_billing",
+        "corrected_claim_days",
+        "corrected_claim_from",
+    }
+)
+_CLOCKS = ("service", "notice")
 _TABLE = re.compile(r"\s*\[\s*([^\]]+?)\s*\]")
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 _KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
@@ -180,16 +198,8 @@ def _payers(value: Any, check: _Checker) -> tuple[PayerInfo, ...]:
                     where,
                     "type",
                 )
-        days = table.get("appeal_days")
-        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
-            check.add(
-                Severity.ERROR,
-                "practice.integer",
-                f'appeal_days "{days}" is not a whole number of days (1 or more)',
-                where,
-                "appeal_days",
-            )
-            days = None
+        days = _days(table, "appeal_days", where, check)
+        extra = _payer_extras(table, where, check)
         for key in table:
             if key not in PAYER_KEYS:
                 check.add(
@@ -202,6 +212,66 @@ def _payers(value: Any, check: _Checker) -> tuple[PayerInfo, ...]:
                 type=payer_type,
                 appeal_address=check.text(table, "appeal_address", where),
                 appeal_days=days,
+                **extra,
             )
         )
     return tuple(payers)
+
+
+def _days(table: dict[str, Any], key: str, where: str, check: _Checker) -> int | None:
+    days = table.get(key)
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+        check.add(
+            Severity.ERROR,
+            "practice.integer",
+            f'{key} "{days}" is not a whole number of days (1 or more)',
+            where,
+            key,
+        )
+        return None
+    return days if isinstance(days, int) else None
+
+
+def _payer_extras(table: dict[str, Any], where: str, check: _Checker) -> dict[str, Any]:
+    """The per-payer decision settings: state, correction form, CO member billing, the
+    corrected-claim window and its clock."""
+    out: dict[str, Any] = {}
+    state = check.text(table, "state", where).upper()
+    if state and not (len(state) == 2 and state.isalpha()):
+        check.add(
+            Severity.ERROR,
+            "practice.unknown_value",
+            f'state "{state}" is not a two-letter state code',
+            where,
+            "state",
+        )
+        state = ""
+    out["state"] = state
+    for key, enum in (("correction_form", CorrectionForm), ("co_member_billing", CoMemberBilling)):
+        raw = table.get(key)
+        if raw is None:
+            continue
+        try:
+            out[key] = enum(str(raw).strip().lower())
+        except ValueError:
+            allowed = ", ".join(m.value for m in enum)
+            check.add(
+                Severity.ERROR,
+                "practice.unknown_value",
+                f'unknown {key} "{raw}" (expected {allowed})',
+                where,
+                key,
+            )
+    out["corrected_claim_days"] = _days(table, "corrected_claim_days", where, check)
+    clock = check.text(table, "corrected_claim_from", where).lower()
+    if clock and clock not in _CLOCKS:
+        check.add(
+            Severity.ERROR,
+            "practice.unknown_value",
+            f'corrected_claim_from "{clock}" is not one of {", ".join(_CLOCKS)}',
+            where,
+            "corrected_claim_from",
+        )
+        clock = ""
+    out["corrected_claim_from"] = clock
+    return out

@@ -27,9 +27,9 @@ from recoup.practice import Practice
 from recoup.records import Adjustment, ClaimPayment, Remittance
 from recoup.triage.facts import (
     cas_evidence,
+    deadline_inputs,
     patient_id_of,
     patient_of,
-    payer_id_of,
     payer_type_of,
 )
 from recoup.triage.model import (
@@ -146,15 +146,14 @@ def _deadline(ctx: DenialContext, decision: Decision) -> Deadline:
             return Deadline(None, _NO_DEADLINE[decision.lane], "", "")
         step = "corrected_claim" if decision.lane == "corrected_claim" else "appeal"
     kind = payer_type_of(ctx)
-    override = None
-    if ctx.practice is not None and step != "corrected_claim":  # appeal_days is for appeals
-        info = ctx.practice.payer(payer_id_of(ctx.remittance))
-        override = info.appeal_days if info else None
+    inputs = deadline_inputs(ctx, step)  # the payer's settings for this step, and its state
     found = deadline(
         kind.type,
         step,
         ctx.remittance.notice_date,
-        override_days=override,
+        override_days=inputs.override_days,
+        state=inputs.state,
+        clock=inputs.clock,
         service_date=ctx.item.service_date,
     )
     if kind.assumed:
@@ -204,6 +203,7 @@ def _item(ctx: DenialContext, *, share: bool = False) -> WorkItem:
         file=ctx.file,
         denial_id=denial_id(ctx.item),
         context=ctx,
+        correction_form=decision.correction_form,
     )
 
 

@@ -15,6 +15,7 @@ from recoup.practice import (
     Benefit,
     Coverage,
     Patient,
+    PayerInfo,
     PayerType,
     Practice,
     RecordRef,
@@ -27,13 +28,18 @@ from recoup.records import Adjustment
 from recoup.triage.model import DenialContext, Evidence, Source, segment_source
 
 __all__ = [
+    "APPEAL_STEPS",
+    "DeadlineInputs",
     "PayerTypeFact",
     "active_coverages",
     "cas_evidence",
     "covers_service",
+    "deadline_inputs",
     "file_name",
     "patient_id_of",
     "payer_id_of",
+    "payer_info_of",
+    "payer_state_of",
     "payer_type_of",
     "plan_kind",
     "records_for",
@@ -217,3 +223,48 @@ def source_of(file: str, row: int, default: str) -> Source:
     if path.parent.name == "records":
         name = f"records/{name}"
     return Source("row", name, row)
+
+
+# -- deadlines: the payer's settings and state (added for the per-payer settings) ---------------
+
+# Steps that are appeals: practice.toml appeal_days replaces their window, never a resubmission's.
+APPEAL_STEPS = frozenset(
+    {"appeal", "redetermination", "reconsideration", "second_bill_review", "external_review"}
+)
+
+
+class DeadlineInputs(NamedTuple):
+    override_days: int | None
+    state: str
+    clock: str | None  # "service" / "notice" from the payer's corrected_claim_from, else None
+
+
+def payer_info_of(ctx: DenialContext) -> PayerInfo | None:
+    """The remittance payer's ``[payers.<id>]`` table in practice.toml, if any."""
+    if ctx.practice is None:
+        return None
+    return ctx.practice.payer(payer_id_of(ctx.remittance))
+
+
+def payer_state_of(ctx: DenialContext) -> str:
+    """The state whose payer rules apply: practice.toml ``state`` for the payer, else the
+    payer's own address in the 835 (N1*PR loop N4)."""
+    info = payer_info_of(ctx)
+    if info is not None and info.state:
+        return info.state
+    return ctx.remittance.payer.state.strip().upper()
+
+
+def deadline_inputs(ctx: DenialContext, step: str) -> DeadlineInputs:
+    """What the engine passes to :func:`recoup.deadlines.deadline` beyond the payer type:
+    appeal_days for appeal steps, corrected_claim_days (and its clock) for corrected claims,
+    and the payer's state for state rules."""
+    info = payer_info_of(ctx)
+    state = payer_state_of(ctx)
+    if info is None:
+        return DeadlineInputs(None, state, None)
+    if step == "corrected_claim":
+        return DeadlineInputs(info.corrected_claim_days, state, info.corrected_claim_from or None)
+    if step in APPEAL_STEPS:
+        return DeadlineInputs(info.appeal_days, state, None)
+    return DeadlineInputs(None, state, None)

@@ -178,6 +178,9 @@ class Decision(NamedTuple):
     missing: tuple[str, ...] = ()  # what the data lacks (for review, or to strengthen an appeal)
     action: str = ""  # the concrete next step, e.g. "add modifier XE to 97155 and resubmit"
     deadline_step: str = ""  # which deadline applies (see recoup.deadlines); "" = by lane
+    # how a correction goes to the payer: "reopening", "new", "replacement", "void" ("" = none);
+    # the claims-out side writes the 837 (or the reopening request) from it
+    correction_form: str = ""
 
 
 class DenialContext(NamedTuple):
@@ -263,6 +266,7 @@ class WorkItem(NamedTuple):
     # what the rule saw (claim, remittance, practice, history): letters and the web app build on
     # it; not part of the JSON contract
     context: DenialContext | None = None
+    correction_form: str = ""  # Decision.correction_form: reopening, new, replacement, void
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -292,6 +296,7 @@ class WorkItem(NamedTuple):
             "missing": list(self.missing),
             "file": self.file,
             "denial_id": self.denial_id,
+            "correction_form": self.correction_form or None,
         }
 
 

@@ -7,28 +7,41 @@ hours or dollars cap from the payer's own covered lines (allowed amounts for dol
 :func:`recoup.accumulators.history_lines`). A miscount is disputed with the dates. When the
 count is right, the cheapest honest recovery comes first: an exception the records support
 (Medicare KX threshold, §5.1; parity for behavioral-health/ABA caps, §5.2), then a secondary
-coverage, then the patient — only when the group is PR or a signed waiver/ABN covers the date
-and code, never for Medicare Advantage (§7.1) — and only then a write-off.
+coverage, then the patient — only when the group is PR; a CO amount goes to the patient only in
+the payer's own way (:func:`recoup.triage.rules.common.co_liability`: GA for an ABN, the MA
+plan's pre-service determination, N492 or the contract for a commercial plan) — and only then a
+write-off.
+
+The authorisation is a limit of its own (DOMAIN §7.1, "the authorisation and the benefit cap are
+separate limits"): when the visit log shows the authorised units for the week, month or total
+were passed, the lane is a retro-authorisation or extension request (an appeal with the clinical
+need) naming the authorisation and by how much; when the benefit cap was crossed too, both are
+said. KX is an attestation (DOMAIN §5.1): it is recommended only when the record carries the
+therapist's documented statement that the services are reasonable and necessary (records/index.csv
+kind ``kx_attestation``), never because files exist.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from recoup.accumulators import (
     CodeFilter,
     CountedLine,
+    LimitCheck,
     Period,
     Reconciliation,
     benefit_period,
+    check_visit,
     count,
     history_lines,
     reconcile,
 )
 from recoup.money import ZERO
-from recoup.practice import Benefit, BenefitUnit, PayerType, Visit
+from recoup.practice import Benefit, BenefitUnit, PayerType, Visit, WaiverKind
 from recoup.triage.facts import (
     active_coverages,
     covers_service,
@@ -40,9 +53,17 @@ from recoup.triage.facts import (
     payer_type_of,
     records_for,
     source_of,
-    waiver_for,
 )
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
+from recoup.triage.rules.common import (
+    MA13,
+    co_liability,
+    correction_for,
+    honours_no_appeal,
+    notice_evidence,
+    notices_on_file,
+)
+from recoup.triage.rules.kx import KX_ATTESTATION_KINDS, kx_threshold, line_allowed
 
 THERAPY_MODIFIERS = frozenset({"GP", "GO", "GN"})
 THERAPY_CODES = frozenset(
@@ -120,6 +141,12 @@ def _rebuilt_amount(ctx: DenialContext, benefit: Benefit, period: Period) -> _Re
         units = line.original_units or line.units or Decimal(1)
         denied = CountedLine(on, line.procedure.code, units, line.charge)
         this = count([denied], unit, codes)
+        if benefit.unit is BenefitUnit.DOLLARS:
+            # a dollar limit counts allowed amounts: the line's own (AMT*B6, or the fee-schedule
+            # amount of the code in the 835s), its billed charge only when neither is known
+            allowed = line_allowed(ctx, line.procedure.code)
+            if allowed is not None and codes.counts(line.procedure.code):
+                this = allowed
     days = sorted({ln.service_date for ln in before if codes.counts(ln.code)})
     fact = (
         f"{used} {unit} used in {period} before {on.isoformat() if on else '?'} by the covered "
@@ -136,6 +163,7 @@ def _rebuilt_amount(ctx: DenialContext, benefit: Benefit, period: Period) -> _Re
 
 
 @rule("R119", "benefit maximum", ("119", "35"))
+@honours_no_appeal
 def benefit_maximum(ctx: DenialContext) -> Decision:
     """Rebuild the count; dispute a miscount; else exception, secondary, patient, write-off."""
     item = ctx.item
@@ -173,6 +201,7 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
     reasons: list[str] = []
     missing: list[str] = []
     count_words = ""
+    auth_over = _authorization_overruns(ctx, patient_id, on, code)
     if benefit.unit is BenefitUnit.VISITS:
         visits = list(patient_visits(practice, patient_id))
         rec = _reconciled(ctx, visits, benefit, period)
@@ -199,9 +228,20 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
                 f"The payer's count is wrong: the cap is {cap}, and only {rec.should_count} "
                 f"should have counted before {on.isoformat()}, so this visit was within the cap."
             )
+            wrong_year = sorted(d.service_date for d in rec.differences if d.kind == "other_period")
+            named = (
+                (
+                    f"The payer counted {len(wrong_year)} date(s) from outside the period "
+                    f"{period} (the wrong year): {', '.join(d.isoformat() for d in wrong_year)}.",
+                )
+                if wrong_year
+                else ()
+            )
+            if auth_over:
+                return _authorization_decision(ctx, auth_over, (lead, *named), evidence)
             return Decision(
                 "recount_dispute",
-                (lead, *rec.explanation),
+                (lead, *named, *rec.explanation),
                 tuple(evidence),
                 missing=(
                     ("the payer's list of the dates it counted",)
@@ -220,6 +260,13 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
         rebuilt = _rebuilt_amount(ctx, benefit, period)
         evidence.append(rebuilt.evidence)
         if rebuilt.used + rebuilt.this <= benefit.limit:
+            under = (
+                f"The benefit cap was not reached: the cap is {cap}; the payer's own remittances "
+                f"show {rebuilt.used} {benefit.unit} used in {period} before {on.isoformat()}, "
+                f"and this line adds {rebuilt.this}, which stays within the cap."
+            )
+            if auth_over:
+                return _authorization_decision(ctx, auth_over, (under,), evidence)
             return Decision(
                 "recount_dispute",
                 (
@@ -233,12 +280,45 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
                 missing=("the payer's list of the services it counted in the period",),
                 action="dispute the count with the payer and ask for its list of counted services",
             )
+        kx = payer_type_of(ctx).type is PayerType.MEDICARE and _is_therapy(code, modifiers)
         count_words = (
-            f"the cap is {cap}; the payer's remittances show {rebuilt.used} {benefit.unit} used "
+            f"the {'KX threshold' if kx else 'cap'} is {cap}; the payer's remittances show "
+            f"{rebuilt.used} {benefit.unit} used "
             f"in {period} before {on.isoformat()}, and this line adds {rebuilt.this}"
         )
     reasons.append(f"Benefit maximum: {count_words}.")
+    extension = ""
+    if auth_over:
+        reasons.append(
+            "Both limits were crossed: the benefit cap above, and "
+            + "; ".join(_overrun_words(c) for c in auth_over)
+            + "."
+        )
+        evidence.extend(_auth_evidence(ctx, auth_over))
+        extension = "; also request an extension of authorization " + ", ".join(
+            c.name for c in auth_over
+        )
+    decision = _after_cap(ctx, benefit, cap, code, modifiers, reasons, evidence, missing)
+    if extension:
+        decision = decision._replace(action=decision.action + extension)
+    return decision
 
+
+def _after_cap(
+    ctx: DenialContext,
+    benefit: Benefit,
+    cap: str,
+    code: str | None,
+    modifiers: tuple[str, ...],
+    reasons: list[str],
+    evidence: list[Evidence],
+    missing: list[str],
+) -> Decision:
+    """The cap was reached: exception, secondary, the patient in the payer's way, write-off."""
+    item, practice = ctx.item, ctx.practice
+    assert practice is not None and item.service_date is not None
+    on = item.service_date
+    patient_id = patient_id_of(practice, item.claim.patient_control_number)
     kind = payer_type_of(ctx)
     records = records_for(practice, patient_id)
     rec_evidence = [
@@ -248,32 +328,58 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
         )
         for r in records
     ]
+    adj = next(a for a in item.adjustments if a.reason in ("119", "35"))
     medicare_therapy = kind.type is PayerType.MEDICARE and _is_therapy(code, modifiers)
-    if medicare_therapy and records:
-        if "KX" not in modifiers:
+    if medicare_therapy:
+        dollars = benefit.unit is BenefitUnit.DOLLARS
+        threshold = kx_threshold(
+            ctx,
+            code,
+            modifiers,
+            benefit.used_elsewhere if dollars else ZERO,
+            source_of(benefit.file, benefit.row, "benefits.csv") if dollars else "",
+        )
+        reasons.append(threshold.words)
+        evidence.extend(threshold.evidence)
+        missing.extend(threshold.missing)
+        attestations = [r for r in records if r.kind.lower() in KX_ATTESTATION_KINDS]
+        if "KX" in modifiers and records:
+            return Decision(
+                "exception_appeal",
+                (
+                    *reasons,
+                    "Medicare therapy billed with KX above the KX threshold: appeal with the "
+                    "documentation of medical necessity (DOMAIN §5.1).",
+                ),
+                (*evidence, *rec_evidence),
+                tuple(missing),
+                action="file a redetermination with the plan of care and progress notes",
+            )
+        if "KX" not in modifiers and attestations:
+            fix = correction_for(ctx)
+            att = attestations[0]
             return Decision(
                 "corrected_claim",
                 (
                     *reasons,
-                    "Medicare therapy above the KX threshold (DOMAIN §5.1): the line was billed "
-                    "without KX; the records document medically necessary skilled care, so "
-                    "resubmit with KX.",
-                    "KX attests the care is reasonable, necessary, needs a therapist's skill and "
-                    "is supported by the record (plan of care, objective measures, goals).",
+                    "Medicare therapy above the KX threshold, billed without KX. KX attests that "
+                    "the services are reasonable and necessary, need a therapist's skill and are "
+                    "supported by the record; the therapist's documented statement is on file "
+                    f"(records/{att.file_name}), so KX can be added.",
+                    fix.why,
                 ),
                 (*evidence, *rec_evidence),
-                action=f"add modifier KX to {code} and resubmit as a replacement claim",
+                tuple(missing),
+                action=f"add modifier KX to {code}: {fix.how}",
+                deadline_step=fix.step,
+                correction_form=fix.form,
             )
-        return Decision(
-            "exception_appeal",
-            (
-                *reasons,
-                "Medicare therapy billed with KX above the threshold: appeal with the "
-                "documentation of medical necessity (DOMAIN §5.1).",
-            ),
-            (*evidence, *rec_evidence),
-            action="file a redetermination with the plan of care and progress notes",
-        )
+        if "KX" not in modifiers:
+            missing.append(
+                "the therapist's documented statement that the services are reasonable and "
+                "necessary (a records/index.csv entry of kind kx_attestation pointing to the "
+                "signed passage): KX is an attestation, and records merely existing are not one"
+            )
     if _is_behavioral(benefit, code) and records:
         return Decision(
             "exception_appeal",
@@ -290,11 +396,6 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
                 "sure win)",
             ),
             action="appeal citing MHPAEA parity and medical necessity, with the treatment plan",
-        )
-    if medicare_therapy:
-        missing.append(
-            "records documenting medically necessary skilled therapy (certified plan of care, "
-            "progress note with objective measures and goals) to support KX"
         )
 
     secondary = [
@@ -324,46 +425,137 @@ def benefit_maximum(ctx: DenialContext) -> Decision:
             tuple(missing),
             action=f"send a secondary claim to {cov.payer_name} with the primary's 835",
         )
-    waiver = waiver_for(ctx, patient_id, on, code)
-    pr = any(a.group == "PR" for a in item.adjustments)
-    if (pr or waiver is not None) and kind.type is not PayerType.MEDICARE_ADVANTAGE:
-        why = (
-            f"signed {waiver.kind} of {waiver.signed_date.isoformat()} covers "
-            f"{on.isoformat()} and {code or 'the service'}"
-            if waiver
-            else "the payer assigned it to the patient (group PR)"
+    notices = notices_on_file(ctx, patient_id, on, code)
+    if adj.group == "PR" and kind.type is not PayerType.MEDICARE_ADVANTAGE:
+        agreed = [w for w in notices if w.kind is not WaiverKind.MA_DETERMINATION]
+        signed = (
+            f" The patient also signed a {agreed[0].kind} on "
+            f"{agreed[0].signed_date.isoformat()} covering {code or 'the service'} on this date."
+            if agreed
+            else ""
         )
-        ev = list(evidence)
-        if waiver is not None:
-            ev.append(Evidence(source_of(waiver.file, waiver.row, "waivers.csv"), why))
         return Decision(
             "bill_patient",
-            (*reasons, f"No secondary coverage; the patient can be billed: {why}."),
-            tuple(ev),
+            (
+                *reasons,
+                f"No secondary coverage; the payer assigned the amount to the patient "
+                f"({adj.key}, group PR): the patient can be billed.{signed}",
+            ),
+            (*evidence, *(notice_evidence(w) for w in agreed[:1])),
             tuple(missing),
             action="send the patient a statement",
         )
+    if adj.group != "PR" or kind.type is PayerType.MEDICARE_ADVANTAGE:
+        liable = co_liability(ctx, adj, notices, tuple(reasons), tuple(evidence))
+        if liable is not None:
+            return liable._replace(missing=(*liable.missing, *missing))
     if medicare_therapy:
         return Decision(
             "review",
             (
                 *reasons,
-                "Medicare therapy over the KX threshold with no documentation on file and no "
-                "ABN: the provider is liable unless the records support KX.",
+                "Medicare therapy over the KX threshold with no documented therapist statement "
+                "for KX and no ABN on file: the provider is liable unless the record supports "
+                "KX.",
             ),
             tuple(evidence),
             tuple(missing),
+            action="get the therapist's documented statement of medical necessity, then add KX",
         )
     return Decision(
         "write_off",
         (
             *reasons,
             f"The cap of {cap} was reached; no exception applies, no secondary coverage and no "
-            "signed waiver on file (group CO: the patient cannot be billed).",
+            + (
+                f"signed waiver on file ({adj.key} is contractual: the patient cannot be billed)."
+                if adj.group != "PR"
+                else "pre-service organization determination of the Medicare Advantage plan on "
+                "file (without it the enrollee cannot be billed)."
+            ),
+            MA13,
             "Prevention: check the countdown at check-in (`recoup check-visit`); it showed 0 "
             "remaining before this visit. Get a signed waiver or a plan extension first.",
         ),
         tuple(evidence),
         tuple(missing),
         action="write off the balance",
+    )
+
+
+# -- the authorisation, a limit apart from the benefit cap -----------------------------------------
+
+
+def _authorization_overruns(
+    ctx: DenialContext, patient_id: str, on: date, code: str | None
+) -> list[LimitCheck]:
+    """The authorisations this line passed, counted from the visit log (check-visit's test)."""
+    practice = ctx.practice
+    line = ctx.item.line
+    if practice is None or code is None or line is None:
+        return []
+    units = line.original_units or line.units or Decimal(1)
+    checks = check_visit(practice, patient_id, on, code, units, charge=line.charge).checks
+    return [c for c in checks if c.limit_kind == "authorization" and c.exceeded]
+
+
+def _overrun_words(check: LimitCheck) -> str:
+    if check.window is None:  # no authorisation in force on the date
+        return check.message
+    scope = (
+        f"the {check.window}"
+        if check.window.end - check.window.start <= timedelta(days=31)
+        else f"its whole term {check.window}"
+    )
+    return (
+        f"authorization {check.name} allows {check.limit} {check.unit} in {scope}; "
+        f"{check.used} were used before this line and it adds {check.adds}, "
+        f"{check.over} {check.unit} over"
+    )
+
+
+def _auth_evidence(ctx: DenialContext, checks: list[LimitCheck]) -> list[Evidence]:
+    assert ctx.practice is not None
+    names = {c.name for c in checks}
+    return [
+        Evidence(
+            source_of(a.file, a.row, "authorizations.csv"),
+            f"authorization {a.auth_number}: {a.units} {a.unit} per {a.per} for "
+            f"{' '.join(a.codes) or 'all codes'}, {a.start_date.isoformat()} to "
+            f"{a.end_date.isoformat()}",
+        )
+        for a in ctx.practice.authorizations
+        if a.auth_number in names
+    ]
+
+
+def _authorization_decision(
+    ctx: DenialContext,
+    checks: list[LimitCheck],
+    cap_words: tuple[str, ...],
+    evidence: list[Evidence],
+) -> Decision:
+    """The authorisation, not the cap, is the limit that was crossed: retro-auth / extension."""
+    item = ctx.item
+    adj = next(a for a in item.adjustments if a.reason in ("119", "35"))
+    names = ", ".join(c.name for c in checks)
+    return Decision(
+        "appeal",
+        (
+            f"{adj.key}: the limit crossed is the authorisation, not the benefit cap: "
+            + "; ".join(_overrun_words(c) for c in checks)
+            + ".",
+            *cap_words,
+            "An authorisation overrun is not a benefit maximum: request a retro-authorisation "
+            "or an extension for the extra units and appeal with the clinical need (the "
+            "treatment plan's prescribed hours); a recount dispute would not help, since the "
+            "payer's count of the cap is not what stopped the line.",
+        ),
+        (*evidence, *_auth_evidence(ctx, checks)),
+        (
+            "the treatment plan or progress note showing why the extra units were needed "
+            "(clinical need for the retro-authorisation)",
+        ),
+        action=f"request a retro-authorisation or an extension of authorization {names} from "
+        "the payer, then appeal the denial with the clinical need",
     )

@@ -5,7 +5,12 @@ procedure-to-procedure edit (remarks M15, M80, N19, N20, N390 say the same thing
 Whether the denial stands depends on when the services happened, so the rule lays the day's
 session log (visits.csv start and stop times) next to the edit and its modifier indicator:
 
-- separate, non-overlapping services billed without 59/X → corrected claim with the modifier;
+- separate, non-overlapping services billed without 59/X → corrected claim with the modifier
+  that fits the visit log: XE (separate encounter) only when the sessions are at least
+  ``SEPARATE_ENCOUNTER_GAP`` apart (a separate session later in the day), XU (distinct,
+  non-overlapping service) for a short break inside one visit, XP when another practitioner
+  (not the one who supervised) performed the other service; XS (separate structure) cannot be
+  told from the visit log and is left to the biller;
 - already billed with the modifier → appeal with the time table;
 - 97155 during 97153 with the analyst's note of directing the technician → appeal (the 97155
   descriptor allows simultaneous direction; ABA Services Workgroup guidance, DOMAIN.md §4.4);
@@ -19,7 +24,7 @@ the CMS file is loaded), the times from the practice's visits, the notes from th
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from recoup.ncci import PtpEdit, bundled_table
@@ -28,8 +33,17 @@ from recoup.practice.index import index_of
 from recoup.records import ServiceLine
 from recoup.triage.facts import source_of
 from recoup.triage.model import Decision, DenialContext, Evidence, Source, rule, segment_source
+from recoup.triage.rules.common import correction_for, honours_no_appeal
 
-__all__ = ["BYPASS_MODIFIERS", "bundling"]
+__all__ = ["BYPASS_MODIFIERS", "SEPARATE_ENCOUNTER_GAP", "bundling"]
+
+# XE is for a separate encounter: the patient's visit ended and another began the same day (CMS
+# MLN1783722, "Proper use of modifiers 59, XE, XP, XS and XU"). CMS gives no minute count; recoup
+# counts sessions as separate encounters only when the visit log puts at least an hour between
+# them (a morning and an afternoon session), because a shorter gap is a break within one visit,
+# where the services are distinct but not separate encounters (XU, or 59 where the payer wants
+# it). The hour is recoup's line, stated in the reasons so a biller can overrule it.
+SEPARATE_ENCOUNTER_GAP = timedelta(minutes=60)
 
 # NCCI-associated modifiers that bypass a PTP edit for separate services (DOMAIN.md §4.1).
 BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
@@ -75,11 +89,24 @@ class Session(NamedTuple):
         assert a.start_time and a.end_time and b.start_time and b.end_time
         return a.start_time < b.end_time and b.start_time < a.end_time
 
-    def gap_to(self, other: Session) -> bool:
-        """True when a break separates the two (not back to back in one encounter)."""
+    def gap_to(self, other: Session) -> timedelta:
+        """The break between the two sessions (zero when back to back or overlapping)."""
         a, b = self.visit, other.visit
         assert a.start_time and a.end_time and b.start_time and b.end_time
-        return a.end_time < b.start_time or b.end_time < a.start_time
+        day = a.service_date
+        if a.end_time <= b.start_time:
+            first_end, then_start = a.end_time, b.start_time
+        elif b.end_time <= a.start_time:
+            first_end, then_start = b.end_time, a.start_time
+        else:
+            return timedelta(0)
+        return datetime.combine(day, then_start) - datetime.combine(day, first_end)
+
+    def billed_by(self) -> str:
+        """Whose service it is for billing: the supervisor when one is named, else the
+        rendering provider (a technician's 97153 is billed under the supervising analyst)."""
+        v = self.visit
+        return (v.supervising_provider or v.rendering_provider).strip().lower()
 
     def fact(self) -> str:
         v = self.visit
@@ -198,6 +225,7 @@ def _review(reasons: list[str], evidence: list[Evidence], missing: str) -> Decis
 
 
 @rule("R097", "bundling", ("97", "236"))
+@honours_no_appeal
 def bundling(ctx: DenialContext) -> Decision:
     """Bundled by an NCCI-style pair (CO-97, CO-236): compare the day's session times with the
     edit and its modifier indicator; corrected claim, appeal, write-off, or review for missing
@@ -329,19 +357,8 @@ def bundling(ctx: DenialContext) -> Decision:
             ),
         )
 
-    separate = all(denied.gap_to(s) for s in timed_partners)
-    modifier = "XE" if separate else "XU"
-    if separate:
-        reasons.append(
-            f"{code} and {', '.join(sorted(partners))} were separate sessions at distinct times "
-            f"and were billed without 59/X: modifier XE (separate encounter) applies."
-        )
-    else:
-        reasons.append(
-            f"{code} and {', '.join(sorted(partners))} were distinct, non-overlapping services "
-            f"in one encounter, billed without 59/X: modifier XU (unusual non-overlapping "
-            f"service) applies."
-        )
+    modifier, why = _modifier(denied, timed_partners, partners)
+    reasons.append(f"{code} and {', '.join(sorted(partners))}: {why}")
     bypass = [e for e in edits if e.bypassable]
     basis = (
         f"the edit's modifier indicator 1 ({bypass[0].source})"
@@ -349,12 +366,48 @@ def bundling(ctx: DenialContext) -> Decision:
         else "the payer's own edit (not in the PTP table)"
     )
     reasons.append(f"Modifier chosen from the visits.csv times and {basis}.")
+    fix = correction_for(ctx)
+    reasons.append(fix.why)
     return Decision(
         "corrected_claim",
         tuple(reasons),
         tuple(evidence),
-        action=(
-            f"add modifier {modifier} (or 59, as the payer requires) to {code} and resubmit as a "
-            f"replacement claim (frequency 7) with payer claim number {claim.payer_claim_id}"
-        ),
+        action=f"add modifier {modifier} (or 59, as the payer requires) to {code}: {fix.how}",
+        deadline_step=fix.step,
+        correction_form=fix.form,
+    )
+
+
+def _minutes(gap: timedelta) -> str:
+    return f"{int(gap.total_seconds() // 60)} minutes"
+
+
+def _modifier(denied: Session, partners: list[Session], codes: set[str]) -> tuple[str, str]:
+    """XP, XE or XU from the visit log, and the sentence citing the times that decide it."""
+    times = "; ".join(
+        f"{s.visit.code} {_hhmm(s.visit.start_time)}–{_hhmm(s.visit.end_time)} ({s.source})"
+        for s in (denied, *partners)
+    )
+    others = {s.billed_by() for s in partners}
+    if denied.billed_by() and denied.billed_by() not in others and "" not in others:
+        who = ", ".join(sorted({s.visit.supervising_provider or s.visit.rendering_provider
+                                for s in partners}))  # fmt: skip
+        return "XP", (
+            f"distinct services by different practitioners ({denied.visit.rendering_provider} "
+            f"for {denied.visit.code}, {who} for the other), billed without 59/X: modifier XP "
+            f"(separate practitioner) applies. Visit log: {times}."
+        )
+    gap = min(denied.gap_to(s) for s in partners)
+    if gap >= SEPARATE_ENCOUNTER_GAP:
+        return "XE", (
+            f"separate sessions {_minutes(gap)} apart, at least the "
+            f"{_minutes(SEPARATE_ENCOUNTER_GAP)} recoup takes as a separate encounter later in "
+            f"the day, billed without 59/X: modifier XE (separate encounter) applies. Visit log: "
+            f"{times}."
+        )
+    return "XU", (
+        f"distinct, non-overlapping services in one visit ({_minutes(gap)} between them, less "
+        f"than the {_minutes(SEPARATE_ENCOUNTER_GAP)} of a separate encounter), billed without "
+        f"59/X: not a separate encounter (XE), so modifier XU (unusual non-overlapping service) "
+        f"or 59 applies. Visit log: {times}."
     )

@@ -1,19 +1,37 @@
 """Duplicate claim or service (CARC 18).
 
 Why it decides this way (DOMAIN §1.3, §2.7): a duplicate denial is right when the service was
-already paid, and wrong when the claim was a correction the payer could not recognise. The history
-is searched: the same claim number (CLP01) paid earlier and this claim not sent as a replacement
-(CLP09 is not 7) means the correction was sent as a new claim — resend it with frequency 7 and
-the payer's claim number. An earlier payment of the same service on another claim means the
-denial stands (write off, nothing is lost). Nothing found: review, and say what to check.
+already paid, and wrong when the claim was a correction the payer could not recognise. The lines
+decide it: the denied claim is laid next to the earlier paid claim of the same number (CLP01),
+line by line (code, modifiers, date, units, charge).
+
+- the same lines → an exact duplicate: nothing more is owed; close it as a write-off naming the
+  earlier payment, and prevent the resend;
+- different lines, this claim not sent as a replacement (CLP09 is not 7) → the correction was sent
+  as a new claim: send it again in the payer's correction form
+  (:func:`recoup.triage.rules.common.correction_for`: a reopening for Original Medicare, a
+  replacement with frequency 7 and the payer's claim number elsewhere);
+- a replacement (frequency 7) denied as a duplicate → appeal (a replacement is not a duplicate);
+- the same service paid on another claim → the denial stands (write off, nothing is lost);
+- nothing found → review, and say what to check.
 """
 
 from __future__ import annotations
 
-from recoup.records import ClaimPayment
+from collections import Counter
+from decimal import Decimal
+
+from recoup.records import ClaimPayment, ServiceLine
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
+from recoup.triage.rules.common import correction_for, honours_no_appeal
 
 REPLACEMENT = "7"
+PREVENTION = (
+    "Prevention: before resending a claim, check the payer's claim status (277 or portal); send "
+    "a correction only as the payer's correction form, never the same claim again."
+)
+
+LineKey = tuple[str, tuple[str, ...], str, Decimal, Decimal]
 
 
 def _codes_on(claim: ClaimPayment) -> set[tuple[str, str]]:
@@ -24,9 +42,36 @@ def _codes_on(claim: ClaimPayment) -> set[tuple[str, str]]:
     }
 
 
+def _key(line: ServiceLine, claim: ClaimPayment) -> LineKey:
+    day = line.date_of_service or claim.service_date
+    units = line.original_units or line.units or Decimal(1)
+    return (
+        line.procedure.code,
+        tuple(line.procedure.modifiers),
+        day.isoformat() if day else "",
+        units,
+        line.charge,
+    )
+
+
+def _line_words(key: LineKey) -> str:
+    code, mods, day, units, charge = key
+    return f"{code}{'-' + '-'.join(mods) if mods else ''} {day} {units} units ${charge}"
+
+
+def _differences(denied: ClaimPayment, paid: ClaimPayment) -> list[str]:
+    """What the resend changed, line by line (empty: an exact duplicate)."""
+    mine = Counter(_key(ln, denied) for ln in denied.lines)
+    theirs = Counter(_key(ln, paid) for ln in paid.lines)
+    out = [f"added {_line_words(k)}" for k in sorted((mine - theirs).elements())]
+    out += [f"dropped {_line_words(k)}" for k in sorted((theirs - mine).elements())]
+    return out
+
+
 @rule("R018", "duplicate", ("18",))
+@honours_no_appeal
 def duplicate(ctx: DenialContext) -> Decision:
-    """Check the history for an earlier payment of the same claim or service."""
+    """Compare the lines with the earlier payment: exact duplicate, correction, or review."""
     claim = ctx.item.claim
     key = next((a.key for a in ctx.item.adjustments if a.reason == "18"), "CO-18")
     position = next((i for i, c in enumerate(ctx.history) if c is claim), len(ctx.history))
@@ -34,24 +79,43 @@ def duplicate(ctx: DenialContext) -> Decision:
     same_number = [c for c in earlier if c.patient_control_number == claim.patient_control_number]
     if same_number:
         first = same_number[0]
+        changes = _differences(claim, first)
         ev = Evidence(
             f"remittance history, payer claim {first.payer_claim_id}",
             f"claim {first.patient_control_number} paid ${first.paid} earlier "
             f"(frequency {first.frequency or '1'}); this one has frequency "
-            f"{claim.frequency or '1'}",
+            f"{claim.frequency or '1'}; lines compared: "
+            + ("; ".join(changes) if changes else f"all {len(claim.lines)} the same"),
         )
+        if not changes and claim.frequency != REPLACEMENT:
+            return Decision(
+                "write_off",
+                (
+                    f"{key}: an exact duplicate: the same {len(claim.lines)} line(s), dates, "
+                    f"units and charges as claim {first.patient_control_number}, which the payer "
+                    f"paid (${first.paid}, payer claim {first.payer_claim_id}).",
+                    "Nothing more is owed: close the denial; the earlier payment stands.",
+                    PREVENTION,
+                ),
+                (ev,),
+                action=f"close as a duplicate of payer claim {first.payer_claim_id} (paid "
+                f"${first.paid}): nothing more is owed for this resend",
+            )
         if claim.frequency != REPLACEMENT:
+            fix = correction_for(ctx)
             return Decision(
                 "corrected_claim",
                 (
                     f"{key}: the payer saw this claim as a duplicate of one it already paid.",
-                    "The same claim number was paid earlier and this claim was not sent as a "
-                    "replacement: resend as a replacement, frequency 7, with the payer claim "
-                    f"number {first.payer_claim_id}.",
+                    f"The resend differs from the paid claim ({'; '.join(changes)}), and it was "
+                    "not sent as a correction (frequency 7): it is a correction the payer could "
+                    f"not recognise against payer claim number {first.payer_claim_id}.",
+                    fix.why,
                 ),
                 (ev,),
-                action=f"resend as a replacement (frequency 7) quoting {first.payer_claim_id}",
-                deadline_step="corrected_claim",
+                action=f"send the correction again: {fix.how}",
+                deadline_step=fix.step,
+                correction_form=fix.form,
             )
         return Decision(
             "appeal",
@@ -72,6 +136,7 @@ def duplicate(ctx: DenialContext) -> Decision:
                 (
                     f"{key}: the service was already paid on another claim; the denial is right.",
                     f"{code} on {day} was paid on claim {other.patient_control_number}.",
+                    PREVENTION,
                 ),
                 (
                     Evidence(

@@ -2,23 +2,26 @@
 
 Why it decides this way (DOMAIN §1.3, §1.4, §6.1): the payer did not judge the care, it could
 not read the claim. Appealing does not help; the fix is a corrected claim, and the remark codes
-say what to fix. With MA130 the claim is unprocessable and N211 says no appeal is allowed: there
-are no appeal rights at all, only a new or corrected claim.
+say what to fix. With MA130 the claim is unprocessable and has no appeal rights: it was never
+processed, so it is corrected and sent as a **new** claim, never a replacement. Otherwise the
+correction takes the payer's form (:func:`recoup.triage.rules.common.correction_for`): a
+clerical-error reopening for Original Medicare, a replacement claim (frequency 7) elsewhere.
 """
 
 from __future__ import annotations
 
 from recoup.codes import explain, explain_remark
 from recoup.triage.model import Decision, DenialContext, rule
+from recoup.triage.rules.common import NO_APPEAL_REMARKS, correction_for
 
-NO_APPEAL_REMARKS = frozenset({"MA130", "N211"})
+CODES = ("16", "4", "146", "167", "252")
 
 
-@rule("R016", "missing or wrong claim data", ("16", "4", "146", "167", "252"))
+@rule("R016", "missing or wrong claim data", CODES)
 def missing_info(ctx: DenialContext) -> Decision:
-    """Corrected claim, naming what to fix from the remark codes."""
+    """Corrected claim in the payer's form, naming what to fix from the remark codes."""
     item = ctx.item
-    adj = next(a for a in item.adjustments if a.reason in ("16", "4", "146", "167", "252"))
+    adj = next(a for a in item.adjustments if a.reason in CODES)
     exp = explain(adj.group, adj.reason, item.remarks)
     reasons = [f"{adj.key}: {exp.description}"]
     fixes: list[str] = []
@@ -34,6 +37,8 @@ def missing_info(ctx: DenialContext) -> Decision:
         reasons.append("Fix: " + "; ".join(fixes))
     elif exp.typical_fix:
         reasons.append(f"Fix: {exp.typical_fix}")
+    fix = correction_for(ctx)
+    reasons.append(fix.why)
     missing: tuple[str, ...] = ()
     if not fixes:
         missing = ("a remark code naming the missing data (ask the payer what to fix)",)
@@ -42,6 +47,7 @@ def missing_info(ctx: DenialContext) -> Decision:
         "corrected_claim",
         tuple(reasons),
         missing=missing,
-        action=f"correct the claim ({what}) and resubmit",
-        deadline_step="corrected_claim",
+        action=f"correct the claim ({what}) and {fix.how}",
+        deadline_step=fix.step,
+        correction_form=fix.form,
     )

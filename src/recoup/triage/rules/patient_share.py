@@ -181,7 +181,7 @@ def _patient(
         )
     when = on.isoformat() if on else "the date of service"
     reasons.append(f"No other coverage in force on {when}: bill the patient.")
-    if payer_type_of(ctx).type is PayerType.MEDICAID:
+    if payer_type_of(ctx).type in (PayerType.MEDICAID, PayerType.MEDICAID_MANAGED_CARE):
         reasons.append(
             "Medicaid: bill the patient no more than the share Medicaid assigned (no balance "
             "billing of a Medicaid member)."

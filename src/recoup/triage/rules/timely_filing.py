@@ -18,6 +18,7 @@ from datetime import date
 from recoup.practice import PayerType, RecordRef
 from recoup.triage.facts import patient_id_of, payer_type_of, records_for, source_of
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
+from recoup.triage.rules.common import honours_no_appeal
 
 # Filing windows in days from the date of service (DOMAIN §6.1, §6.3). Commercial windows are set
 # by contract (commonly 90-365 days): 90 is the shortest common one, so a claim received within
@@ -26,6 +27,8 @@ FILING_DAYS = {
     PayerType.MEDICARE: 365,
     PayerType.MEDICARE_ADVANTAGE: 365,
     PayerType.MEDICAID: 95,
+    PayerType.CHAMPVA: 365,  # 38 CFR 17.275: one year from the date of service
+    PayerType.VA_COMMUNITY_CARE: 365,  # as CHAMPVA (unverified: the network contract may differ)
 }
 SHORTEST_COMMON = 90
 PROOF_KINDS = frozenset({"clearinghouse_acceptance", "payer_acknowledgment", "timely_filing_proof"})
@@ -51,6 +54,7 @@ def _proofs(records: list[RecordRef], served: date | None, window: int) -> list[
 
 
 @rule("R029", "timely filing", ("29",))
+@honours_no_appeal
 def timely_filing(ctx: DenialContext) -> Decision:
     """Appeal with proof of timely filing; otherwise write off."""
     claim = ctx.item.claim
