@@ -31,6 +31,7 @@ from recoup.ncci.readers import read_rows, rows_of_text
 
 __all__ = [
     "BUNDLED_SOURCE",
+    "BYPASS_MODIFIERS",
     "MODIFIER_INDICATORS",
     "PtpEdit",
     "PtpTable",
@@ -48,6 +49,15 @@ BUNDLED_SOURCE = "recoup bundled PTP table (illustrative, not the CMS file)"
 # 0 = no modifier bypasses the edit; 1 = an NCCI modifier bypasses it when documented;
 # 9 = not applicable (the edit was deleted).
 MODIFIER_INDICATORS = frozenset({"0", "1", "9"})
+
+# NCCI-associated modifiers that bypass an indicator-1 edit for separate services (DOMAIN.md §4.1):
+# the X modifiers and 59, 91, the global-period ones, and the anatomic ones.
+BYPASS_MODIFIERS = frozenset(
+    {"59", "XE", "XS", "XP", "XU", "91", "24", "25", "27", "57", "58", "78", "79"}
+    | {"E1", "E2", "E3", "E4", "FA", "TA", "LT", "RT", "LC", "LD", "RC", "LM", "RI"}
+    | {f"F{n}" for n in range(1, 10)}
+    | {f"T{n}" for n in range(1, 10)}
+)
 
 # CPT (5 digits), HCPCS Level II (letter + 4 digits), Category II/III (4 digits + F/T).
 CODE = re.compile(r"^(?:\d{5}|[A-Z]\d{4}|\d{4}[A-Z])$")
