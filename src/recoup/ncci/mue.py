@@ -78,6 +78,10 @@ class MueTable:
         return self.by_code.get(code.strip().upper())
 
 
+def _bad(file: str, row: int, message: str, column: str) -> Finding:
+    return Finding(Severity.ERROR, "ncci.mue.row", message, file, row=row, column=column)
+
+
 def _is_header(fields: list[str]) -> bool:
     joined = " ".join(fields).lower()
     return "hcpcs" in joined and "mue" in joined
@@ -98,11 +102,6 @@ def parse_mue_rows(
                 header_row = number
             continue
 
-        def bad(message: str, column: str, row: int = number) -> None:
-            findings.append(
-                Finding(Severity.ERROR, "ncci.mue.row", message, file, row=row, column=column)
-            )
-
         if header_row is None:
             findings.append(
                 Finding(
@@ -117,17 +116,37 @@ def parse_mue_rows(
             )
             return MueTable((), file), findings
         if len(fields) < 3 or not fields[2]:
-            bad(f"expected 4 columns, found {len(fields)} (a truncated row?)", "")
+            findings.append(
+                _bad(
+                    file, number, f"expected 4 columns, found {len(fields)} (a truncated row?)", ""
+                )
+            )
             continue
         if not fields[1].isdigit():
-            bad(f"MUE value {fields[1]!r} is not a whole number of units", "MUE Value")
+            findings.append(
+                _bad(
+                    file,
+                    number,
+                    f"MUE value {fields[1]!r} is not a whole number of units",
+                    "MUE Value",
+                )
+            )
             continue
         mai = fields[2][:1]
         if mai not in MAI_MEANINGS:
-            bad(f"adjudication indicator {fields[2]!r} does not start with 1, 2 or 3", "MAI")
+            findings.append(
+                _bad(
+                    file,
+                    number,
+                    f"adjudication indicator {fields[2]!r} does not start with 1, 2 or 3",
+                    "MAI",
+                )
+            )
             continue
         if first in seen:
-            bad(f"{first} already has a row ({seen[first]})", "HCPCS/CPT Code")
+            findings.append(
+                _bad(file, number, f"{first} already has a row ({seen[first]})", "HCPCS/CPT Code")
+            )
             continue
         seen[first] = number
         rationale = fields[3] if len(fields) > 3 else ""

@@ -180,6 +180,10 @@ def parse_yyyymmdd(text: str) -> date:
     return found
 
 
+def _bad(file: str, row: int, message: str, column: str) -> Finding:
+    return Finding(Severity.ERROR, "ncci.ptp.row", message, file, row=row, column=column)
+
+
 def _is_header(first: str) -> bool:
     return first.replace(" ", "").lower().startswith("column1")
 
@@ -207,11 +211,6 @@ def parse_ptp_rows(
                 header_text += " " + " ".join(fields).lower()
             continue  # notice, title, header or legend row
 
-        def bad(message: str, column: str, row: int = number) -> None:
-            findings.append(
-                Finding(Severity.ERROR, "ncci.ptp.row", message, file, row=row, column=column)
-            )
-
         if not checked:
             checked = True
             missing = [w for w in _HEADER_WORDS if w not in header_text]
@@ -233,27 +232,54 @@ def parse_ptp_rows(
                 )
                 return PtpTable((), file), findings
         if len(fields) < 6:
-            bad(f"expected at least 6 columns, found {len(fields)} (a truncated row?)", "")
+            findings.append(
+                _bad(
+                    file,
+                    number,
+                    f"expected at least 6 columns, found {len(fields)} (a truncated row?)",
+                    "",
+                )
+            )
             continue
         column2 = fields[1].upper()
         if not CODE.match(column2):
-            bad(f"column 2 {fields[1]!r} is not a procedure code", "Column 2")
+            findings.append(
+                _bad(file, number, f"column 2 {fields[1]!r} is not a procedure code", "Column 2")
+            )
             continue
         try:
             effective = parse_yyyymmdd(fields[3])
         except ValueError:
-            bad(f"effective date {fields[3]!r} is not YYYYMMDD", "Effective Date")
+            findings.append(
+                _bad(
+                    file, number, f"effective date {fields[3]!r} is not YYYYMMDD", "Effective Date"
+                )
+            )
             continue
         deleted: date | None = None
         if fields[4] not in ("*", ""):
             try:
                 deleted = parse_yyyymmdd(fields[4])
             except ValueError:
-                bad(f"deletion date {fields[4]!r} is not YYYYMMDD or '*'", "Deletion Date")
+                findings.append(
+                    _bad(
+                        file,
+                        number,
+                        f"deletion date {fields[4]!r} is not YYYYMMDD or '*'",
+                        "Deletion Date",
+                    )
+                )
                 continue
         indicator = fields[5]
         if indicator not in MODIFIER_INDICATORS:
-            bad(f"modifier indicator {indicator!r} is not 0, 1 or 9", "Modifier Indicator")
+            findings.append(
+                _bad(
+                    file,
+                    number,
+                    f"modifier indicator {indicator!r} is not 0, 1 or 9",
+                    "Modifier Indicator",
+                )
+            )
             continue
         rationale = fields[6] if len(fields) > 6 else ""
         row_note = fields[7] if len(fields) > 7 and fields[7] else note
