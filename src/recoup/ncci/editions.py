@@ -70,7 +70,7 @@ def _quarter_of(day: date) -> str:
 
 def detect_quarter(file_name: str) -> tuple[str, str] | None:
     """The quarter and version a CMS file name states: ``ccipra-v322r0-f1.txt`` ->
-    (``2026Q3``, ``32.2r0``); ``..._Eff_07-01-2026.xlsx`` -> (``2026Q3``, ``eff 2026-07-01``)."""
+    (``2026Q3``, ``32.2r0``); ``..._Eff_07-01-2026.xlsx`` -> (``2026Q3``, ``effective 2026-07-01``)."""
     name = file_name.rsplit("/", 1)[-1]
     if match := _PTP_VERSION.search(name):
         major, digit, revision = match.groups()
@@ -86,7 +86,7 @@ def detect_quarter(file_name: str) -> tuple[str, str] | None:
                 day = date(int(parts[order[0]]), int(parts[order[1]]), int(parts[order[2]]))
             except ValueError:
                 continue
-            return _quarter_of(day), f"eff {day.isoformat()}"
+            return _quarter_of(day), f"effective {day.isoformat()}"
     return None
 
 

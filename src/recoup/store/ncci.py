@@ -226,7 +226,10 @@ def _parse(path: Path, quarter: str | None) -> tuple[_Parsed | None, list[Findin
 def _edition_name(kind: str, setting: str, quarter: str, version: str) -> str:
     table = "NCCI PTP" if kind == "ptp" else "MUE"
     words = setting.replace("_", " ")
-    return f"CMS {table} {words} {quarter}" + (f" (version {version})" if version else "")
+    if not version:
+        return f"CMS {table} {words} {quarter}"
+    label = f"version {version}" if version[:1].isdigit() else version
+    return f"CMS {table} {words} {quarter} ({label})"
 
 
 def _edition_id(conn: Connection, parsed: _Parsed, now: datetime) -> int:
