@@ -7,6 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from generate_ncci import (
     KNOWN_MUE,
     MUE_HEADER,
@@ -16,9 +19,6 @@ from generate_ncci import (
     write_ptp,
     write_ptp_xlsx,
 )
-from hypothesis import given
-from hypothesis import strategies as st
-
 from recoup.ncci import (
     PtpEdit,
     PtpTable,

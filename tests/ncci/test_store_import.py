@@ -7,10 +7,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from generate_ncci import write_mue, write_ptp
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from generate_ncci import write_mue, write_ptp
 from recoup.cli import app
 from recoup.ncci import BUNDLED_SOURCE, mue_table_for, ptp_table_for, use_store
 from recoup.practice import read_practice
