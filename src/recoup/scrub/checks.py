@@ -201,8 +201,8 @@ def _auth_numbers(batch: Batch, claim: ScrubClaim, view: Practice) -> list[Issue
     """An authorisation on file for the line's code and date, but no number on the claim."""
     out = []
     for line in claim.lines:
-        stated = line.prior_auth if line.prior_auth is not None else claim.prior_auth
-        if stated is None or stated:
+        stated = (line.prior_auth, claim.prior_auth)  # REF*G1 of the line, else the claim's
+        if all(v is None for v in stated) or any(stated):
             continue  # the input cannot say, or the number is there
         for auth in view.authorizations:
             if auth.payer_id not in ("", claim.payer_id):
@@ -564,7 +564,8 @@ def check_duplicate(batch: Batch, claim: ScrubClaim) -> list[Issue]:
                 None,
                 "duplicate",
                 BLOCK,
-                f"claim {claim.claim_id} was already paid (payer claim {paid.payer_claim_id}): "
+                f"claim {claim.claim_id} was already processed and allowed (payer claim "
+                f"{paid.payer_claim_id}): "
                 "sent again as an original it is a duplicate (CO-18)",
                 f"do not resend it; to change it, send a replacement (frequency 7) with REF*F8 "
                 f"{paid.payer_claim_id}",

@@ -120,7 +120,7 @@ class History:
             )
             self.by_claim[paid.claim_id].append(paid)
             self.by_patient[(patient, payer)].append(paid)
-            if not denied and line.paid > 0:
+            if not denied:  # adjudicated and allowed (paid, or applied to the deductible)
                 self.by_service[(patient, day, paid.code)].append(paid)
         for item in denied_items(claim):
             line_no = _line_number(item.line, claim.patient_control_number) if item.line else None
@@ -135,9 +135,10 @@ class History:
         )
 
     def paid_claim(self, claim_id: str, before: date) -> PaidLine | None:
-        """A line of claim ``claim_id`` the payer paid before ``before``."""
+        """A line of claim ``claim_id`` the payer allowed before ``before`` (paid, or applied to
+        the deductible: processed either way, so sending it again is a duplicate)."""
         return next(
-            (p for p in self.by_claim.get(claim_id, ()) if p.paid > 0 and self._live(p, before)),
+            (p for p in self.by_claim.get(claim_id, ()) if not p.denied and self._live(p, before)),
             None,
         )
 
