@@ -70,7 +70,8 @@ def _quarter_of(day: date) -> str:
 
 def detect_quarter(file_name: str) -> tuple[str, str] | None:
     """The quarter and version a CMS file name states: ``ccipra-v322r0-f1.txt`` ->
-    (``2026Q3``, ``32.2r0``); ``..._Eff_07-01-2026.xlsx`` -> (``2026Q3``, ``effective 2026-07-01``)."""
+    (``2026Q3``, ``32.2r0``); ``..._Eff_07-01-2026.xlsx`` -> (``2026Q3``,
+    ``effective 2026-07-01``)."""
     name = file_name.rsplit("/", 1)[-1]
     if match := _PTP_VERSION.search(name):
         major, digit, revision = match.groups()
