@@ -14,10 +14,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from recoup.accumulators import check_visit
+from recoup.accumulators import (
+    CodeFilter,
+    CountedLine,
+    check_visit,
+    count,
+    from_visits,
+    line_hours,
+    period_containing,
+)
 from recoup.deadlines import deadline
 from recoup.ncci import BYPASS_MODIFIERS, mue_table_for, ptp_table_for
-from recoup.practice import PayerType, Practice, Visit
+from recoup.practice import PayerType, PeriodKind, Practice, Visit
 from recoup.scrub.history import History
 from recoup.scrub.model import BLOCK, WARN, Issue, ScrubClaim, ScrubLine
 from recoup.scrub.rules_data import denial_codes, kx_threshold, rules, therapy
@@ -103,6 +111,10 @@ class Batch:
                 visits[claim.patient_id].append(_as_visit(claim, line))
         self._visits = visits
         self._views: dict[str, Practice] = {}
+        self._may_exceed: dict[str, bool] = {}
+        self.by_patient: dict[str, list[ScrubClaim]] = defaultdict(list)
+        for claim in claims:
+            self.by_patient[claim.patient_id].append(claim)
         self._payer_types = {p.payer_id: p.type for p in practice.payers if p.type}
         self._price: dict[tuple[str, str], Decimal] = {}
         for (_, payer), lines in history.by_patient.items():
@@ -124,6 +136,57 @@ class Batch:
             )
             self._views[patient_id] = found
         return found
+
+    def may_exceed(self, patient_id: str) -> bool:
+        """Could any line of the patient pass a cap or an authorisation? A bound that counts every
+        visit the patient has, in any period: when even that fits every limit, no line can pass
+        one, and check_visit (which rescans the patient's visits for each line) is not needed."""
+        found = self._may_exceed.get(patient_id)
+        if found is None:
+            found = self._may_exceed[patient_id] = self._bound_exceeds(self.view(patient_id))
+        return found
+
+    @staticmethod
+    def _bound_exceeds(view: Practice) -> bool:
+        lines = from_visits(view.visits)
+        for b in view.benefits:
+            unit = str(b.unit)
+            if unit == "dollars":
+                continue  # not checked here (see check_limits)
+            codes = CodeFilter(b.counts_codes, b.excludes_codes)
+            if unit == "hours":
+                mine = [x for x in lines if codes.counts(x.code)]
+                total = sum((max(x.units / 4, line_hours(x)) for x in mine), ZERO)
+            else:
+                total = count(lines, unit, codes)
+            if total + b.used_elsewhere > b.limit:
+                return True
+        for a in view.authorizations:
+            codes = CodeFilter(a.codes)
+            mine = [x for x in lines if codes.counts(x.code)]
+            windows: dict[date, list[CountedLine]] = defaultdict(list)
+            per = str(a.per)
+            for x in mine:  # the busiest week or month bounds every window of the authorisation
+                key = a.start_date
+                if per in ("week", "month"):
+                    key = period_containing(PeriodKind(per), x.service_date).start
+                windows[key].append(x)
+            for part in windows.values():
+                if str(a.unit) == "hours":
+                    total = sum((max(x.units / 4, line_hours(x)) for x in part), ZERO)
+                else:
+                    total = count(part, str(a.unit), codes)
+                if total > a.units:
+                    return True
+            covering = [
+                o for o in view.authorizations if not o.codes or set(o.codes) & set(a.codes)
+            ]
+            if any(
+                not any(o.start_date <= x.service_date <= o.end_date for o in covering)
+                for x in mine
+            ):
+                return True  # a line no authorisation covers
+        return False
 
     def payer_type(self, claim: ScrubClaim) -> str:
         if claim.filing_indicator == "MB":
@@ -154,7 +217,9 @@ def check_limits(batch: Batch, claim: ScrubClaim) -> list[Issue]:
     view = batch.view(claim.patient_id)
     if not view.benefits and not view.authorizations:
         return []
-    out = []
+    out = list(_auth_numbers(batch, claim, view))
+    if not batch.may_exceed(claim.patient_id):
+        return out
     for line in claim.lines:
         check = check_visit(
             view, claim.patient_id, line.service_date, line.code, line.units, charge=line.charge
@@ -193,7 +258,6 @@ def check_limits(batch: Batch, claim: ScrubClaim) -> list[Issue]:
                         source or "authorizations.csv",
                     )
                 )
-    out.extend(_auth_numbers(batch, claim, view))
     return out
 
 
@@ -455,8 +519,8 @@ def _year_to_date(batch: Batch, claim: ScrubClaim, year: int) -> tuple[Decimal, 
         total += paid
         parts.append(f"${paid} allowed on the 835s")
     pending = ZERO
-    for other in batch.claims:
-        if other is claim or other.patient_id != claim.patient_id:
+    for other in batch.by_patient.get(claim.patient_id, ()):
+        if other is claim:
             continue
         if other.payer_id != claim.payer_id or other.first_date >= start:
             continue
