@@ -150,6 +150,7 @@ def lookup_command(
     else:
         _echo(edit.describe())
         _echo(f"  source: {edit.source}")
+        _echo(f"  table: {ptp_name}")
     for code, value in values.items():
         _echo(f"MUE {code}: " + (value.describe() if value else f"unknown ({mue_name})"))
 
