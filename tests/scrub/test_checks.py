@@ -192,6 +192,7 @@ class _Claim837(NamedTuple):
     subscriber: _Subscriber
     prior_authorization: str
     lines: tuple[_Line, ...]
+    patient: _Person | None = None
     file: str = "batch.837"
     segment: int = 0
 
@@ -214,6 +215,23 @@ def test_837_claims_and_the_authorization_number(little_steps: Loaded) -> None:
     ]
     with_auth = claim_from_837(sent._replace(prior_authorization="PMA-26-00527"), practice)
     assert scrub([with_auth], practice, history).issues == ()
+
+
+class _Person(NamedTuple):
+    first_name: str
+    last_name: str
+    birth_date: date | None
+
+
+def test_a_dependent_is_found_by_name_and_birth_date(little_steps: Loaded) -> None:
+    practice, _, _ = little_steps
+    line = _Line(1, _Procedure("97153"), Decimal("88.00"), Decimal(4), date(2026, 11, 17))
+    parent = _Subscriber(_Id("PMX70412856-01"), _Id("58230"))  # the subscriber, not the child
+    child = _Person("Elijah", "Brooks", date(2020, 8, 22))
+    sent = _Claim837("LS9003", "1", parent, "PMA-26-04402", (line,), child)
+    assert claim_from_837(sent, practice).patient_id == "C2003"
+    stranger = sent._replace(patient=_Person("Nobody", "Known", None))
+    assert claim_from_837(stranger, practice).patient_id == ""
 
 
 def test_scrub_line_defaults() -> None:

@@ -133,6 +133,15 @@ class _Subscriber(Protocol):
     def filing_indicator(self) -> str: ...
 
 
+class _Patient(Protocol):
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def birth_date(self) -> date | None: ...
+
+
 class Claim837Like(Protocol):
     """The fields of the 837P reader's ``Claim837`` the scrub reads."""
 
@@ -147,18 +156,37 @@ class Claim837Like(Protocol):
     @property
     def lines(self) -> Sequence[_Line837]: ...
     @property
+    def patient(self) -> _Patient | None: ...
+    @property
     def file(self) -> str: ...
     @property
     def segment(self) -> int: ...
 
 
-def _patient_for(practice: Practice, member_id: str, payer_id: str) -> str:
+def _patient_for(practice: Practice, claim: Claim837Like, member_id: str, payer_id: str) -> str:
+    """The practice's patient id: the visits.csv rows of the same claim number, else the member
+    id on file, else (a dependent: 2010CA, whose member id the 837 does not carry) the name and
+    birth date in patients.csv."""
+    owner = next(
+        (v.patient_id for v in practice.visits if v.claim_id == claim.patient_control_number), ""
+    )
+    if owner:
+        return owner
     for c in practice.coverages:
         if c.member_id == member_id and (not payer_id or c.payer_id == payer_id):
             return c.patient_id
     for c in practice.coverages:
         if c.member_id == member_id:
             return c.patient_id
+    person = claim.patient
+    if person is not None:
+        for p in practice.patients:
+            same = (p.first_name.lower(), p.last_name.lower()) == (
+                person.first_name.lower(),
+                person.last_name.lower(),
+            )
+            if same and (person.birth_date is None or p.birth_date == person.birth_date):
+                return p.patient_id
     return ""
 
 
@@ -169,7 +197,7 @@ def claim_from_837(
     claim and line, when the practice has one."""
     member = claim.subscriber.member.id
     payer = claim.subscriber.payer.id
-    patient = _patient_for(practice, member, payer)
+    patient = _patient_for(practice, claim, member, payer)
     visits = {v.line: v for v in practice.visits if v.claim_id == claim.patient_control_number}
     name = Path(claim.file).name
     lines = []

@@ -62,6 +62,12 @@ def _issue(
     )
 
 
+def who(claim: ScrubClaim) -> str:
+    """The patient the claim's lines are grouped under; a claim whose patient is not in
+    patients.csv stands alone (never pooled with other unmatched claims)."""
+    return claim.patient_id or f"?{claim.claim_id}"
+
+
 def _as_visit(claim: ScrubClaim, line: ScrubLine) -> Visit:
     return Visit(
         claim.patient_id,
@@ -107,7 +113,7 @@ class Batch:
                 visits[v.patient_id].append(v)
         for claim in claims:
             for line in claim.lines:
-                self.day_lines[(claim.patient_id, line.service_date)].append((claim, line))
+                self.day_lines[(who(claim), line.service_date)].append((claim, line))
                 visits[claim.patient_id].append(_as_visit(claim, line))
         self._visits = visits
         self._views: dict[str, Practice] = {}
@@ -320,7 +326,7 @@ def check_ptp(batch: Batch, claim: ScrubClaim) -> list[Issue]:
             continue
         table, name = ptp_table_for(line.service_date, batch.store)
         batch.used(name)
-        for other_claim, other in batch.day_lines.get((claim.patient_id, line.service_date), ()):
+        for other_claim, other in batch.day_lines.get((who(claim), line.service_date), ()):
             if other is line or other.code == line.code:
                 continue
             edit = table.find(line.code, other.code, line.service_date)
@@ -400,7 +406,7 @@ def check_concurrent(batch: Batch, claim: ScrubClaim) -> list[Issue]:
     for line in claim.lines:
         if line.code != ANALYST or not line.timed:
             continue
-        for _, other in batch.day_lines.get((claim.patient_id, line.service_date), ()):
+        for _, other in batch.day_lines.get((who(claim), line.service_date), ()):
             if other.code != TECHNICIAN or not other.timed or not _overlap(line, other):
                 continue
             if line.note_ref:
@@ -441,7 +447,7 @@ def check_mue(batch: Batch, claim: ScrubClaim) -> list[Issue]:
             units = sum(
                 (
                     x.units
-                    for _, x in batch.day_lines.get((claim.patient_id, line.service_date), ())
+                    for _, x in batch.day_lines.get((who(claim), line.service_date), ())
                     if x.code == line.code
                 ),
                 ZERO,
