@@ -133,7 +133,7 @@ def test_indicator_0_is_a_write_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
     table = bundled_table()
     strict = PtpTable(tuple(e._replace(modifier_indicator="0") for e in table.edits), table.name)
-    monkeypatch.setattr(module, "bundled_table", lambda: strict)
+    monkeypatch.setattr(module, "ptp_table_for", lambda day, store=None: (strict, strict.name))
     decision = bundling(_context(ABA, ABA_SEP, "LS4114"))
 
     assert decision.lane == "write_off"

@@ -455,3 +455,4 @@ login_attempts = Table(
     Index(None, "username", "at"),
     Index(None, "remote", "at"),
 )
+from recoup.store import ncci as _ncci  # noqa: E402, F401  (its tables join metadata)

@@ -18,8 +18,8 @@ session log (visits.csv start and stop times) next to the edit and its modifier 
   what to change so it does not happen again;
 - no times for the day → review: without them nothing can be shown.
 
-The rule reads no files: the edits come from :func:`recoup.ncci.bundled_table` (illustrative until
-the CMS file is loaded), the times from the practice's visits, the notes from their references.
+The rule reads no files: the edits come from :func:`recoup.ncci.ptp_table_for` (the CMS quarter
+in force, else the illustrative table), the times from the visits, the notes from their references.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from recoup.ncci import PtpEdit, bundled_table
+from recoup.ncci import PtpEdit, ptp_table_for
 from recoup.practice import Visit
 from recoup.practice.index import index_of
 from recoup.records import ServiceLine
@@ -254,7 +254,7 @@ def bundling(ctx: DenialContext) -> Decision:
     denied = _denied_session(sessions, ctx, code)
     others = _claim_codes(ctx, day) | {s.visit.code for s in sessions if s is not denied}
     others.discard(code)
-    table = bundled_table()
+    table, _ = ptp_table_for(day)  # the CMS quarter in force (recoup.ncci.use_store), else bundled
     edits = [e for other in sorted(others) if (e := table.find(code, other, day)) is not None]
     partners = {e.column1 if e.column2 == code else e.column2 for e in edits} or others
     if edits:
