@@ -54,7 +54,7 @@ def _register_subcommands() -> None:
     register_letter_command(app)  # recoup letter
     register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
     register_serve_commands(app)  # recoup serve
-    from recoup.cli_ncci import register_ncci_commands  # recoup ncci import / lookup, scrub
+    from recoup.cli.ncci import register_ncci_commands  # recoup ncci import / lookup, scrub
 
     register_ncci_commands(app)
 

@@ -13,9 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from recoup.ncci import use_store
+from recoup.practice import Practice
 from recoup.store import ImportResult, RefreshResult, Store
 from recoup.triage import WorkItem, Worklist, triage
 from recoup.triage.model import merge_worklists
+from recoup.x12 import ParseResult
 
 __all__ = [
     "BatchImport",
@@ -105,6 +108,15 @@ def import_paths(
     return batch.finish()
 
 
+def _triage(
+    store: Store, results: list[ParseResult], practice: Practice | None, today: date
+) -> Worklist:
+    """Triage with the store's NCCI quarters in force (the bundled illustrative table when the
+    store has none loaded)."""
+    use_store(store)
+    return triage(results, practice, today)
+
+
 def refresh_worklist(
     store: Store, today: date, practice_keys: Iterable[str] | None = None
 ) -> RefreshResult:
@@ -112,7 +124,7 @@ def refresh_worklist(
     one ``denials`` row per denial, keeping the workflow of known ones."""
     keys = None if practice_keys is None else set(practice_keys)
     inputs = store.practice_inputs(keys)
-    worklists = {i.practice_key: triage(i.results, i.practice, today) for i in inputs}
+    worklists = {i.practice_key: _triage(store, i.results, i.practice, today) for i in inputs}
     return store.save_worklist(today, inputs, worklists, keys)
 
 
@@ -127,12 +139,12 @@ def stored_worklist(store: Store, today: date, practice_key: str | None = None) 
     """Everything the store holds (one practice, or all) triaged again, with each item's
     context (what letters need)."""
     inputs = store.practice_inputs(None if practice_key is None else [practice_key])
-    return merge_worklists((triage(i.results, i.practice, today) for i in inputs), today)
+    return merge_worklists((_triage(store, i.results, i.practice, today) for i in inputs), today)
 
 
 def _patient_worklist(store: Store, denial_key: int | str, today: date) -> Worklist | None:
     inputs = store.patient_inputs(denial_key, today=today)
-    return None if inputs is None else triage(inputs.results, inputs.practice, today)
+    return None if inputs is None else _triage(store, inputs.results, inputs.practice, today)
 
 
 def work_item(store: Store, denial_key: int | str, today: date) -> WorkItem | None:
