@@ -278,21 +278,9 @@ def write_837(
         ]
     )  # fmt: skip
     segments = [isa]
-    segments.append(
-        e.join(
-            [
-                "GS",
-                "HC",
-                first.sender_id,
-                first.receiver_id,
-                when.strftime("%Y%m%d"),
-                when.strftime("%H%M"),
-                first.group_control,
-                "X",
-                first.version,
-            ]
-        )  # fmt: skip
-    )
+    date8, time4 = when.strftime("%Y%m%d"), when.strftime("%H%M")
+    gs = ["GS", "HC", first.sender_id, first.receiver_id, date8, time4, first.group_control, "X"]
+    segments.append(e.join([*gs, first.version]))
     for batch in items:
         segments += batch_segments(batch, delimiters)
     segments.append(e.join(["GE", str(len(items)), first.group_control]))
