@@ -204,6 +204,7 @@ class Claim837(NamedTuple):
     references: tuple[tuple[str, str], ...] = ()  # other 2300 REFs (qualifier, value)
     note: str = ""  # NTE*ADD: the reason of a corrected claim
     rendering_provider: Provider | None = None  # 2310B
+    referring_provider: Provider | None = None  # 2310A (NM1*DN)
     other_payers: tuple[OtherPayer, ...] = ()  # 2320
     file: str = ""
     segment: int = 0  # the CLM segment

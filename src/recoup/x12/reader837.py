@@ -526,9 +526,10 @@ class Reader837:
                 claim.other["payer"] = payer
                 self._entity = payer
             return
-        if entity == "82":
-            claim.fields["rendering_provider"] = self._provider_fields(name, e)
-            self._entity = claim.fields["rendering_provider"]
+        key = {"82": "rendering_provider", "DN": "referring_provider"}.get(entity)
+        if key is not None:
+            claim.fields[key] = self._provider_fields(name, e)
+            self._entity = claim.fields[key]
 
     @staticmethod
     def _provider_fields(name: dict[str, Any], e: list[str]) -> dict[str, Any]:
@@ -902,9 +903,9 @@ class Reader837:
                 claim.bad = True
         if claim.bad:
             return
-        rendering = fields.get("rendering_provider")
-        if rendering is not None:
-            fields["rendering_provider"] = Provider(**rendering)
+        for key in ("rendering_provider", "referring_provider"):
+            if fields.get(key) is not None:
+                fields[key] = Provider(**fields[key])
         fields["lines"] = tuple(claim.lines)
         fields["other_payers"] = tuple(claim.others)
         self._tx_claims.append(Claim837(**fields))

@@ -202,6 +202,8 @@ def _claim(out: _Out, claim: Claim837, hl: int, parent: int) -> int:
     if claim.note:
         out.add("NTE", "ADD", claim.note)
     out.add("HI", *(out.composite(d.qualifier, d.code) for d in claim.diagnoses))
+    if claim.referring_provider is not None:
+        _provider(out, claim.referring_provider)
     if claim.rendering_provider is not None:
         _provider(out, claim.rendering_provider)
         if claim.rendering_provider.taxonomy:
