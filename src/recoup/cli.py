@@ -53,6 +53,7 @@ def _register_subcommands() -> None:
     register_letter_command(app)  # recoup letter
     register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
     register_serve_commands(app)  # recoup serve
+    __import__("recoup.cli_claims").cli_claims.register_claim_commands(app)  # claim-file
 
 
 _register_subcommands()
