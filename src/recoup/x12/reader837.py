@@ -837,8 +837,8 @@ class Reader837:
     def _finish_line(self, claim: _Claim) -> None:
         self._finish_adjudication(claim)
         line, claim.line = claim.line, None
-        if line is None:
-            return
+        if line is None or claim.bad:
+            return  # a claim with an error is dropped whole
         if "procedure" not in line:
             self._report(
                 Severity.ERROR,
@@ -858,7 +858,7 @@ class Reader837:
 
     def _finish_other(self, claim: _Claim) -> None:
         other, claim.other = claim.other, None
-        if other is None:
+        if other is None or claim.bad:
             return
         if "subscriber" not in other or "payer" not in other:
             self._report(
