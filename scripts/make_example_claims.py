@@ -41,11 +41,20 @@ from recoup.x12.writer837 import write_837
 
 ROOT = Path(__file__).resolve().parent.parent / "examples"
 DIAGNOSES = {  # patient -> ICD-10-CM codes (records/ where a record names them)
-    "C2001": ("F840",), "C2002": ("F840",), "C2003": ("F840",), "C2004": ("F840",),
-    "C2005": ("F840",), "P1001": ("M25561",), "P1002": ("M5450", "M6281"),
-    "P1003": ("M542",), "P1004": ("S83511A",), "P1005": ("M1711",), "P1006": ("M75101",),
-    "P1007": ("R2681", "M6281", "Z9181"), "P1008": ("M5416",),
-}  # fmt: skip
+    "C2001": ("F840",),
+    "C2002": ("F840",),
+    "C2003": ("F840",),
+    "C2004": ("F840",),
+    "C2005": ("F840",),
+    "P1001": ("M25561",),
+    "P1002": ("M5450", "M6281"),
+    "P1003": ("M542",),
+    "P1004": ("S83511A",),
+    "P1005": ("M1711",),
+    "P1006": ("M75101",),
+    "P1007": ("R2681", "M6281", "Z9181"),
+    "P1008": ("M5416",),
+}
 ADDRESSES = {
     "little-steps-aba": ("1420 Sendero Springs Dr", "Round Rock", "TX", "78681"),
     "brightpath-pt": ("2215 Cottonwood Ln", "Loveland", "CO", "80537"),
@@ -62,11 +71,18 @@ def _practice_claims(folder: Path) -> None:
     out = folder / "claims"
     out.mkdir(exist_ok=True)
     provider = Provider(
-        "85", practice.name.upper(), practice.npi, True, taxonomy=billing.taxonomy,
-        address=tuple(a.upper() for a in billing.address), city=billing.city.upper(),
-        state=billing.state, postal_code=billing.postal_code, tax_id_qualifier="EI",
+        "85",
+        practice.name.upper(),
+        practice.npi,
+        True,
+        taxonomy=billing.taxonomy,
+        address=tuple(a.upper() for a in billing.address),
+        city=billing.city.upper(),
+        state=billing.state,
+        postal_code=billing.postal_code,
+        tax_id_qualifier="EI",
         tax_id=practice.tax_id.replace("-", ""),
-    )  # fmt: skip
+    )
     seen: set[str] = set()
     for number, path in enumerate(sorted((folder / "remittances").glob("*.835")), start=1):
         result = read_835(path)
@@ -84,14 +100,24 @@ def _practice_claims(folder: Path) -> None:
         if not claims:
             continue
         batch = ClaimBatch(
-            file="", control_number=f"{number:04d}", interchange_control=f"{number:09d}",
-            group_control=str(number), sender_id=billing.submitter_id,
-            receiver_id=billing.receiver_id, reference=f"{folder.name[:2].upper()}{number:04d}",
-            created=created, submitter=Submitter(practice.name.upper(), billing.submitter_id,
-            billing.contact_name.upper(), billing.contact_phone),
-            receiver_name=billing.receiver_name, receiver_id_code=billing.receiver_id,
+            file="",
+            control_number=f"{number:04d}",
+            interchange_control=f"{number:09d}",
+            group_control=str(number),
+            sender_id=billing.submitter_id,
+            receiver_id=billing.receiver_id,
+            reference=f"{folder.name[:2].upper()}{number:04d}",
+            created=created,
+            submitter=Submitter(
+                practice.name.upper(),
+                billing.submitter_id,
+                billing.contact_name.upper(),
+                billing.contact_phone,
+            ),
+            receiver_name=billing.receiver_name,
+            receiver_id_code=billing.receiver_id,
             claims=tuple(claims),
-        )  # fmt: skip
+        )
         (out / (path.stem + ".837")).write_text(write_837([batch]), encoding="ascii")
 
 
@@ -114,10 +140,15 @@ def _claim(
     )
     street, city, state, postal = ADDRESSES[name]
     me = Member(
-        patient.last_name.upper(), patient.first_name.upper(), address=(street.upper(),),
-        city=city.upper(), state=state, postal_code=postal, birth_date=patient.birth_date,
+        patient.last_name.upper(),
+        patient.first_name.upper(),
+        address=(street.upper(),),
+        city=city.upper(),
+        state=state,
+        postal_code=postal,
+        birth_date=patient.birth_date,
         gender="U",
-    )  # fmt: skip
+    )
     insured = payment.insured
     dependent = insured is not None and insured.id != coverage.member_id
     if dependent and insured is not None:
@@ -125,9 +156,12 @@ def _claim(
     else:
         member = me._replace(id_qualifier="MI", id=coverage.member_id)
     subscriber = Subscriber(
-        "P", member, Payer(remittance.payer.name, payer_id), group_number=coverage.group_number,
+        "P",
+        member,
+        Payer(remittance.payer.name, payer_id),
+        group_number=coverage.group_number,
         filing_indicator=FILING.get(coverage.payer_type.value, "CI"),
-    )  # fmt: skip
+    )
     r = payment.rendering_provider
     rendering = Provider("82", r.last_name, r.id, first_name=r.first_name) if r else None
     codes = DIAGNOSES[patient.patient_id]
@@ -135,11 +169,16 @@ def _claim(
     lines = []
     for i, visit in enumerate(visits, start=1):
         auth = next(
-            (a.auth_number for a in practice.authorizations
-             if a.patient_id == patient.patient_id and a.payer_id == payer_id
-             and visit.code in a.codes and a.start_date <= visit.service_date <= a.end_date),
+            (
+                a.auth_number
+                for a in practice.authorizations
+                if a.patient_id == patient.patient_id
+                and a.payer_id == payer_id
+                and visit.code in a.codes
+                and a.start_date <= visit.service_date <= a.end_date
+            ),
             "",
-        )  # fmt: skip
+        )
         lines.append(
             ServiceLine837(
                 i,
@@ -150,18 +189,26 @@ def _claim(
                 tuple(range(1, min(len(codes), 4) + 1)),
                 control_number=f"{visit.claim_id}-{i}",
                 prior_authorization=auth,
-            )  # fmt: skip
+            )
         )
     charge = sum((v.charge for v in visits), Decimal(0))
     referring = None
     if payment.patient_control_number not in NO_REFERRING:
         referring = REFERRING.get(patient.patient_id)
     return Claim837(
-        payment.patient_control_number, charge, payment.facility_type or "11", "1", billing,
-        subscriber, diagnoses, tuple(lines), patient=me if dependent else None,
-        patient_relationship="19" if dependent else "", rendering_provider=rendering,
+        payment.patient_control_number,
+        charge,
+        payment.facility_type or "11",
+        "1",
+        billing,
+        subscriber,
+        diagnoses,
+        tuple(lines),
+        patient=me if dependent else None,
+        patient_relationship="19" if dependent else "",
+        rendering_provider=rendering,
         referring_provider=referring,
-    )  # fmt: skip
+    )
 
 
 def main() -> None:

@@ -62,24 +62,31 @@ def claim_file_command(
     if not items:
         _err.print(f"error: no corrected_claim or bill_other_payer decision for {ident}")
         raise typer.Exit(1)
-    result = file_claim(items, original_claims(practice_dir), practice)
-    path = write_result(result, out, day)
+    filed = file_claim(items, original_claims(practice_dir), practice)
+    path = write_result(filed, out, day)
     if as_json:
-        print(json.dumps({
-            "claim_id": result.claim_id, "form": result.form,
-            "file": str(path) if path else None,
-            "changes": [c._asdict() for c in result.changes],
-            "missing": list(result.missing), "notes": list(result.notes),
-        }, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "claim_id": filed.claim_id,
+                    "form": filed.form,
+                    "file": str(path) if path else None,
+                    "changes": [c._asdict() for c in filed.changes],
+                    "missing": list(filed.missing),
+                    "notes": list(filed.notes),
+                },
+                indent=2,
+            )
+        )
     else:
-        print(f"{result.claim_id}: {result.form}" + (f" -> {path}" if path else " (not written)"))
-        for change in result.changes:
+        print(f"{filed.claim_id}: {filed.form}" + (f" -> {path}" if path else " (not written)"))
+        for change in filed.changes:
             print(f"  {change.element}: {change.old} -> {change.new} ({change.why})")
-        for note in result.notes:
+        for note in filed.notes:
             print(f"  {note}")
-        for what in result.missing:
+        for what in filed.missing:
             print(f"  add: {what}")
-    if path is None and result.form != "reopening":
+    if path is None and filed.form != "reopening":
         raise typer.Exit(1)
 
 

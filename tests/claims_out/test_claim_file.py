@@ -188,8 +188,18 @@ def test_cms1500_boxes() -> None:
 )
 def test_cli_claim_file(claim_id: str, practice: str, form: str, tmp_path: Path) -> None:
     eras = [str(p) for p in sorted((EXAMPLES / practice / "remittances").glob("*.835"))]
-    args = ["claim-file", claim_id, "--practice", str(EXAMPLES / practice), "--era", *eras,
-            "--out", str(tmp_path), "--today", "2026-11-23"]  # fmt: skip
+    args = [
+        "claim-file",
+        claim_id,
+        "--practice",
+        str(EXAMPLES / practice),
+        "--era",
+        *eras,
+        "--out",
+        str(tmp_path),
+        "--today",
+        "2026-11-23",
+    ]
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
     path = tmp_path / f"{claim_id}-{form}.837"

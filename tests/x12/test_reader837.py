@@ -34,19 +34,29 @@ from x12_validate import guide_errors
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*/claims/*.837"))
 BILLING = Provider(
-    "85", "LITTLE STEPS AUTISM CENTER", "1730496282", True, taxonomy="103K00000X",
-    address=("88 BLUEBONNET WAY", "SUITE 4"), city="ROUND ROCK", state="TX",
-    postal_code="786641021", tax_id_qualifier="EI", tax_id="472281934",
-)  # fmt: skip
+    "85",
+    "LITTLE STEPS AUTISM CENTER",
+    "1730496282",
+    True,
+    taxonomy="103K00000X",
+    address=("88 BLUEBONNET WAY", "SUITE 4"),
+    city="ROUND ROCK",
+    state="TX",
+    postal_code="786641021",
+    tax_id_qualifier="EI",
+    tax_id="472281934",
+)
 
 
 def strip_places(value: Any) -> Any:
     """The record with every ``segment`` (and ``file``) zeroed: what a round trip keeps."""
     if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return type(value)(*[
-            0 if f in ("segment", "segment_count") else "" if f == "file" else strip_places(v)
-            for f, v in zip(value._fields, value, strict=True)
-        ])  # fmt: skip
+        return type(value)(
+            *[
+                0 if f in ("segment", "segment_count") else "" if f == "file" else strip_places(v)
+                for f, v in zip(value._fields, value, strict=True)
+            ]
+        )
     if isinstance(value, tuple):
         return tuple(strip_places(v) for v in value)
     return value
@@ -54,33 +64,78 @@ def strip_places(value: Any) -> Any:
 
 def sample_claim(**changes: Any) -> Claim837:
     sub = Subscriber(
-        "P", Member("MARCHETTI", "LUCIA", id_qualifier="MI", id="PMX70219934-01"),
-        Payer("PRAIRIE MUTUAL", "58230"), group_number="7700418", filing_indicator="CI",
-    )  # fmt: skip
-    patient = Member("MARCHETTI", "THEO", address=("1 ELM ST",), city="ROUND ROCK", state="TX",
-                     postal_code="78664", birth_date=date(2021, 4, 18), gender="M")  # fmt: skip
+        "P",
+        Member("MARCHETTI", "LUCIA", id_qualifier="MI", id="PMX70219934-01"),
+        Payer("PRAIRIE MUTUAL", "58230"),
+        group_number="7700418",
+        filing_indicator="CI",
+    )
+    patient = Member(
+        "MARCHETTI",
+        "THEO",
+        address=("1 ELM ST",),
+        city="ROUND ROCK",
+        state="TX",
+        postal_code="78664",
+        birth_date=date(2021, 4, 18),
+        gender="M",
+    )
     lines = (
-        ServiceLine837(1, Procedure("HC", "97153"), Decimal("176.00"), Decimal("8"),
-                       date(2026, 8, 11), (1,), control_number="LS4114-1"),
-        ServiceLine837(2, Procedure("HC", "97155", ("XE",)), Decimal("128.00"), Decimal("4"),
-                       date(2026, 8, 11), (1,), control_number="LS4114-2",
-                       prior_authorization="PMA-26-00413"),
-    )  # fmt: skip
+        ServiceLine837(
+            1,
+            Procedure("HC", "97153"),
+            Decimal("176.00"),
+            Decimal("8"),
+            date(2026, 8, 11),
+            (1,),
+            control_number="LS4114-1",
+        ),
+        ServiceLine837(
+            2,
+            Procedure("HC", "97155", ("XE",)),
+            Decimal("128.00"),
+            Decimal("4"),
+            date(2026, 8, 11),
+            (1,),
+            control_number="LS4114-2",
+            prior_authorization="PMA-26-00413",
+        ),
+    )
     claim = Claim837(
-        "LS4114", Decimal("304.00"), "11", "7", BILLING, sub, (Diagnosis("ABK", "F840"),), lines,
-        patient=patient, patient_relationship="19", payer_claim_control_number="PM20260825001A",
-        note="CORRECTED CLAIM", rendering_provider=Provider("82", "ORTIZ", "1558392019",
-        first_name="DANIEL", taxonomy="103K00000X"),
-    )  # fmt: skip
+        "LS4114",
+        Decimal("304.00"),
+        "11",
+        "7",
+        BILLING,
+        sub,
+        (Diagnosis("ABK", "F840"),),
+        lines,
+        patient=patient,
+        patient_relationship="19",
+        payer_claim_control_number="PM20260825001A",
+        note="CORRECTED CLAIM",
+        rendering_provider=Provider(
+            "82", "ORTIZ", "1558392019", first_name="DANIEL", taxonomy="103K00000X"
+        ),
+    )
     return claim._replace(**changes)
 
 
 def batch_of(*claims: Claim837) -> ClaimBatch:
     return ClaimBatch(
-        "", "0001", "000000101", "101", "LITTLESTEPS", "LSCX01", "LS0001", date(2026, 11, 23),
+        "",
+        "0001",
+        "000000101",
+        "101",
+        "LITTLESTEPS",
+        "LSCX01",
+        "LS0001",
+        date(2026, 11, 23),
         Submitter("LITTLE STEPS AUTISM CENTER", "LITTLESTEPS", "MAYA CHEN", "5125550187"),
-        "LONE STAR CLAIMS EXCHANGE", "LSCX01", claims,
-    )  # fmt: skip
+        "LONE STAR CLAIMS EXCHANGE",
+        "LSCX01",
+        claims,
+    )
 
 
 def test_round_trip_and_guide_validation() -> None:
@@ -162,13 +217,16 @@ _text = (
 _money = st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False)
 _units = st.integers(min_value=1, max_value=96).map(Decimal)
 _dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
-_mods = st.lists(st.sampled_from(["XE", "XU", "59", "KX", "GP", "GO", "GN"]), max_size=4,
-                 unique=True).map(tuple)  # fmt: skip
+_mods = st.lists(
+    st.sampled_from(["XE", "XU", "59", "KX", "GP", "GO", "GN"]), max_size=4, unique=True
+).map(tuple)
 _adj = st.builds(
     lambda group, reason, amount, quantity: Adjustment(group, reason, amount, quantity),
-    st.sampled_from(["CO", "PR", "OA"]), st.sampled_from(["45", "97", "119", "2"]), _money,
+    st.sampled_from(["CO", "PR", "OA"]),
+    st.sampled_from(["45", "97", "119", "2"]),
+    _money,
     st.one_of(st.none(), _units),
-)  # fmt: skip
+)
 
 
 @st.composite
@@ -176,18 +234,34 @@ def _lines(draw: st.DrawFn) -> tuple[ServiceLine837, ...]:
     count = draw(st.integers(1, 4))
     out = []
     for n in range(1, count + 1):
-        proc = Procedure("HC", draw(st.sampled_from(["97153", "97155", "97110", "97530"])),
-                         draw(_mods))  # fmt: skip
+        proc = Procedure(
+            "HC", draw(st.sampled_from(["97153", "97155", "97110", "97530"])), draw(_mods)
+        )
         adjudications = ()
         if draw(st.booleans()):
-            adjudications = (LineAdjudication("73120", draw(_money), proc, draw(_units),
-                                              tuple(draw(st.lists(_adj, max_size=3))),
-                                              draw(_dates)),)  # fmt: skip
-        out.append(ServiceLine837(
-            n, proc, draw(_money), draw(_units), draw(_dates), (1,),
-            control_number=f"C-{n}", prior_authorization=draw(st.sampled_from(["", "PA1"])),
-            adjudications=adjudications,
-        ))  # fmt: skip
+            adjudications = (
+                LineAdjudication(
+                    "73120",
+                    draw(_money),
+                    proc,
+                    draw(_units),
+                    tuple(draw(st.lists(_adj, max_size=3))),
+                    draw(_dates),
+                ),
+            )
+        out.append(
+            ServiceLine837(
+                n,
+                proc,
+                draw(_money),
+                draw(_units),
+                draw(_dates),
+                (1,),
+                control_number=f"C-{n}",
+                prior_authorization=draw(st.sampled_from(["", "PA1"])),
+                adjudications=adjudications,
+            )
+        )
     return tuple(out)
 
 
@@ -196,23 +270,41 @@ def _claims(draw: st.DrawFn) -> Claim837:
     base = sample_claim()
     others: tuple[OtherPayer, ...] = ()
     if draw(st.booleans()):
-        others = (OtherPayer("P", "18", Member(draw(_text), "ANN", id_qualifier="MI", id="M1"),
-                             Payer(draw(_text), "73120"), filing_indicator="CI",
-                             adjustments=tuple(draw(st.lists(_adj, max_size=8))),
-                             paid=draw(_money), adjudication_date=draw(_dates),
-                             claim_control_number=draw(_text)),)  # fmt: skip
+        others = (
+            OtherPayer(
+                "P",
+                "18",
+                Member(draw(_text), "ANN", id_qualifier="MI", id="M1"),
+                Payer(draw(_text), "73120"),
+                filing_indicator="CI",
+                adjustments=tuple(draw(st.lists(_adj, max_size=8))),
+                paid=draw(_money),
+                adjudication_date=draw(_dates),
+                claim_control_number=draw(_text),
+            ),
+        )
     return base._replace(
         patient_control_number=draw(_text).replace(" ", ""),
         charge=draw(_money),
         frequency=draw(st.sampled_from(["1", "7", "8"])),
         patient=draw(st.sampled_from([None, base.patient])),
-        diagnoses=tuple(Diagnosis("ABK" if i == 0 else "ABF", c) for i, c in
-                        enumerate(draw(st.lists(st.sampled_from(["F840", "M5450", "R2681"]),
-                                                min_size=1, max_size=3, unique=True)))),
+        diagnoses=tuple(
+            Diagnosis("ABK" if i == 0 else "ABF", c)
+            for i, c in enumerate(
+                draw(
+                    st.lists(
+                        st.sampled_from(["F840", "M5450", "R2681"]),
+                        min_size=1,
+                        max_size=3,
+                        unique=True,
+                    )
+                )
+            )
+        ),
         lines=draw(_lines()),
         other_payers=others,
         payer_claim_control_number=draw(st.sampled_from(["", "PM1"])),
-    )  # fmt: skip
+    )
 
 
 @settings(max_examples=60, deadline=None)

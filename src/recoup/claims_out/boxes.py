@@ -37,27 +37,43 @@ def claim_boxes(claim: Claim837) -> list[BoxRow]:
         BoxRow("1", "Insurance type (SBR09)", sub.filing_indicator),
         BoxRow("1a", "Insured's ID number", sub.member.id),
         BoxRow("2", "Patient's name", _name(patient)),
-        BoxRow("3", "Patient's birth date, sex",
-               f"{patient.birth_date.isoformat() if patient.birth_date else ''} {patient.gender}".strip()),
+        BoxRow(
+            "3",
+            "Patient's birth date, sex",
+            f"{patient.birth_date or ''} {patient.gender}".strip(),
+        ),
         BoxRow("4", "Insured's name", _name(sub.member)),
         BoxRow("5", "Patient's address", _address(patient)),
-        BoxRow("6", "Patient relationship to insured",
-               "self" if claim.patient is None else claim.patient_relationship),
+        BoxRow(
+            "6",
+            "Patient relationship to insured",
+            "self" if claim.patient is None else claim.patient_relationship,
+        ),
         BoxRow("11", "Insured's group number", sub.group_number),
         BoxRow("11c", "Payer", f"{sub.payer.name} ({sub.payer.id})"),
         BoxRow("12", "Release of information", claim.release_of_information),
         BoxRow("13", "Assignment of benefits", claim.benefits_assignment),
-    ]  # fmt: skip
+    ]
     if claim.referring_provider is not None:
         rows.append(BoxRow("17", "Referring provider", _name(claim.referring_provider)))
         rows.append(BoxRow("17b", "Referring provider NPI", claim.referring_provider.npi))
     if claim.note:
         rows.append(BoxRow("19", "Additional claim information", claim.note))
-    rows.append(BoxRow("21", "Diagnoses", " ".join(
-        f"{chr(65 + i)}. {d.code}" for i, d in enumerate(claim.diagnoses))))  # fmt: skip
+    rows.append(
+        BoxRow(
+            "21",
+            "Diagnoses",
+            " ".join(f"{chr(65 + i)}. {d.code}" for i, d in enumerate(claim.diagnoses)),
+        )
+    )
     resubmission = {"7": "7 replacement", "8": "8 void"}.get(claim.frequency, "")
-    rows.append(BoxRow("22", "Resubmission code, original ref. no.",
-                       f"{resubmission} {claim.payer_claim_control_number}".strip()))  # fmt: skip
+    rows.append(
+        BoxRow(
+            "22",
+            "Resubmission code, original ref. no.",
+            f"{resubmission} {claim.payer_claim_control_number}".strip(),
+        )
+    )
     if claim.prior_authorization:
         rows.append(BoxRow("23", "Prior authorization", claim.prior_authorization))
     bp = claim.billing_provider
@@ -82,8 +98,12 @@ def boxes_markdown(claim: Claim837) -> str:
     """The boxes as a Markdown table, then box 24 (one row per service line)."""
     out = ["| Box | | |", "| --- | --- | --- |"]
     out += [f"| {r.box} | {r.label} | {r.value.replace('|', '/')} |" for r in claim_boxes(claim)]
-    out += ["", "| 24A date | 24B place | 24D code and modifiers | 24E pointer | 24F charge | "
-            "24G units | 24J rendering NPI |", "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    out += [
+        "",
+        "| 24A date | 24B place | 24D code and modifiers | 24E pointer | 24F charge | "
+        "24G units | 24J rendering NPI |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for line in claim.lines:
         rendering = line.rendering_provider or claim.rendering_provider
         code = " ".join((line.procedure.code, *line.procedure.modifiers))

@@ -254,7 +254,7 @@ def _secondary(
             f"S {subscriber.payer.name}",
             f"secondary claim to the next coverage ({Path(coverage.file).name} row {coverage.row})",
             source,
-        )  # fmt: skip
+        )
     )
     changes.append(
         Change(
@@ -264,7 +264,7 @@ def _secondary(
             f"{len(payment.adjustments)} claim CAS, {len(adjudications)} line SVD",
             "the primary's adjudication as the 835 has it",
             source,
-        )  # fmt: skip
+        )
     )
     return claim._replace(subscriber=subscriber, other_payers=(other,), lines=tuple(lines))
 
@@ -304,16 +304,29 @@ def file_claim(
     claim = original.claim
     frequency = _FREQUENCY[form]
     if frequency != claim.frequency:
-        changes.append(Change("2300 CLM05-3 frequency", claim.frequency, frequency,
-                              _why_form(form), "recoup.claims_out.form.correction_form"))  # fmt: skip
+        changes.append(
+            Change(
+                "2300 CLM05-3 frequency",
+                claim.frequency,
+                frequency,
+                _why_form(form),
+                "recoup.claims_out.form.correction_form",
+            )
+        )
     claim = claim._replace(frequency=frequency, segment=0, file="")
     if form in ("replacement", "void"):
         if not first.payer_claim_id:
             missing.append("the payer's claim control number (CLP07) for REF*F8")
         else:
-            changes.append(Change("2300 REF*F8", claim.payer_claim_control_number or "(none)",
-                                  first.payer_claim_id, "the payer's number of the claim "
-                                  "replaced (CLP07)", first.file))  # fmt: skip
+            changes.append(
+                Change(
+                    "2300 REF*F8",
+                    claim.payer_claim_control_number or "(none)",
+                    first.payer_claim_id,
+                    "the payer's number of the claim replaced (CLP07)",
+                    first.file,
+                )
+            )
             claim = claim._replace(payer_claim_control_number=first.payer_claim_id)
     else:
         claim = claim._replace(payer_claim_control_number="")
@@ -344,10 +357,12 @@ def file_claim(
         # NTE02 is free text, but X12 separators may not appear in it
         claim = claim._replace(note=re.sub(r"[*:~^|>]", " ", note)[:80])
     if missing:
-        return ClaimResult(claim_id, form, None, original.batch, tuple(changes), tuple(missing),
-                           tuple(notes))  # fmt: skip
-    return ClaimResult(claim_id, form, _renumber(claim), original.batch, tuple(changes), (),
-                       tuple(notes))  # fmt: skip
+        return ClaimResult(
+            claim_id, form, None, original.batch, tuple(changes), tuple(missing), tuple(notes)
+        )
+    return ClaimResult(
+        claim_id, form, _renumber(claim), original.batch, tuple(changes), (), tuple(notes)
+    )
 
 
 def _why_form(form: str) -> str:

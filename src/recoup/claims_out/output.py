@@ -75,10 +75,15 @@ def result_markdown(result: ClaimResult) -> str:
         lines.append("## What to add")
         lines += [f"- {m}" for m in result.missing] + [""]
     if result.changes:
-        lines += ["## Changes", "", "| element | was | now | why | source |",
-                  "| --- | --- | --- | --- | --- |"]  # fmt: skip
-        lines += [f"| {c.element} | {c.old} | {c.new} | {c.why} | {c.source} |"
-                  for c in result.changes]  # fmt: skip
+        lines += [
+            "## Changes",
+            "",
+            "| element | was | now | why | source |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {c.element} | {c.old} | {c.new} | {c.why} | {c.source} |" for c in result.changes
+        ]
         lines.append("")
     if result.claim is not None:
         lines += ["## CMS-1500 summary", "", boxes_markdown(result.claim)]

@@ -36,9 +36,16 @@ __all__ = ["BillingInfo", "ClinicianInfo", "read_billing"]
 
 FILE = "practice.toml"
 _TEXT = (
-    "taxonomy", "city", "state", "postal_code", "submitter_id", "receiver_name", "receiver_id",
-    "contact_name", "contact_phone",
-)  # fmt: skip
+    "taxonomy",
+    "city",
+    "state",
+    "postal_code",
+    "submitter_id",
+    "receiver_name",
+    "receiver_id",
+    "contact_name",
+    "contact_phone",
+)
 
 
 class ClinicianInfo(NamedTuple):

@@ -498,8 +498,12 @@ class Reader837:
             self._sub_member = {**self._name(e, number), "id_qualifier": _el(e, 8), "id": _el(e, 9)}
             self._entity = self._sub_member
         elif entity == "PR" and self._loop == "2000B":
-            self._payer = {"name": text_value(_el(e, 3)), "id_qualifier": _el(e, 8),
-                           "id": _el(e, 9), "segment": number}  # fmt: skip
+            self._payer = {
+                "name": text_value(_el(e, 3)),
+                "id_qualifier": _el(e, 8),
+                "id": _el(e, 9),
+                "segment": number,
+            }
             self._entity = self._payer
         elif entity == "QC" and self._loop == "2000C":
             self._patient = self._name(e, number)
@@ -521,8 +525,12 @@ class Reader837:
                 claim.other["subscriber"] = member
                 self._entity = member
             elif entity == "PR":
-                payer = {"name": name["last_name"], "id_qualifier": _el(e, 8), "id": _el(e, 9),
-                         "segment": number}  # fmt: skip
+                payer = {
+                    "name": name["last_name"],
+                    "id_qualifier": _el(e, 8),
+                    "id": _el(e, 9),
+                    "segment": number,
+                }
                 claim.other["payer"] = payer
                 self._entity = payer
             return
@@ -931,9 +939,11 @@ def read_837_file(path: str | os.PathLike[str]) -> Read837:
         return read_837(path)
     except OSError as exc:
         finding = Finding(
-            Severity.ERROR, "file.unreadable", f"cannot read the file: {exc.strerror or exc}",
+            Severity.ERROR,
+            "file.unreadable",
+            f"cannot read the file: {exc.strerror or exc}",
             str(path),
-        )  # fmt: skip
+        )
         return Read837(str(path), (), (finding,), 0)
 
 

@@ -90,17 +90,32 @@ class _Out:
 
 def _provider(out: _Out, p: Provider, id_qualifier: str = "XX") -> None:
     out.add(
-        "NM1", p.entity, "2" if p.is_organization else "1", p.last_name,
-        "" if p.is_organization else p.first_name, "" if p.is_organization else p.middle_name,
-        "", "" if p.is_organization else p.suffix, id_qualifier if p.npi else "", p.npi,
-    )  # fmt: skip
+        "NM1",
+        p.entity,
+        "2" if p.is_organization else "1",
+        p.last_name,
+        "" if p.is_organization else p.first_name,
+        "" if p.is_organization else p.middle_name,
+        "",
+        "" if p.is_organization else p.suffix,
+        id_qualifier if p.npi else "",
+        p.npi,
+    )
 
 
 def _member(out: _Out, entity: str, m: Member) -> None:
     out.add(
-        "NM1", entity, "1", m.last_name, m.first_name, m.middle_name, "", m.suffix,
-        m.id_qualifier, m.id,
-    )  # fmt: skip
+        "NM1",
+        entity,
+        "1",
+        m.last_name,
+        m.first_name,
+        m.middle_name,
+        "",
+        m.suffix,
+        m.id_qualifier,
+        m.id,
+    )
     out.address(m.address, m.city, m.state, m.postal_code)
     if m.birth_date or m.gender:
         out.add("DMG", "D8" if m.birth_date else "", _d(m.birth_date), m.gender)
@@ -113,9 +128,17 @@ def _payer(out: _Out, p: Payer) -> None:
 
 def _other_payer(out: _Out, o: OtherPayer) -> None:
     out.add(
-        "SBR", o.payer_responsibility, o.relationship, o.group_number, o.plan_name,
-        "", "", "", "", o.filing_indicator,
-    )  # fmt: skip
+        "SBR",
+        o.payer_responsibility,
+        o.relationship,
+        o.group_number,
+        o.plan_name,
+        "",
+        "",
+        "",
+        "",
+        o.filing_indicator,
+    )
     out.cas(o.adjustments)
     if o.paid is not None:
         out.add("AMT", "D", str(o.paid))
@@ -124,9 +147,17 @@ def _other_payer(out: _Out, o: OtherPayer) -> None:
     out.add("OI", "", "", o.benefits_assignment, "", "", o.release_of_information)
     s = o.subscriber
     out.add(
-        "NM1", "IL", "1", s.last_name, s.first_name, s.middle_name, "", s.suffix,
-        s.id_qualifier, s.id,
-    )  # fmt: skip
+        "NM1",
+        "IL",
+        "1",
+        s.last_name,
+        s.first_name,
+        s.middle_name,
+        "",
+        s.suffix,
+        s.id_qualifier,
+        s.id,
+    )
     out.address(s.address, s.city, s.state, s.postal_code)
     _payer(out, o.payer)
     if o.adjudication_date:
@@ -136,8 +167,9 @@ def _other_payer(out: _Out, o: OtherPayer) -> None:
 
 
 def _adjudication(out: _Out, a: LineAdjudication) -> None:
-    out.add("SVD", a.payer_id, str(a.paid), out.procedure(a.procedure), "", str(a.units),
-            a.bundled_line)  # fmt: skip
+    out.add(
+        "SVD", a.payer_id, str(a.paid), out.procedure(a.procedure), "", str(a.units), a.bundled_line
+    )
     out.cas(a.adjustments)
     if a.paid_date:
         out.add("DTP", "573", "D8", _d(a.paid_date))
@@ -149,9 +181,15 @@ def _line(out: _Out, line: ServiceLine837) -> None:
     out.add("LX", str(line.number))
     pointers = out.composite(*(str(p) for p in line.diagnosis_pointers))
     out.add(
-        "SV1", out.procedure(line.procedure), str(line.charge), line.unit_basis, str(line.units),
-        line.place_of_service, "", pointers,
-    )  # fmt: skip
+        "SV1",
+        out.procedure(line.procedure),
+        str(line.charge),
+        line.unit_basis,
+        str(line.units),
+        line.place_of_service,
+        "",
+        pointers,
+    )
     if line.service_date_end and line.service_date_end != line.service_date:
         out.add("DTP", "472", "RD8", f"{_d(line.service_date)}-{_d(line.service_date_end)}")
     elif line.service_date:
@@ -177,9 +215,17 @@ def _claim(out: _Out, claim: Claim837, hl: int, parent: int) -> int:
     hl += 1
     out.add("HL", str(hl), str(parent), "22", "1" if has_patient else "0")
     out.add(
-        "SBR", sub.payer_responsibility, "" if has_patient else sub.relationship or "18",
-        sub.group_number, sub.plan_name, "", "", "", "", sub.filing_indicator,
-    )  # fmt: skip
+        "SBR",
+        sub.payer_responsibility,
+        "" if has_patient else sub.relationship or "18",
+        sub.group_number,
+        sub.plan_name,
+        "",
+        "",
+        "",
+        "",
+        sub.filing_indicator,
+    )
     _member(out, "IL", sub.member)
     _payer(out, sub.payer)
     if claim.patient is not None:
@@ -189,10 +235,17 @@ def _claim(out: _Out, claim: Claim837, hl: int, parent: int) -> int:
         _member(out, "QC", claim.patient)
     place = out.composite(claim.place_of_service, claim.facility_qualifier, claim.frequency)
     out.add(
-        "CLM", claim.patient_control_number, str(claim.charge), "", "", place,
-        claim.provider_signature, claim.assignment, claim.benefits_assignment,
+        "CLM",
+        claim.patient_control_number,
+        str(claim.charge),
+        "",
+        "",
+        place,
+        claim.provider_signature,
+        claim.assignment,
+        claim.benefits_assignment,
         claim.release_of_information,
-    )  # fmt: skip
+    )
     if claim.prior_authorization:
         out.add("REF", "G1", claim.prior_authorization)
     if claim.payer_claim_control_number:
@@ -219,11 +272,13 @@ def batch_segments(batch: ClaimBatch, delimiters: Delimiters = DEFAULT_DELIMITER
     """The segments of one transaction set, ST to SE, without terminators."""
     out = _Out(delimiters)
     out.add("ST", "837", batch.control_number, batch.version)
-    out.add("BHT", "0019", batch.purpose, batch.reference, _d(batch.created), "1200",
-            batch.claim_type)  # fmt: skip
+    out.add(
+        "BHT", "0019", batch.purpose, batch.reference, _d(batch.created), "1200", batch.claim_type
+    )
     sub = batch.submitter
-    out.add("NM1", "41", "2" if sub.is_organization else "1", sub.name, "", "", "", "", "46",
-            sub.id)  # fmt: skip
+    out.add(
+        "NM1", "41", "2" if sub.is_organization else "1", sub.name, "", "", "", "", "46", sub.id
+    )
     out.add("PER", "IC", sub.contact_name, "TE" if sub.phone else "", sub.phone)
     out.add("NM1", "40", "2", batch.receiver_name, "", "", "", "", "46", batch.receiver_id_code)
     hl = 0
@@ -272,13 +327,25 @@ def write_837(
     e, c, r, term = delimiters
     isa = e.join(
         [
-            "ISA", "00", " " * 10, "00", " " * 10,
-            sender_qualifier.ljust(2), first.sender_id.ljust(15)[:15],
-            receiver_qualifier.ljust(2), first.receiver_id.ljust(15)[:15],
-            when.strftime("%y%m%d"), when.strftime("%H%M"), r or "^", "00501",
-            first.interchange_control.rjust(9, "0")[:9], "0", usage, c,
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            sender_qualifier.ljust(2),
+            first.sender_id.ljust(15)[:15],
+            receiver_qualifier.ljust(2),
+            first.receiver_id.ljust(15)[:15],
+            when.strftime("%y%m%d"),
+            when.strftime("%H%M"),
+            r or "^",
+            "00501",
+            first.interchange_control.rjust(9, "0")[:9],
+            "0",
+            usage,
+            c,
         ]
-    )  # fmt: skip
+    )
     segments = [isa]
     date8, time4 = when.strftime("%Y%m%d"), when.strftime("%H%M")
     gs = ["GS", "HC", first.sender_id, first.receiver_id, date8, time4, first.group_control, "X"]
