@@ -80,8 +80,9 @@ class BadValue(ValueError):
     """An element that must be a number or a date is not."""
 
 
-def _el(e: list[str], i: int) -> str:
-    return e[i] if len(e) > i else ""
+# Every segment's element list is padded with this many empty elements, so handlers index it
+# directly instead of checking its length at each element (the reader's hottest cost).
+_PAD = ("",) * 20
 
 
 class _Claim:
@@ -118,6 +119,7 @@ class Reader837:
         self._comp = ":"
         self._amounts: dict[str, Decimal] = {}
         self._dates: dict[str, date] = {}
+        self._procedures: dict[str, Procedure] = {}
         # transaction state
         self._tx: dict[str, Any] | None = None
         self._tx_bad = False
@@ -187,13 +189,17 @@ class Reader837:
         return value
 
     def _procedure(self, text: str) -> Procedure:
+        found = self._procedures.get(text)
+        if found is not None:
+            return found  # a practice bills a handful of codes: parse each once
         parts = text.split(self._comp)
-        return Procedure(
+        found = self._procedures[text] = Procedure(
             parts[0],
             parts[1] if len(parts) > 1 else "",
             tuple(m for m in parts[2:6] if m),
             text_value(parts[6]) if len(parts) > 6 else "",
         )
+        return found
 
     # -- public --------------------------------------------------------------------------------
 
@@ -236,6 +242,7 @@ class Reader837:
             for seg in batch.segments:
                 number += 1
                 e = seg.split(sep)
+                e.extend(_PAD)
                 tag = e[0]
                 if tag == "SE":
                     yield from self._end_transaction(e, number, seg)
@@ -336,9 +343,9 @@ class Reader837:
                 None,
             )
         self._reset_transaction()
-        kind = _el(e, 1)
-        gs = self.envelope.gs or []
-        version = _el(e, 3) or _el(gs, 8)
+        kind = e[1]
+        gs = [*(self.envelope.gs or ()), *_PAD]
+        version = e[3] or gs[8]
         if kind != "837":
             self._report(
                 Severity.ERROR,
@@ -366,14 +373,14 @@ class Reader837:
             )
             self._skipping = True
             return
-        isa = self.envelope.isa or []
+        isa = [*(self.envelope.isa or ()), *_PAD]
         self._tx = {
             "file": self.file,
-            "control_number": _el(e, 2),
-            "interchange_control": _el(isa, 13),
-            "group_control": _el(gs, 6),
-            "sender_id": _el(gs, 2),
-            "receiver_id": _el(gs, 3),
+            "control_number": e[2],
+            "interchange_control": isa[13],
+            "group_control": gs[6],
+            "sender_id": gs[2],
+            "receiver_id": gs[3],
             "reference": "",
             "created": None,
             "submitter": Submitter("", ""),
@@ -425,16 +432,16 @@ class Reader837:
     def _bht(self, e: list[str], number: int, seg: str) -> None:
         if self._need_tx(number, seg):
             assert self._tx is not None
-            self._tx["purpose"] = _el(e, 2)
-            self._tx["reference"] = _el(e, 3)
-            self._tx["created"] = self._date(_el(e, 4)) if _el(e, 4) else None
-            self._tx["claim_type"] = _el(e, 6)
+            self._tx["purpose"] = e[2]
+            self._tx["reference"] = e[3]
+            self._tx["created"] = self._date(e[4]) if e[4] else None
+            self._tx["claim_type"] = e[6]
 
     def _per(self, e: list[str], number: int, seg: str) -> None:
         if self._loop == "1000A" and self._tx is not None:
             sub: Submitter = self._tx["submitter"]
-            phone = next((e[i + 1] for i in (3, 5, 7) if _el(e, i) == "TE" and len(e) > i + 1), "")
-            self._tx["submitter"] = sub._replace(contact_name=text_value(_el(e, 2)), phone=phone)
+            phone = next((e[i + 1] for i in (3, 5, 7) if e[i] == "TE"), "")
+            self._tx["submitter"] = sub._replace(contact_name=text_value(e[2]), phone=phone)
 
     # -- hierarchy and names -------------------------------------------------------------------
 
@@ -442,7 +449,7 @@ class Reader837:
         if not self._need_tx(number, seg):
             return
         self._finish_claim()
-        level = _el(e, 3)
+        level = e[3]
         self._entity = None
         if level == "20":
             self._loop = "2000A"
@@ -461,19 +468,19 @@ class Reader837:
             self._error("x837.hl.level", f"HL03 {level!r} is not 20, 22 or 23", number, seg)
 
     def _name(self, e: list[str], number: int) -> dict[str, Any]:
-        person = _el(e, 2) != "2"
+        person = e[2] != "2"
         return {
-            "last_name": text_value(_el(e, 3)),
-            "first_name": text_value(_el(e, 4)) if person else "",
-            "middle_name": text_value(_el(e, 5)) if person else "",
-            "suffix": text_value(_el(e, 7)) if person else "",
+            "last_name": text_value(e[3]),
+            "first_name": text_value(e[4]) if person else "",
+            "middle_name": text_value(e[5]) if person else "",
+            "suffix": text_value(e[7]) if person else "",
             "segment": number,
         }
 
     def _nm1(self, e: list[str], number: int, seg: str) -> None:
         if not self._need_tx(number, seg):
             return
-        entity = _el(e, 1)
+        entity = e[1]
         claim = self._claim
         self._entity = None
         if claim is not None:
@@ -482,26 +489,24 @@ class Reader837:
         if entity == "41":
             self._loop = "1000A"
             assert self._tx is not None
-            self._tx["submitter"] = Submitter(
-                text_value(_el(e, 3)), _el(e, 9), is_organization=_el(e, 2) != "1"
-            )
+            self._tx["submitter"] = Submitter(text_value(e[3]), e[9], is_organization=e[2] != "1")
         elif entity == "40":
             self._loop = "1000B"
             assert self._tx is not None
-            self._tx["receiver_name"] = text_value(_el(e, 3))
-            self._tx["receiver_id_code"] = _el(e, 9)
+            self._tx["receiver_name"] = text_value(e[3])
+            self._tx["receiver_id_code"] = e[9]
         elif entity == "85" and self._billing is not None:
-            self._billing.update(self._name(e, number), entity="85", npi=_el(e, 9))
-            self._billing["is_organization"] = _el(e, 2) == "2"
+            self._billing.update(self._name(e, number), entity="85", npi=e[9])
+            self._billing["is_organization"] = e[2] == "2"
             self._entity = self._billing
         elif entity == "IL" and self._loop == "2000B":
-            self._sub_member = {**self._name(e, number), "id_qualifier": _el(e, 8), "id": _el(e, 9)}
+            self._sub_member = {**self._name(e, number), "id_qualifier": e[8], "id": e[9]}
             self._entity = self._sub_member
         elif entity == "PR" and self._loop == "2000B":
             self._payer = {
-                "name": text_value(_el(e, 3)),
-                "id_qualifier": _el(e, 8),
-                "id": _el(e, 9),
+                "name": text_value(e[3]),
+                "id_qualifier": e[8],
+                "id": e[9],
                 "segment": number,
             }
             self._entity = self._payer
@@ -521,14 +526,14 @@ class Reader837:
             return
         if claim.other is not None:
             if entity == "IL":
-                member = {**name, "id_qualifier": _el(e, 8), "id": _el(e, 9)}
+                member = {**name, "id_qualifier": e[8], "id": e[9]}
                 claim.other["subscriber"] = member
                 self._entity = member
             elif entity == "PR":
                 payer = {
                     "name": name["last_name"],
-                    "id_qualifier": _el(e, 8),
-                    "id": _el(e, 9),
+                    "id_qualifier": e[8],
+                    "id": e[9],
                     "segment": number,
                 }
                 claim.other["payer"] = payer
@@ -541,7 +546,7 @@ class Reader837:
 
     @staticmethod
     def _provider_fields(name: dict[str, Any], e: list[str]) -> dict[str, Any]:
-        return {**name, "entity": _el(e, 1), "npi": _el(e, 9), "is_organization": _el(e, 2) == "2"}
+        return {**name, "entity": e[1], "npi": e[9], "is_organization": e[2] == "2"}
 
     def _n3(self, e: list[str], number: int, seg: str) -> None:
         if self._entity is not None:
@@ -549,24 +554,24 @@ class Reader837:
 
     def _n4(self, e: list[str], number: int, seg: str) -> None:
         if self._entity is not None:
-            self._entity["city"] = text_value(_el(e, 1))
-            self._entity["state"] = _el(e, 2)
-            self._entity["postal_code"] = _el(e, 3)
+            self._entity["city"] = text_value(e[1])
+            self._entity["state"] = e[2]
+            self._entity["postal_code"] = e[3]
 
     def _dmg(self, e: list[str], number: int, seg: str) -> None:
         if self._entity is not None:
-            self._entity["birth_date"] = self._date(_el(e, 2)) if _el(e, 2) else None
-            self._entity["gender"] = _el(e, 3)
+            self._entity["birth_date"] = self._date(e[2]) if e[2] else None
+            self._entity["gender"] = e[3]
 
     def _prv(self, e: list[str], number: int, seg: str) -> None:
         if self._claim is not None:
-            if self._entity is not None and _el(e, 1) == "PE":
-                self._entity["taxonomy"] = _el(e, 3)
-        elif self._billing is not None and _el(e, 1) == "BI":
-            self._billing["taxonomy"] = _el(e, 3)
+            if self._entity is not None and e[1] == "PE":
+                self._entity["taxonomy"] = e[3]
+        elif self._billing is not None and e[1] == "BI":
+            self._billing["taxonomy"] = e[3]
 
     def _ref(self, e: list[str], number: int, seg: str) -> None:
-        qualifier, value = _el(e, 1), _el(e, 2)
+        qualifier, value = e[1], e[2]
         claim = self._claim
         if claim is None:
             if (
@@ -609,11 +614,11 @@ class Reader837:
         if not self._need_tx(number, seg):
             return
         fields = {
-            "payer_responsibility": _el(e, 1),
-            "relationship": _el(e, 2),
-            "group_number": _el(e, 3),
-            "plan_name": text_value(_el(e, 4)),
-            "filing_indicator": _el(e, 9),
+            "payer_responsibility": e[1],
+            "relationship": e[2],
+            "group_number": e[3],
+            "plan_name": text_value(e[4]),
+            "filing_indicator": e[9],
             "segment": number,
         }
         claim = self._claim
@@ -630,7 +635,7 @@ class Reader837:
 
     def _pat(self, e: list[str], number: int, seg: str) -> None:
         if self._loop == "2000C":
-            self._relationship = _el(e, 1)
+            self._relationship = e[1]
 
     # -- the claim -----------------------------------------------------------------------------
 
@@ -652,16 +657,16 @@ class Reader837:
             self._claim = _Claim({}, number)
             self._claim.bad = True
             return
-        place = _el(e, 5).split(self._comp)
+        place = e[5].split(self._comp)
         fields: dict[str, Any] = {
-            "patient_control_number": _el(e, 1),
+            "patient_control_number": e[1],
             "place_of_service": place[0],
             "facility_qualifier": place[1] if len(place) > 1 else "",
             "frequency": place[2] if len(place) > 2 else "",
-            "provider_signature": _el(e, 6),
-            "assignment": _el(e, 7),
-            "benefits_assignment": _el(e, 8),
-            "release_of_information": _el(e, 9),
+            "provider_signature": e[6],
+            "assignment": e[7],
+            "benefits_assignment": e[8],
+            "release_of_information": e[9],
             "billing_provider": billing,
             "subscriber": subscriber,
             "file": self.file,
@@ -672,9 +677,9 @@ class Reader837:
             fields["patient_relationship"] = self._relationship
         self._claim = _Claim(fields, number)
         try:
-            fields["charge"] = self._amount(_el(e, 2))
+            fields["charge"] = self._amount(e[2])
         except BadValue:
-            self._error("x837.clm.charge", f"CLM02 {_el(e, 2)!r} is not an amount", number, seg)
+            self._error("x837.clm.charge", f"CLM02 {e[2]!r} is not an amount", number, seg)
         if not fields["patient_control_number"]:
             self._error("x837.clm.id", "CLM01 (the patient control number) is empty", number, seg)
         if not fields["place_of_service"] or not fields["frequency"]:
@@ -713,13 +718,13 @@ class Reader837:
         if claim is None:
             return
         target = claim.line if claim.line is not None else claim.fields
-        target["note"] = text_value(_el(e, 2))
+        target["note"] = text_value(e[2])
 
     def _dtp(self, e: list[str], number: int, seg: str) -> None:
         claim = self._claim
         if claim is None:
             return
-        qualifier, form, value = _el(e, 1), _el(e, 2), _el(e, 3)
+        qualifier, form, value = e[1], e[2], e[3]
         if qualifier == "472" and claim.line is not None and claim.adjudication is None:
             if form == "RD8":
                 start, _, end = value.partition("-")
@@ -741,16 +746,16 @@ class Reader837:
         if target is None:
             self._error("x837.cas.place", "CAS outside loop 2320 or 2430", number, seg)
             return
-        group = _el(e, 1)
+        group = e[1]
         found = list(target.get("adjustments", ()))
-        for i in range(2, len(e), 3):
+        for i in range(2, 19, 3):  # CAS holds six reason/amount/quantity triples
             reason = e[i]
             if not reason:
                 continue
-            quantity = _el(e, i + 2)
+            quantity = e[i + 2]
             found.append(
                 Adjustment(
-                    group, reason, self._amount(_el(e, i + 1)), self._opt_amount(quantity), number
+                    group, reason, self._amount(e[i + 1]), self._opt_amount(quantity), number
                 )
             )
         target["adjustments"] = tuple(found)
@@ -759,7 +764,7 @@ class Reader837:
         claim = self._claim
         if claim is None:
             return
-        qualifier, value = _el(e, 1), _el(e, 2)
+        qualifier, value = e[1], e[2]
         if claim.adjudication is not None:
             if qualifier == "EAF":
                 claim.adjudication["remaining_patient_liability"] = self._amount(value)
@@ -778,9 +783,9 @@ class Reader837:
         self._finish_other(claim)
         self._entity = None
         try:
-            line_number = int(_el(e, 1))
+            line_number = int(e[1])
         except ValueError:
-            self._error("x837.lx", f"LX01 {_el(e, 1)!r} is not a line number", number, seg)
+            self._error("x837.lx", f"LX01 {e[1]!r} is not a line number", number, seg)
             line_number = 0
         claim.line = {"number": line_number, "segment": number}
 
@@ -790,20 +795,20 @@ class Reader837:
             self._error("x837.sv1.place", "SV1 outside a service line (LX)", number, seg)
             return
         line = claim.line
-        procedure = self._procedure(_el(e, 1))
+        procedure = self._procedure(e[1])
         if procedure.qualifier not in ("HC", "WK", "ER", "IV") or not procedure.code:
             self._error(
                 "x837.sv1.procedure",
-                f"SV101 {_el(e, 1)!r} is not a qualified procedure code (HC:code)",
+                f"SV101 {e[1]!r} is not a qualified procedure code (HC:code)",
                 number,
                 seg,
             )
         line["procedure"] = procedure
-        line["charge"] = self._amount(_el(e, 2))
-        line["unit_basis"] = _el(e, 3)
-        line["units"] = self._amount(_el(e, 4))
-        line["place_of_service"] = _el(e, 5)
-        pointers = _el(e, 7)
+        line["charge"] = self._amount(e[2])
+        line["unit_basis"] = e[3]
+        line["units"] = self._amount(e[4])
+        line["place_of_service"] = e[5]
+        pointers = e[7]
         try:
             line["diagnosis_pointers"] = tuple(int(p) for p in pointers.split(self._comp) if p)
         except ValueError:
@@ -818,11 +823,11 @@ class Reader837:
             self._finish_adjudication(claim)
         self._entity = None
         claim.adjudication = {
-            "payer_id": _el(e, 1),
-            "paid": self._amount(_el(e, 2)),
-            "procedure": self._procedure(_el(e, 3)),
-            "units": self._amount(_el(e, 5)),
-            "bundled_line": _el(e, 6),
+            "payer_id": e[1],
+            "paid": self._amount(e[2]),
+            "procedure": self._procedure(e[3]),
+            "units": self._amount(e[5]),
+            "bundled_line": e[6],
             "segment": number,
         }
 
