@@ -31,6 +31,9 @@ def claim_file_command(
     era: list[Path] = typer.Option(..., "--era", help="835 remittance files (repeat)."),
     out: Path = typer.Option(Path("claims-out"), "--out", help="Folder to write the claim to."),
     today: str | None = typer.Option(None, "--today", help="The date to decide as of."),
+    void: bool = typer.Option(
+        False, "--void", help="Withdraw the claim instead (frequency 8 with the payer's number)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Write the corrected (or secondary) 837P claim that a triage decision calls for."""
@@ -62,7 +65,7 @@ def claim_file_command(
     if not items:
         _err.print(f"error: no corrected_claim or bill_other_payer decision for {ident}")
         raise typer.Exit(1)
-    filed = file_claim(items, original_claims(practice_dir), practice)
+    filed = file_claim(items, original_claims(practice_dir), practice, void=void)
     path = write_result(filed, out, day)
     if as_json:
         print(

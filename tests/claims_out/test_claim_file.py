@@ -212,3 +212,34 @@ def test_cli_unknown_claim_fails_cleanly(tmp_path: Path) -> None:
     era = str(next((practice / "remittances").glob("*.835")))
     run = CliRunner().invoke(app, ["claim-file", "NOPE", "--practice", str(practice), "--era", era])
     assert run.exit_code == 1 and "Traceback" not in run.output
+
+
+def test_void_withdraws_the_claim_as_sent(tmp_path: Path) -> None:
+    practice = decisions("little-steps-aba")[0]
+    items = items_of("little-steps-aba", "LS4114")
+    result = file_claim(items, original_claims(EXAMPLES / "little-steps-aba"), practice, void=True)
+    path = write_result(result, tmp_path, TODAY)
+    assert result.form == "void" and path is not None
+    text = path.read_text()
+    assert guide_errors(text) == []
+    claim = next(read_837(text.encode()).claims)
+    assert (claim.frequency, claim.payer_claim_control_number) == ("8", "PM20260825001A")
+    assert [line.procedure.modifiers for line in claim.lines] == [(), ()]  # no fix applied
+
+
+def test_rendering_npi_comes_from_practice_toml() -> None:
+    practice = decisions("brightpath-pt")[0]
+    item = items_of("brightpath-pt", "BP26063")[0]._replace(remark_codes=("N290",))
+    item = item._replace(context=None)  # not Medicare-typed: a replacement
+    result = file_claim([item], original_claims(EXAMPLES / "brightpath-pt"), practice)
+    assert result.written, result.missing
+    change = next(c for c in result.changes if c.element.startswith("2310B"))
+    assert change.new == "Dana Whitfield, NPI 1295837466"
+    assert change.source == "practice.toml [billing.providers.Dana Whitfield DPT]"
+
+
+def test_an_unknown_fix_is_not_guessed() -> None:
+    item = items_of("brightpath-pt", "BP26065")[0]._replace(action="correct the claim and resubmit")
+    result = file_claim([item], original_claims(EXAMPLES / "brightpath-pt"))
+    assert not result.written
+    assert any("cannot apply" in m for m in result.missing)

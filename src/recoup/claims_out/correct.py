@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from recoup.claims_out.form import correction_form
+from recoup.practice.billing import read_billing
 from recoup.practice.model import Coverage, Practice
 from recoup.records import ClaimPayment, Remittance
 from recoup.triage.engine import WorkItem
@@ -35,6 +36,7 @@ from recoup.x12.claims837 import (
     Member,
     OtherPayer,
     Payer,
+    Provider,
     ServiceLine837,
 )
 from recoup.x12.reader837 import read_837_file
@@ -180,6 +182,47 @@ def _apply_referring(
     return claim._replace(referring_provider=referring._replace(segment=0))
 
 
+def _apply_rendering(
+    claim: Claim837,
+    item: WorkItem,
+    practice: Practice | None,
+    changes: list[Change],
+    missing: list[str],
+) -> Claim837:
+    """N290 (rendering provider identifier missing): the clinician's NPI from practice.toml."""
+    if "N290" not in item.remark_codes:
+        return claim
+    names = {
+        v.supervising_provider or v.rendering_provider
+        for v in (practice.visits if practice is not None else ())
+        if v.claim_id == claim.patient_control_number
+    }
+    billing = read_billing(Path(practice.folder))[0] if practice is not None else None
+    found = [billing.provider(n) for n in names] if billing is not None and names else []
+    if len(found) != 1 or found[0] is None or not found[0].npi:
+        missing.append(
+            "the rendering provider's NPI (remark N290): add it under [billing.providers] in "
+            "practice.toml for " + (", ".join(sorted(names)) or "the clinician of the visit")
+        )
+        return claim
+    clinician = found[0]
+    old = claim.rendering_provider
+    changes.append(
+        Change(
+            "2310B NM1*82 rendering provider",
+            f"NPI {old.npi}" if old is not None and old.npi else "(none)",
+            f"{clinician.first_name} {clinician.last_name}, NPI {clinician.npi}",
+            "N290: the rendering provider's identifier was missing or invalid",
+            f"practice.toml [billing.providers.{clinician.name}]",
+        )
+    )
+    rendering = Provider(
+        "82", clinician.last_name, clinician.npi, first_name=clinician.first_name,
+        taxonomy=clinician.taxonomy,
+    )  # fmt: skip
+    return claim._replace(rendering_provider=rendering)
+
+
 def _secondary(
     claim: Claim837,
     payment: ClaimPayment,
@@ -277,12 +320,19 @@ def file_claim(
     items: Sequence[WorkItem],
     originals: dict[str, list[OriginalClaim]],
     practice: Practice | None = None,
+    *,
+    void: bool = False,
 ) -> ClaimResult:
-    """The claim to send for one claim's decisions (all for the same CLP01)."""
+    """The claim to send for one claim's decisions (all for the same CLP01).
+
+    ``void`` withdraws the claim instead (frequency 8 with REF*F8, the lines as first sent),
+    whatever the decision's form: for a claim sent to the wrong payer or for a service that did
+    not happen.
+    """
     first = items[0]
     claim_id = first.patient_account
-    secondary = any(i.lane == "bill_other_payer" for i in items)
-    form: str = "secondary" if secondary else correction_form(first)
+    secondary = not void and any(i.lane == "bill_other_payer" for i in items)
+    form: str = "void" if void else "secondary" if secondary else correction_form(first)
     changes: list[Change] = []
     missing: list[str] = []
     notes: list[str] = []
@@ -334,6 +384,7 @@ def file_claim(
         if form != "void" and not secondary:
             claim = _apply_modifier(claim, item, changes, missing)
             claim = _apply_referring(claim, item, originals, changes, missing)
+            claim = _apply_rendering(claim, item, practice, changes, missing)
     if secondary:
         ctx = first.context
         if ctx is None:
@@ -341,10 +392,11 @@ def file_claim(
         else:
             coverage = _next_coverage(practice, ctx.item.claim, claim)
             claim = _secondary(claim, ctx.item.claim, ctx.remittance, coverage, changes, missing)
+    resend = "resend as a replacement" in first.action  # the frequency is the whole fix
     if (
-        form in ("replacement", "void", "new")
-        and not [c for c in changes if "SV101" in c.element or "2310A" in c.element]
-        and form != "void"
+        form in ("replacement", "new")
+        and not resend
+        and not [c for c in changes if c.element.startswith(("2400 SV101", "2310"))]
     ):
         missing.append(f'the fix itself: recoup cannot apply "{first.action}" automatically')
     if form in ("replacement", "void"):
