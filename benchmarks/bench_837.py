@@ -40,7 +40,10 @@ def _measure(kind: str, path: str) -> dict[str, Any]:
         for _ in iter_claims(path):
             count += 1
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the parent that built the file
+    status = Path("/proc/self/status").read_text() if Path("/proc/self/status").exists() else ""
+    hwm = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")]
+    peak = int(hwm[0]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": seconds, "claims": count, "peak_mb": peak}
 
 

@@ -37,6 +37,7 @@ def _root(
 
 def _register_subcommands() -> None:
     from recoup.cli_benefits import register_benefit_commands
+    from recoup.cli_claims import register_claim_commands
     from recoup.cli_codes import codes_app
     from recoup.cli_era import era_app
     from recoup.cli_letters import register_letter_command
@@ -53,7 +54,7 @@ def _register_subcommands() -> None:
     register_letter_command(app)  # recoup letter
     register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
     register_serve_commands(app)  # recoup serve
-    __import__("recoup.cli_claims").cli_claims.register_claim_commands(app)  # claim-file
+    register_claim_commands(app)  # recoup claim-file
 
 
 _register_subcommands()
