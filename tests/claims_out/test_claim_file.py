@@ -243,3 +243,10 @@ def test_an_unknown_fix_is_not_guessed() -> None:
     result = file_claim([item], original_claims(EXAMPLES / "brightpath-pt"))
     assert not result.written
     assert any("cannot apply" in m for m in result.missing)
+
+
+def test_public_api_of_claims_out() -> None:
+    import recoup.claims_out as module
+
+    assert sorted(module.__all__) == sorted(set(module.__all__))
+    assert [n for n in module.__all__ if not hasattr(module, n)] == []

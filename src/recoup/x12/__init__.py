@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from recoup.x12 import claims835 as _claims835
+from recoup.x12.claims837 import Claim837, ClaimBatch, ServiceLine837
 from recoup.x12.reader271 import Read271, benefit_limits, read_271
 from recoup.x12.reader835 import ParseResult, Reader835, iter_claims, read_835, read_835_file
 from recoup.x12.reader837 import Read837, Reader837, read_837, read_837_file
@@ -20,12 +21,15 @@ from recoup.x12.writer837 import write_837
 __all__ = [
     "COMPILED",
     "DEFAULT_DELIMITERS",
+    "Claim837",
+    "ClaimBatch",
     "Delimiters",
     "ParseResult",
     "Read271",
     "Read837",
     "Reader835",
     "Reader837",
+    "ServiceLine837",
     "benefit_limits",
     "iter_claims",
     "read_271",
