@@ -6,7 +6,7 @@ implementation of the guide) and must have 0 errors.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -229,6 +229,16 @@ _adj = st.builds(
 )
 
 
+CHEN = Provider("82", "CHEN", "1386204956", first_name="MAYA", taxonomy="103K00000X")
+MARSH = Provider("DN", "MARSH", "1902847361", first_name="HELEN")
+
+
+def grouped(adjustments: list[Adjustment]) -> tuple[Adjustment, ...]:
+    """Adjustments as an 837 carries them: gathered by group code, groups in first-seen order."""
+    order = list(dict.fromkeys(a.group for a in adjustments))
+    return tuple(sorted(adjustments, key=lambda a: order.index(a.group)))
+
+
 @st.composite
 def _lines(draw: st.DrawFn) -> tuple[ServiceLine837, ...]:
     count = draw(st.integers(1, 4))
@@ -245,18 +255,24 @@ def _lines(draw: st.DrawFn) -> tuple[ServiceLine837, ...]:
                     draw(_money),
                     proc,
                     draw(_units),
-                    tuple(draw(st.lists(_adj, max_size=3))),
+                    grouped(draw(st.lists(_adj, max_size=3))),
                     draw(_dates),
                 ),
             )
+        start = draw(_dates)
+        rendering = draw(st.sampled_from([None, CHEN]))
         out.append(
             ServiceLine837(
                 n,
                 proc,
                 draw(_money),
                 draw(_units),
-                draw(_dates),
+                start,
                 (1,),
+                service_date_end=draw(st.sampled_from([None, start + timedelta(days=3)])),
+                rendering_provider=rendering,
+                note=draw(st.sampled_from(["", "SESSION NOTE"])),
+                place_of_service=draw(st.sampled_from(["", "12"])),
                 control_number=f"C-{n}",
                 prior_authorization=draw(st.sampled_from(["", "PA1"])),
                 adjudications=adjudications,
@@ -277,7 +293,7 @@ def _claims(draw: st.DrawFn) -> Claim837:
                 Member(draw(_text), "ANN", id_qualifier="MI", id="M1"),
                 Payer(draw(_text), "73120"),
                 filing_indicator="CI",
-                adjustments=tuple(draw(st.lists(_adj, max_size=8))),
+                adjustments=grouped(draw(st.lists(_adj, max_size=8))),
                 paid=draw(_money),
                 adjudication_date=draw(_dates),
                 claim_control_number=draw(_text),
@@ -304,6 +320,9 @@ def _claims(draw: st.DrawFn) -> Claim837:
         lines=draw(_lines()),
         other_payers=others,
         payer_claim_control_number=draw(st.sampled_from(["", "PM1"])),
+        prior_authorization=draw(st.sampled_from(["", "AUTH-7"])),
+        references=draw(st.sampled_from([(), (("EA", "LS-30112"),), (("D9", "X1"), ("EA", "R"))])),
+        referring_provider=draw(st.sampled_from([None, MARSH])),
     )
 
 
@@ -324,3 +343,17 @@ def test_property_round_trip(claims: list[Claim837]) -> None:
     for mine, theirs in zip(got.claims, want.claims, strict=True):
         assert mine._asdict() == theirs._asdict()
     assert got == want
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(_claims(), min_size=1, max_size=2))
+def test_property_written_claims_pass_the_guide(claims: list[Claim837]) -> None:
+    claims = [
+        c._replace(
+            patient_relationship="19" if c.patient else "",
+            subscriber=c.subscriber._replace(relationship="" if c.patient else "18"),
+        )
+        for c in claims
+    ]
+    errors = guide_errors(write_837([batch_of(*claims)]))
+    assert errors == [], "\n".join(errors)

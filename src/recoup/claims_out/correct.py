@@ -278,6 +278,8 @@ def _secondary(
         filing_indicator=primary.filing_indicator,
         adjustments=tuple(a._replace(segment=0) for a in payment.adjustments),
         paid=payment.paid,
+        # CLP05, the patient's responsibility after the primary: the secondary's AMT*EAF
+        remaining_patient_liability=payment.patient_responsibility,
         adjudication_date=paid_date,
         claim_control_number=payment.payer_claim_id,
     )

@@ -71,15 +71,18 @@ class _Out:
             self.add("N4", city, state, postal)
 
     def cas(self, adjustments: Iterable[Adjustment]) -> None:
-        """Consecutive adjustments of one group share a CAS, six at most (as the 835 does)."""
-        run: list[Adjustment] = []
+        """One CAS per group code, six adjustments to a segment.
+
+        The guide allows five CAS in a 2320 or 2430 loop, so adjustments are gathered by group
+        code (in the order the groups first appear) rather than written run by run as an 835
+        may have them: the amounts and codes are the same, only the grouping is the guide's.
+        """
+        by_group: dict[str, list[Adjustment]] = {}
         for adj in adjustments:
-            if run and (adj.group != run[0].group or len(run) == 6):
-                self._cas(run)
-                run = []
-            run.append(adj)
-        if run:
-            self._cas(run)
+            by_group.setdefault(adj.group, []).append(adj)
+        for run in by_group.values():
+            for start in range(0, len(run), 6):
+                self._cas(run[start : start + 6])
 
     def _cas(self, run: list[Adjustment]) -> None:
         elements = ["CAS", run[0].group]
