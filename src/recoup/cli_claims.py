@@ -38,7 +38,7 @@ def claim_file_command(
 ) -> None:
     """Write the corrected (or secondary) 837P claim that a triage decision calls for."""
     from recoup.claims_out import file_claim, original_claims, write_result
-    from recoup.findings import has_errors
+    from recoup.findings import Finding, has_errors
     from recoup.practice import read_practice
     from recoup.triage import triage
     from recoup.x12 import read_835_file
@@ -65,7 +65,11 @@ def claim_file_command(
     if not items:
         _err.print(f"error: no corrected_claim or bill_other_payer decision for {ident}")
         raise typer.Exit(1)
-    filed = file_claim(items, original_claims(practice_dir), practice, void=void)
+    sent_findings: list[Finding] = []
+    originals = original_claims(practice_dir, sent_findings)
+    for finding in sent_findings:
+        _err.print(str(finding), markup=False)
+    filed = file_claim(items, originals, practice, void=void)
     path = write_result(filed, out, day)
     if as_json:
         print(

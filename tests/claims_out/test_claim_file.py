@@ -250,3 +250,14 @@ def test_public_api_of_claims_out() -> None:
 
     assert sorted(module.__all__) == sorted(set(module.__all__))
     assert [n for n in module.__all__ if not hasattr(module, n)] == []
+
+
+def test_a_bad_sent_claim_file_is_reported_not_used(tmp_path: Path) -> None:
+    folder = tmp_path / "practice"
+    (folder / "claims").mkdir(parents=True)
+    good = (EXAMPLES / "little-steps-aba" / "claims" / "2026-09-01_prairie-mutual.837").read_text()
+    (folder / "claims" / "bad.837").write_text(good.replace("CLM*LS4114*304.00", "CLM*LS4114*3O4"))
+    findings: list = []
+    found = original_claims(folder, findings)
+    assert "LS4114" not in found and "LS4115" in found
+    assert any(f.code == "x837.clm.charge" and f.file.endswith("bad.837") for f in findings)

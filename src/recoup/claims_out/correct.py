@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from recoup.claims_out.form import correction_form
+from recoup.findings import Finding
 from recoup.practice.billing import read_billing
 from recoup.practice.model import Coverage, Practice
 from recoup.records import ClaimPayment, Remittance
@@ -78,11 +79,18 @@ class ClaimResult(NamedTuple):
         return self.claim is not None
 
 
-def original_claims(folder: Path) -> dict[str, list[OriginalClaim]]:
-    """The practice's sent claims (``<folder>/claims/*.837``) by CLM01, oldest file first."""
+def original_claims(
+    folder: Path, findings: list[Finding] | None = None
+) -> dict[str, list[OriginalClaim]]:
+    """The practice's sent claims (``<folder>/claims/*.837``) by CLM01, oldest file first.
+
+    Problems in those files go to ``findings`` when given; their bad claims are left out.
+    """
     found: dict[str, list[OriginalClaim]] = {}
     for path in sorted((folder / "claims").glob("*.837")):
         result = read_837_file(path)
+        if findings is not None:
+            findings.extend(result.findings)
         for batch in result.batches:
             for claim in batch.claims:
                 found.setdefault(claim.patient_control_number, []).append(
