@@ -38,9 +38,11 @@ def _root(
 
 def _register_subcommands() -> None:
     from recoup.cli.benefits import register_benefit_commands
+    from recoup.cli.claims import register_claim_commands
     from recoup.cli.codes import codes_app
     from recoup.cli.era import era_app
     from recoup.cli.letters import register_letter_command
+    from recoup.cli.ncci import register_ncci_commands
     from recoup.cli.serve import register_serve_commands
     from recoup.cli.store import register_store_commands
     from recoup.cli.triage import register_triage_command
@@ -54,9 +56,8 @@ def _register_subcommands() -> None:
     register_letter_command(app)  # recoup letter
     register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
     register_serve_commands(app)  # recoup serve
-    from recoup.cli.ncci import register_ncci_commands  # recoup ncci import / lookup, scrub
-
-    register_ncci_commands(app)
+    register_ncci_commands(app)  # recoup ncci import / lookup, recoup scrub
+    register_claim_commands(app)  # recoup claim-file
 
 
 _register_subcommands()

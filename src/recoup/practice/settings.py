@@ -146,7 +146,7 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[Finding]]:
         check.add(Severity.WARNING, "practice.npi", f'NPI "{npi}" is not 10 digits', None, "npi")
     address = _address(data.get("address", ""), check)
     payers = _payers(data.get("payers", {}), check)
-    known = {*TEXT_KEYS, "address", "payers", "signer"}
+    known = {*TEXT_KEYS, "address", "payers", "signer", "billing"}  # billing: practice/billing.py
     for key in data:
         if key not in known:
             check.add(

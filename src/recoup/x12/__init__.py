@@ -1,5 +1,7 @@
 """X12 EDI: delimiters and segments, the 835 remittance reader and writer, the 271 reader.
 
+The practice's outgoing 837P claims: ``read_837`` / ``Reader837`` and ``write_837``.
+
 The reader's hot modules may be compiled with mypyc, and the segment splitter built from
 ``_segsplit.c`` (``scripts/build_native.py``, run by ``make``); ``COMPILED`` says whether the
 mypyc modules are. A compiled module older than its source would run stale code, so importing
@@ -10,23 +12,34 @@ import warnings
 from pathlib import Path
 
 from recoup.x12 import claims835 as _claims835
+from recoup.x12.claims837 import Claim837, ClaimBatch, ServiceLine837
 from recoup.x12.reader271 import Read271, benefit_limits, read_271
 from recoup.x12.reader835 import ParseResult, Reader835, iter_claims, read_835, read_835_file
+from recoup.x12.reader837 import Read837, Reader837, read_837, read_837_file
 from recoup.x12.tokens import DEFAULT_DELIMITERS, Delimiters
+from recoup.x12.writer837 import write_837
 
 __all__ = [
     "COMPILED",
     "DEFAULT_DELIMITERS",
+    "Claim837",
+    "ClaimBatch",
     "Delimiters",
     "ParseResult",
     "Read271",
+    "Read837",
     "Reader835",
+    "Reader837",
+    "ServiceLine837",
     "benefit_limits",
     "iter_claims",
     "read_271",
     "read_835",
     "read_835_file",
+    "read_837",
+    "read_837_file",
     "stale_compiled_modules",
+    "write_837",
 ]
 
 COMPILED = not str(getattr(_claims835, "__file__", "")).endswith(".py")
