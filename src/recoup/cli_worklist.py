@@ -328,6 +328,22 @@ def user_add_command(
     typer.echo(f"user {user.username} added ({user.role})")
 
 
+def user_disable_command(
+    name: str = typer.Argument(..., help="The user name."),
+    enable: bool = typer.Option(False, "--enable", help="Enable the account again instead."),
+    db: str | None = _db_option(),
+    user: str | None = _user_option(),
+) -> None:
+    """Disable a user: they cannot sign in, and every session of theirs ends at once."""
+    with _store(db) as store:
+        try:
+            found = store.set_user_disabled(name, not enable)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        store.audit(_who(user), "user.enable" if enable else "user.disable", detail=name)
+    typer.echo(f"user {found.username} {'enabled' if enable else 'disabled'}")
+
+
 def user_list_command(
     db: str | None = _db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the users as JSON."),
@@ -350,4 +366,5 @@ def register_worklist_commands(app: typer.Typer) -> None:
     app.command("kpis")(kpis_command)
     user_app.command("add")(user_add_command)
     user_app.command("list")(user_list_command)
+    user_app.command("disable")(user_disable_command)
     app.add_typer(user_app, name="user")
