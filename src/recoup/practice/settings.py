@@ -181,11 +181,13 @@ def _payers(value: Any, check: _Checker) -> tuple[PayerInfo, ...]:
                     "type",
                 )
         days = table.get("appeal_days")
-        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+        if days is not None and (
+            isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650
+        ):
             check.add(
                 Severity.ERROR,
                 "practice.integer",
-                f'appeal_days "{days}" is not a whole number of days (1 or more)',
+                f'appeal_days "{str(days)[:40]}" is not a whole number of days (1 to 3650)',
                 where,
                 "appeal_days",
             )
