@@ -95,7 +95,7 @@ def create_app(
         description="Denial management for medical practices: the JSON API behind every page. "
         "State-changing calls need the session cookie and its CSRF token in `X-CSRF-Token` "
         "(GET /api/session returns it).",
-        docs_url="/api/docs",
+        docs_url=None,  # swagger-ui loads its assets from a CDN and runs inline script: gone
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
