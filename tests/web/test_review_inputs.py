@@ -7,6 +7,7 @@ import asyncio
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,14 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from records_text.test_hostile import zip_bomb_docx
+from recoup.store import Store
 from recoup.textsafe import markdown_text, terminal_text
+from recoup.web import create_app
 from recoup.web.app import SESSION_COOKIE
 from recoup.web.routes import ROUTERS
 from recoup.web.security import Session, Signer
-from web.conftest import WebFactory
-from web.helpers import EXAMPLE, Web
+from web.conftest import WebFactory, copy_data
+from web.helpers import EXAMPLE, PASSWORD, TODAY, Web
 
 ROUTES = sorted(
     (method, route.path)
@@ -55,18 +58,37 @@ def multi(make_web: WebFactory) -> Web:
     return make_web(multi_user=True)
 
 
+def _shared(folder: Path, example_dir: Path | None) -> Iterator[Web]:
+    if example_dir is not None:
+        copy_data(example_dir, folder)
+    else:
+        folder.mkdir()
+    store = Store.open(str(folder / "recoup.db"))
+    for role in ("admin", "biller", "readonly"):
+        store.create_user(role, PASSWORD, role)
+    app = create_app(store, multi_user=True, today=lambda: TODAY, data_dir=folder)
+    yield Web(app, store)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def _shared_example(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> Iterator[Web]:
+    """One multi-user app over the example data for the route-table tests, which change nothing
+    (every request they send is refused): a fresh client per test is enough."""
+    yield from _shared(tmp_path_factory.mktemp("shared") / "data", example_dir)
+
+
 @pytest.fixture
-def bare(make_web: WebFactory) -> Web:
-    """Multi-user mode over an empty store: enough to see who is refused (and much quicker)."""
-    return make_web(multi_user=True, example=False)
+def guarded(_shared_example: Web) -> Web:
+    return Web(_shared_example.app, _shared_example.store)
 
 
 # -- the review's counts over the router table ---------------------------------------------------
 
 
 @pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if r not in OPEN])
-def test_no_route_gives_data_without_a_cookie(multi: Web, method: str, path: str) -> None:
-    answer = multi.client.request(method, _url(path))
+def test_no_route_gives_data_without_a_cookie(guarded: Web, method: str, path: str) -> None:
+    answer = guarded.client.request(method, _url(path))
     assert answer.status_code in (303, 401), (method, path, answer.status_code)
     if answer.status_code == 303:
         assert answer.headers["location"].startswith("/login")
@@ -79,24 +101,24 @@ WRITES = [r for r in ROUTES if r[0] != "GET" and r not in OPEN]
 @pytest.mark.parametrize("role", ["readonly", "biller"])
 @pytest.mark.parametrize(("method", "path"), WRITES + [r for r in ROUTES if ADMIN_ONLY.match(r[1])])
 def test_lesser_roles_are_refused_every_write_and_admin_call(
-    bare: Web, role: str, method: str, path: str
+    guarded: Web, role: str, method: str, path: str
 ) -> None:
     if role == "biller" and not ADMIN_ONLY.match(path):
         pytest.skip("billers may write denials and imports")
-    assert bare.login(role).status_code == 200
-    answer = bare.client.request(method, _url(path), headers={"X-CSRF-Token": bare.token})
+    assert guarded.login(role).status_code == 200
+    answer = guarded.client.request(method, _url(path), headers={"X-CSRF-Token": guarded.token})
     assert answer.status_code == 403, (role, method, path, answer.text)
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
 @pytest.mark.parametrize("token", [None, "", "forged", "stale"])
 def test_every_write_needs_the_sessions_csrf_token(
-    bare: Web, method: str, path: str, token: str | None
+    guarded: Web, method: str, path: str, token: str | None
 ) -> None:
-    stale = bare.token
-    assert bare.login("admin").status_code == 200
+    stale = guarded.token
+    assert guarded.login("admin").status_code == 200
     headers = {} if token is None else {"X-CSRF-Token": stale if token == "stale" else token}
-    answer = bare.client.request(method, _url(path), headers=headers)
+    answer = guarded.client.request(method, _url(path), headers=headers)
     assert answer.status_code == 403, (method, path, token)
 
 
@@ -117,12 +139,12 @@ def _forgeries(web: Web) -> list[str]:
     ]
 
 
-def test_eight_cookie_forgeries_are_each_anonymous(multi: Web) -> None:
-    multi.client.get("/api/session")
-    forgeries = _forgeries(multi)
+def test_eight_cookie_forgeries_are_each_anonymous(guarded: Web) -> None:
+    guarded.client.get("/api/session")
+    forgeries = _forgeries(guarded)
     assert len(forgeries) == 8
     for cookie in forgeries:
-        client = TestClient(multi.app, base_url="https://127.0.0.1", follow_redirects=False)
+        client = TestClient(guarded.app, base_url="https://127.0.0.1", follow_redirects=False)
         client.cookies.set(SESSION_COOKIE, cookie)
         assert client.get("/api/denials").status_code == 401, cookie
         assert client.get("/api/session").json()["username"] is None
@@ -305,4 +327,3 @@ def test_api_docs_work_offline_or_are_gone(web: Web) -> None:
     assert "<script>" not in page.text  # no inline script: the CSP allows 'self' only
     for src in re.findall(r'(?:src|href)="([^"]+)"', page.text):
         assert web.client.get(src).status_code == 200, src
-
