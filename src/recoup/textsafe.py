@@ -7,16 +7,17 @@ shows each such character as a visible ``\\xNN`` (``\\t`` and ``\\n`` kept where
 and the C1 controls (``\\x80``-``\\x9f``, which some terminals read as ESC sequences too) and the
 Unicode bidirectional overrides that can make text read backwards.
 
-:func:`markdown_text` escapes text for a Markdown document: HTML tags and entities cannot open
-(``<`` ``>`` ``&``), and Markdown syntax (emphasis, links, headings, lists, tables, code) is shown
-as the characters it is made of, so an input cannot add a link or a heading to a letter.
+:func:`markdown_text` escapes text for a Markdown document with CommonMark backslash escapes:
+HTML tags and entities cannot open (``<`` ``>`` ``&``), and Markdown syntax (emphasis, links,
+images, headings, lists, tables, code) is shown as the characters it is made of, so an input
+cannot add a link, an image or a heading to a letter.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["markdown_text", "terminal_text"]
+__all__ = ["markdown_plain", "markdown_text", "terminal_text"]
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
@@ -35,16 +36,26 @@ def terminal_text(text: str, *, keep_lines: bool = True) -> str:
     return pattern.sub(_visible, text)
 
 
-# Markdown's punctuation that can start or end syntax (CommonMark's ASCII punctuation, less the
-# characters that never do in text); each is escaped with a backslash.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Characters that open or close Markdown (or HTML) anywhere in a line; each gets a backslash,
+# which CommonMark reads as "this character, literally" (a backslash-escaped < opens no tag, an
+# escaped & no entity). Others (. ( ) # - + ! =) only matter at the start of a line, where a
+# value may be placed: those are escaped at the value's start only, so amounts ("120.00") and
+# codes ("97110-GP") keep their text.
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|(?:\d{1,9}[.)](?=\s|$)))")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def markdown_text(text: str) -> str:
-    """``text`` as literal text inside Markdown: no HTML, no links, no emphasis, no headings.
+    """``text`` as literal text inside Markdown: no HTML, no links, no emphasis, no headings,
+    no lists, no table cells, on one line (line breaks become spaces; control characters go).
+    Undo with :func:`markdown_plain` where the letter's own renderer reads it."""
+    text = _CONTROLS_NO_LINES.sub(" ", text).strip()
+    text = _INLINE.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text, count=1)
 
-    ``&``, ``<`` and ``>`` become entities (so no tag or entity of the input is rendered), the
-    other syntax characters get a backslash, and control characters are removed."""
-    text = _CONTROLS.sub("", text).replace("\t", " ")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN.sub(r"\\\1", text)
+
+def markdown_plain(text: str) -> str:
+    """The text that a :func:`markdown_text` value stands for (backslash escapes removed), for
+    a renderer or checker that reads the Markdown itself."""
+    return _ESCAPED.sub(r"\1", text)
