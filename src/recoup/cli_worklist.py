@@ -344,6 +344,30 @@ def user_disable_command(
     typer.echo(f"user {found.username} {'enabled' if enable else 'disabled'}")
 
 
+def user_password_command(
+    name: str = typer.Argument(..., help="The user name."),
+    db: str | None = _db_option(),
+    user: str | None = _user_option(),
+) -> None:
+    """Set a user's password ($RECOUP_PASSWORD, else asked for twice); their sessions end."""
+    from recoup.store import accounts
+
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        if not sys.stdin.isatty():
+            raise _fail(f"no password: set {PASSWORD_ENV} or run this in a terminal")
+        password = getpass.getpass("new password: ")
+        if getpass.getpass("again: ") != password:
+            raise _fail("the two passwords differ")
+    with _store(db) as store:
+        try:
+            accounts.set_password(store.engine, name, password)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        store.audit(_who(user), "user.password", detail=name)
+    typer.echo(f"password of {name} changed; their sessions have ended")
+
+
 def user_list_command(
     db: str | None = _db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the users as JSON."),
@@ -367,4 +391,5 @@ def register_worklist_commands(app: typer.Typer) -> None:
     user_app.command("add")(user_add_command)
     user_app.command("list")(user_list_command)
     user_app.command("disable")(user_disable_command)
+    user_app.command("password")(user_password_command)
     app.add_typer(user_app, name="user")

@@ -170,6 +170,15 @@ def test_recoup_user_disable(tmp_path: Path) -> None:
     assert on.exit_code == 0 and "enabled" in on.output
     nobody = runner.invoke(cli_app, ["user", "disable", "nobody", "--db", db])
     assert nobody.exit_code == 1 and "no user nobody" in nobody.output
+    with Store.open(db) as store:
+        token = accounts.open_session(store.engine, "dana", datetime.now(UTC), timedelta(hours=1))
+    changed = runner.invoke(
+        cli_app, ["user", "password", "dana", "--db", db], env={"RECOUP_PASSWORD": "a new password"}
+    )
+    assert changed.exit_code == 0 and "sessions have ended" in changed.output
+    with Store.open(db) as store:
+        assert accounts.session_user(store.engine, token, datetime.now(UTC)) is None
+        assert store.verify_login("dana", "a new password") is not None
 
 
 # -- 4. sign-in limits ---------------------------------------------------------------------------
