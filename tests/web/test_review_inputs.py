@@ -303,3 +303,83 @@ def test_api_docs_work_offline_or_are_gone(web: Web) -> None:
     assert "<script>" not in page.text  # no inline script: the CSP allows 'self' only
     for src in re.findall(r'(?:src|href)="([^"]+)"', page.text):
         assert web.client.get(src).status_code == 200, src
+
+
+# -- the review's 14 crafted zips ---------------------------------------------------------------
+
+
+def _crafted(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        names = {
+            "dotdot": "../evil.txt",
+            "absolute": "/etc/evil.txt",
+            "drive": "C:/evil.txt",
+            "backslash": "a\\..\\evil.txt",
+            "inner_dotdot": "a/../../evil.txt",
+        }
+        if kind in names:
+            zf.writestr(names[kind], "x")
+        elif kind == "link":
+            info = zipfile.ZipInfo("practice/link")
+            info.external_attr = (0o120777 << 16) | 0
+            zf.writestr(info, "/etc/passwd")
+        elif kind == "ratio":
+            zf.writestr("practice/zeros.csv", b"0" * (8 * 1024 * 1024))
+        elif kind == "total":
+            for n in range(4):
+                zf.writestr(f"practice/{n}.csv", bytes(range(256)) * 4096)
+        elif kind == "members":
+            for n in range(60):
+                zf.writestr(f"practice/{n}.txt", "x")
+        elif kind == "lying_size":
+            zf.writestr("practice/visits.csv", b"0" * (4 * 1024 * 1024))
+        elif kind in ("docx_bomb", "xlsx_bomb"):
+            suffix = kind.split("_")[0]
+            zf.writestr(f"practice/records/note.{suffix}", zip_bomb_docx(20 * 1024 * 1024))
+    data = buffer.getvalue()
+    if kind == "lying_size":  # the directory says 100 bytes; the data holds 4 MB
+        patched = bytearray(data)
+        central = data.index(b"PK\x01\x02")
+        patched[central + 24 : central + 28] = (100).to_bytes(4, "little")
+        patched[22:26] = (100).to_bytes(4, "little")
+        return bytes(patched)
+    if kind == "truncated":
+        return _zip(EXAMPLE, {})[:5000]
+    if kind == "not_a_zip":
+        return b"PK\x03\x04" + b"\x00" * 200
+    return data
+
+
+CRAFTED = [
+    "dotdot",
+    "absolute",
+    "drive",
+    "backslash",
+    "inner_dotdot",
+    "lying_size",
+    "link",
+    "ratio",
+    "total",
+    "members",
+    "docx_bomb",
+    "xlsx_bomb",
+    "truncated",
+    "not_a_zip",
+]
+
+
+@pytest.mark.parametrize("kind", CRAFTED)
+def test_fourteen_crafted_zips_are_each_refused_before_the_store(tmp_path: Path, kind: str) -> None:
+    from recoup.web.uploads import UploadError, UploadLimits, extract_zip
+
+    assert len(CRAFTED) == 14
+    archive = tmp_path / "upload.zip"
+    archive.write_bytes(_crafted(kind))
+    into = tmp_path / "into"
+    into.mkdir()
+    limits = UploadLimits(max_zip_members=50, max_unzipped_bytes=3 * 1024 * 1024)
+    with pytest.raises(UploadError) as refused:
+        extract_zip(archive, into, limits)
+    assert str(refused.value)
+    assert not (tmp_path / "evil.txt").exists() and not Path("/etc/evil.txt").exists()
