@@ -83,6 +83,26 @@ def guarded(_shared_example: Web) -> Web:
     return Web(_shared_example.app, _shared_example.store)
 
 
+@pytest.fixture(scope="module")
+def _single_user(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> Iterator[Web]:
+    folder = copy_data(example_dir, tmp_path_factory.mktemp("single") / "data")
+    store = Store.open(str(folder / "recoup.db"))
+    yield Web(create_app(store, multi_user=False, today=lambda: TODAY, data_dir=folder), store)
+    store.close()
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_no_route_answers_a_rebound_host_in_single_user_mode(
+    _single_user: Web, method: str, path: str
+) -> None:
+    """DNS rebinding (item 1) over the whole router table: a page whose name now points at
+    127.0.0.1 gets 400 from every route, and nothing changes."""
+    client = TestClient(_single_user.app, base_url="http://evil.example", follow_redirects=False)
+    answer = client.request(method, _url(path), headers={"X-CSRF-Token": "x"})
+    assert answer.status_code == 400, (method, path)
+    assert "P100" not in answer.text
+
+
 # -- the review's counts over the router table ---------------------------------------------------
 
 
