@@ -130,3 +130,26 @@ def test_every_command_has_help() -> None:
     for command in ("benefits", "check-visit", "recount"):
         code, out, _ = run(command, "--help")
         assert code == 0 and "--practice" in out and "--json" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("authorizations.csv", "2026-10-31", "9999-12-31"),
+        ("benefits.csv", "calendar_year", "rolling_months:99999999"),
+    ],
+)
+def test_benefits_on_an_absurd_value_says_where_it_is_without_a_traceback(
+    tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    """Security review item 6: these crashed ``recoup benefits`` (or every benefits page)."""
+    import shutil
+
+    folder = tmp_path / "practice"
+    shutil.copytree(BRIGHTPATH, folder)
+    path = folder / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    code, out, err = run("benefits", "--practice", str(folder), "--on", "2026-09-01")
+    assert code != 0
+    assert "Traceback" not in out + err
+    assert name in out + err and new in out + err

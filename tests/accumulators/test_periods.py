@@ -100,3 +100,21 @@ def test_a_rolling_window_ends_with_its_date(day: date, months: int) -> None:
     period = period_containing(f"rolling_months:{months}", day)
     assert period.start <= day < period.end == day + timedelta(days=1)
     assert add_months(period.end, -months) == period.start
+
+
+# -- security review item 6: no period arithmetic raises at the ends of the calendar ----------
+
+
+@pytest.mark.parametrize("kind", list(PeriodKind))
+@pytest.mark.parametrize("on", [date.min, date(1, 1, 3), date(9999, 12, 30), date.max])
+def test_no_period_raises_at_the_ends_of_the_calendar(kind: PeriodKind, on: date) -> None:
+    period = BenefitPeriod(kind, 99999999 if kind is PeriodKind.ROLLING_MONTHS else None)
+    found = period_containing(period, on, MonthDay(2, 29), episode_start=on)
+    assert found.start <= on and (on < found.end or found.end == date.max)
+
+
+def test_a_rolling_period_past_the_bound_is_refused_as_text() -> None:
+    with pytest.raises(ValueError, match="from 1 to 1200"):
+        parse_period("rolling_months:99999999")
+    with pytest.raises(ValueError, match="rolling_months needs"):
+        parse_period("rolling_months:²")

@@ -31,7 +31,7 @@ def example_dir(tmp_path_factory: pytest.TempPathFactory, example_zip: bytes) ->
     store = Store.open(str(folder / "recoup.db"))
     try:
         app = create_app(store, multi_user=False, today=lambda: TODAY, data_dir=folder)
-        client = TestClient(app, base_url="https://testserver")
+        client = TestClient(app, base_url="https://127.0.0.1")
         token = client.get("/api/session").json()["csrf_token"]
         answer = client.post(
             "/api/imports",

@@ -35,7 +35,7 @@ class Web:
     def __init__(self, app: FastAPI, store: Store) -> None:
         self.app = app
         self.store = store
-        self.client = TestClient(app, base_url="https://testserver", follow_redirects=False)
+        self.client = TestClient(app, base_url="https://127.0.0.1", follow_redirects=False)
 
     @property
     def token(self) -> str:

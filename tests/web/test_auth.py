@@ -239,4 +239,7 @@ def test_a_disabled_user_loses_the_session_at_once(multi: Web) -> None:
     multi.store.set_user_disabled("biller", True)
     assert multi.client.get("/api/denials").status_code == 401  # the same cookie, refused
     multi.store.set_user_disabled("biller", False)
+    # disabling ended the session for good: enabling again needs a new sign-in
+    assert multi.client.get("/api/denials").status_code == 401
+    assert multi.login("biller").status_code == 200
     assert multi.client.get("/api/denials").status_code == 200

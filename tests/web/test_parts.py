@@ -29,8 +29,11 @@ def test_session_payload_is_checked() -> None:
     assert Session.from_payload({"c": "x", "u": "dana", "r": "root", "t": 1}) is None
     assert Session.from_payload({"u": "dana", "r": "admin", "t": 1}) is None
     fresh = Session.fresh()
-    signed = fresh.signed_in("dana", "admin")
+    signed = fresh.signed_in("dana", "admin", "sid")
     assert signed.csrf != fresh.csrf and signed.username == "dana"
+    # a signed-in payload without its server-side session id is not a session
+    assert Session.from_payload({"c": "x", "u": "dana", "r": "admin", "t": 1}) is None
+    assert Session.from_payload(signed.payload()).sid == "sid"  # type: ignore[union-attr]
 
 
 def test_secret_key_file_is_private_and_kept(

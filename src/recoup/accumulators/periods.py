@@ -21,6 +21,10 @@ week           ``[Monday, next Monday)`` (weeks run Monday to Sunday, across yea
 ============== ==================================================================================
 
 Month arithmetic clamps to the last day of a short month (Jan 31 + 1 month = Feb 28 or 29).
+Nothing here raises on a date near the ends of the calendar: a bound that would fall past
+``date.max`` (or before ``date.min``) is that end instead, meaning "open" (the practice reader
+keeps dates within 1900-2199 and rolling periods within ten years, but these functions are
+public).
 """
 
 from __future__ import annotations
@@ -34,6 +38,21 @@ from recoup.practice.model import BenefitPeriod, MonthDay, PeriodKind
 __all__ = ["Period", "add_months", "anniversary_in", "parse_period", "period_containing"]
 
 FOREVER = date.max
+MAX_ROLLING_MONTHS = 1200  # a hundred years: anything longer is not a benefit period
+
+
+def _shift(day: date, days: int) -> date:
+    """``day + days`` held within the calendar."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def _year_start(year: int) -> date:
+    if year > date.max.year:
+        return FOREVER
+    return date(max(year, date.min.year), 1, 1)
 
 
 class Period(NamedTuple):
@@ -65,11 +84,19 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def anniversary_in(year: int, anniversary: MonthDay) -> date:
     """The plan year's first day in ``year``; Feb 29 becomes Feb 28 in a non-leap year."""
+    if year > date.max.year:
+        return FOREVER
+    if year < date.min.year:
+        return date.min
     last = calendar.monthrange(year, anniversary.month)[1]
     return date(year, anniversary.month, min(anniversary.day, last))
 
@@ -79,9 +106,13 @@ def parse_period(text: str) -> BenefitPeriod:
     name, _, months = text.strip().partition(":")
     kind = PeriodKind(name)
     if kind is PeriodKind.ROLLING_MONTHS:
-        if not months.isdigit() or int(months) < 1:
+        if (
+            not (months.isascii() and months.isdigit())
+            or not 1 <= int(months) <= MAX_ROLLING_MONTHS
+        ):
             raise ValueError(
-                f'"{text}": rolling_months needs a number of months, e.g. rolling_months:12'
+                f'"{text[:40]}": rolling_months needs a number of months from 1 to '
+                f"{MAX_ROLLING_MONTHS}, e.g. rolling_months:12"
             )
         return BenefitPeriod(kind, int(months))
     if months:
@@ -104,17 +135,17 @@ def period_containing(
     period = _as_period(kind)
     match period.kind:
         case PeriodKind.CALENDAR_YEAR:
-            return Period(date(on.year, 1, 1), date(on.year + 1, 1, 1))
+            return Period(date(on.year, 1, 1), _year_start(on.year + 1))
         case PeriodKind.PLAN_YEAR:
             if anniversary is None:
-                return Period(date(on.year, 1, 1), date(on.year + 1, 1, 1))
+                return Period(date(on.year, 1, 1), _year_start(on.year + 1))
             start = anniversary_in(on.year, anniversary)
             if start > on:
                 start = anniversary_in(on.year - 1, anniversary)
             return Period(start, anniversary_in(start.year + 1, anniversary))
         case PeriodKind.ROLLING_MONTHS:
-            months = period.months or 12
-            end = on + timedelta(days=1)
+            months = min(period.months or 12, MAX_ROLLING_MONTHS)
+            end = _shift(on, 1)
             return Period(add_months(end, -months), end)
         case PeriodKind.LIFETIME:
             return Period(date.min, FOREVER)
@@ -126,8 +157,8 @@ def period_containing(
             start = on.replace(day=1)
             return Period(start, add_months(start, 1))
         case PeriodKind.WEEK:
-            start = on - timedelta(days=on.weekday())
-            return Period(start, start + timedelta(days=7))
+            start = _shift(on, -on.weekday())
+            return Period(start, _shift(start, 7))
     raise ValueError(f"unknown period kind {period.kind!r}")  # pragma: no cover
 
 

@@ -5,6 +5,10 @@ SQLite store: anyone who can reach the port acts as the administrator. ``--multi
 for sign-in, roles and the audit log, for a server shared by a billing company (put it behind
 an HTTPS reverse proxy: the session cookie is marked Secure).
 
+The app answers only to its own Host names (against DNS rebinding): loopback names with the
+port in single-user mode, the ``--allowed-host`` names in multi-user mode. ``--trusted-proxy``
+names the reverse proxies whose X-Forwarded-For header gives the client's address.
+
 The server's log shows method, route template, status and time only: no query strings, no
 path parameters, nothing that could name a patient.
 """
@@ -48,6 +52,18 @@ def serve_command(
     today: str | None = typer.Option(
         None, "--today", help="Fix 'today' (YYYY-MM-DD) for deadlines, as in recoup triage."
     ),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        help="Multi-user mode: a Host name the server answers to (name or name:port; repeat "
+        "for more). Without it only loopback names are answered.",
+    ),
+    trusted_proxy: list[str] = typer.Option(
+        [],
+        "--trusted-proxy",
+        help="The address (or network) of a reverse proxy whose X-Forwarded-For is believed "
+        "for the sign-in limits and the audit log; repeat for more.",
+    ),
 ) -> None:
     """Run the web app: worklist, denial detail and packets, import, benefits, dashboard.
 
@@ -65,6 +81,15 @@ def serve_command(
         raise _fail(
             f"refusing to serve {host} without --multi-user: single-user mode has no sign-in, "
             "so it only listens on 127.0.0.1"
+        )
+    if not multi_user and allowed_host:
+        raise _fail(
+            "--allowed-host is for --multi-user: single-user mode answers to loopback names only"
+        )
+    if multi_user and not is_loopback(host) and not allowed_host:
+        raise _fail(
+            f"serving {host} to other computers needs --allowed-host with the name they use "
+            "(e.g. --allowed-host billing.example.org)"
         )
     if not multi_user and not url.startswith("sqlite"):
         raise _fail("a PostgreSQL store is for a shared server: add --multi-user")
@@ -84,7 +109,18 @@ def serve_command(
     from recoup.pipeline import catch_up
 
     catch_up(store, fixed or date.today())  # an import whose refresh was stopped: finish it
-    app = create_app(store, multi_user=multi_user, today=(lambda: fixed) if fixed else date.today)
+    try:
+        app = create_app(
+            store,
+            multi_user=multi_user,
+            today=(lambda: fixed) if fixed else date.today,
+            allowed_hosts=allowed_host or None,
+            port=port,
+            trusted_proxies=trusted_proxy,
+        )
+    except ValueError as exc:
+        store.close()
+        raise _fail(str(exc)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     where = f"http://{host}:{port}/"
     if multi_user:

@@ -287,6 +287,46 @@ def user_add_command(
     typer.echo(f"user {user.username} added ({user.role})")
 
 
+def user_disable_command(
+    name: str = typer.Argument(..., help="The user name."),
+    enable: bool = typer.Option(False, "--enable", help="Enable the account again instead."),
+    db: str | None = db_option(),
+    user: str | None = _user_option(),
+) -> None:
+    """Disable a user: they cannot sign in, and every session of theirs ends at once."""
+    with _store(db) as store:
+        try:
+            found = store.set_user_disabled(name, not enable)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        store.audit(_who(user), "user.enable" if enable else "user.disable", detail=name)
+    typer.echo(f"user {found.username} {'enabled' if enable else 'disabled'}")
+
+
+def user_password_command(
+    name: str = typer.Argument(..., help="The user name."),
+    db: str | None = db_option(),
+    user: str | None = _user_option(),
+) -> None:
+    """Set a user's password ($RECOUP_PASSWORD, else asked for twice); their sessions end."""
+    from recoup.store import accounts
+
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        if not sys.stdin.isatty():
+            raise fail(f"no password: set {PASSWORD_ENV} or run this in a terminal")
+        password = getpass.getpass("new password: ")
+        if getpass.getpass("again: ") != password:
+            raise fail("the two passwords differ")
+    with _store(db) as store:
+        try:
+            accounts.set_password(store.engine, name, password)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        store.audit(_who(user), "user.password", detail=name)
+    typer.echo(f"password of {name} changed; their sessions have ended")
+
+
 def user_list_command(
     db: str | None = db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the users as JSON."),
@@ -309,4 +349,6 @@ def register_worklist_commands(app: typer.Typer) -> None:
     app.command("kpis")(kpis_command)
     user_app.command("add")(user_add_command)
     user_app.command("list")(user_list_command)
+    user_app.command("disable")(user_disable_command)
+    user_app.command("password")(user_password_command)
     app.add_typer(user_app, name="user")

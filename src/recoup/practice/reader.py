@@ -366,11 +366,18 @@ class _Reader:
 
     def _document(self, row: Row, column: str, name: str) -> None:
         records = (self.folder / "records").resolve()
-        target = (records / name).resolve()
-        if records not in target.parents:
-            row.error(column, "practice.document_path", f'"{name}" is outside records/')
-        elif not target.is_file():
-            row.warn(column, "practice.missing_document", f"records/{name} does not exist")
+        shown = name[:80]
+        try:
+            target = (records / name).resolve()
+            inside = records in target.parents
+            exists = inside and target.is_file()
+        except (OSError, ValueError):  # a NUL byte, a name too long for the file system
+            row.error(column, "practice.document_path", f'"{shown}" is not a usable file name')
+            return
+        if not inside:
+            row.error(column, "practice.document_path", f'"{shown}" is outside records/')
+        elif not exists:
+            row.warn(column, "practice.missing_document", f"records/{shown} does not exist")
 
 
 def _check_times(row: Row, start: time | None, end: time | None) -> None:

@@ -5,6 +5,12 @@ of a fixed set of words, code lists, plan-year days, benefit periods). A cell th
 becomes a finding naming the file, the row (the header is row 1) and the column, and what was
 expected; the row is then marked bad and the reader leaves it out. Nothing here raises for bad
 input.
+
+Every value is also held to sane bounds (:data:`LIMITS`): dates from 1900 to 2199, benefit
+periods of at most ten years, amounts and counts below a billion. A value outside them is
+almost always a typo or a placeholder (``9999-12-31``), and letting it in would make date
+arithmetic further on overflow (a benefit period of ``rolling_months:99999999`` took every
+benefits page down).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
@@ -23,13 +30,31 @@ from recoup.findings import Finding, Severity
 from recoup.money import MoneyError, parse_money
 from recoup.practice.model import BenefitPeriod, MonthDay, PeriodKind
 
-__all__ = ["CsvFile", "Row", "read_csv"]
+__all__ = ["LIMITS", "CsvFile", "Limits", "Row", "read_csv"]
 
 E = TypeVar("E", bound=StrEnum)
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
+_DIGITS = re.compile(
+    r"[0-9]{1,4}"
+)  # ASCII only: str.isdigit() also accepts "²", which int() refuses
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The bounds every practice-folder value is held to."""
+
+    earliest: date = date(1900, 1, 1)
+    latest: date = date(2199, 12, 31)
+    max_period_months: int = 120
+    max_amount: Decimal = Decimal("999999999.99")
+    max_integer: int = 999_999_999
+    max_appeal_days: int = 3650
+
+
+LIMITS = Limits()
 
 
 class Row:
@@ -68,11 +93,21 @@ class Row:
         value = self.text(column, required=required)
         if not value:
             return None
-        if _DATE.fullmatch(value):
+        if _DATE.fullmatch(value) and value.isascii():
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                if LIMITS.earliest <= day <= LIMITS.latest:
+                    return day
+                self.error(
+                    column,
+                    "practice.date_range",
+                    f'"{value}" is outside the dates recoup accepts ({LIMITS.earliest} to '
+                    f"{LIMITS.latest}); leave it empty if there is no end",
+                )
+                return None
         self.error(column, "practice.date", f'"{value}" is not a date (expected YYYY-MM-DD)')
         return None
 
@@ -80,7 +115,7 @@ class Row:
         value = self.text(column, required=required)
         if not value:
             return None
-        match = _TIME.fullmatch(value)
+        match = _TIME.fullmatch(value) if value.isascii() else None
         if match and int(match[1]) < 24 and int(match[2]) < 60:
             return time(int(match[1]), int(match[2]))
         self.error(
@@ -98,8 +133,18 @@ class Row:
         except MoneyError:
             self.error(column, "practice.number", f'"{value}" is not a number (expected 185.00)')
             return None
+        if not amount.is_finite():
+            self.error(column, "practice.number", f'"{value}" is not a number (expected 185.00)')
+            return None
         if amount < 0:
             self.error(column, "practice.number", f'"{value}" is negative (expected 0 or more)')
+            return None
+        if amount > LIMITS.max_amount:
+            self.error(
+                column,
+                "practice.number_range",
+                f'"{value[:40]}" is larger than recoup accepts (at most {LIMITS.max_amount})',
+            )
             return None
         return amount
 
@@ -107,11 +152,11 @@ class Row:
         value = self.text(column, required=required)
         if not value:
             return None
-        if not _INTEGER.fullmatch(value) or int(value) < minimum:
+        if not _INTEGER.fullmatch(value) or int(value) < minimum or int(value) > LIMITS.max_integer:
             self.error(
                 column,
                 "practice.integer",
-                f'"{value}" is not a whole number of at least {minimum}',
+                f'"{value[:40]}" is not a whole number from {minimum} to {LIMITS.max_integer}',
             )
             return None
         return int(value)
@@ -135,7 +180,7 @@ class Row:
         if not value:
             return None
         month, _, day = value.partition("-")
-        if len(value) == 5 and month.isdigit() and day.isdigit():
+        if len(value) == 5 and _DIGITS.fullmatch(month) and _DIGITS.fullmatch(day):
             try:
                 date(2000, int(month), int(day))  # 2000 was a leap year: 02-29 is a day
                 return MonthDay(int(month), int(day))
@@ -152,8 +197,16 @@ class Row:
         if not value:
             return None
         kind, _, months = value.partition(":")
-        if kind == PeriodKind.ROLLING_MONTHS and months.isdigit() and int(months) > 0:
-            return BenefitPeriod(PeriodKind.ROLLING_MONTHS, int(months))
+        if kind == PeriodKind.ROLLING_MONTHS and months.isascii() and months.isdigit():
+            count = int(months)
+            if 1 <= count <= LIMITS.max_period_months:
+                return BenefitPeriod(PeriodKind.ROLLING_MONTHS, count)
+            self.error(
+                column,
+                "practice.period_range",
+                f'"{value[:40]}": a rolling period is 1 to {LIMITS.max_period_months} months',
+            )
+            return None
         if not months and kind != PeriodKind.ROLLING_MONTHS and kind in set(PeriodKind):
             return BenefitPeriod(PeriodKind(kind))
         allowed = ", ".join(

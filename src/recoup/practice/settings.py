@@ -220,11 +220,13 @@ def _payers(value: Any, check: _Checker) -> tuple[PayerInfo, ...]:
 
 def _days(table: dict[str, Any], key: str, where: str, check: _Checker) -> int | None:
     days = table.get(key)
-    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+    if days is not None and (
+        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650
+    ):
         check.add(
             Severity.ERROR,
             "practice.integer",
-            f'{key} "{days}" is not a whole number of days (1 or more)',
+            f'{key} "{str(days)[:40]}" is not a whole number of days (1 to 3650)',
             where,
             key,
         )

@@ -26,6 +26,7 @@ from recoup.records_text.word import read_docx
 __all__ = ["READABLE_SUFFIXES", "read_records"]
 
 READABLE_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".json")
+MAX_FILE_BYTES = 50 * 1024 * 1024  # one clinical document; larger is not a note
 
 
 class _Target(NamedTuple):
@@ -53,8 +54,18 @@ def read_records(practice: Practice) -> RecordSet:
     passages: list[Passage] = []
     documents: list[Document] = []
     findings: list[Finding] = []
-    for target in _targets(folder / "records", practice.records):
-        read = _read_target(context, target)
+    try:
+        targets = _targets(folder / "records", practice.records)
+    except (OSError, ValueError, RuntimeError) as error:  # records/ itself cannot be listed
+        reason = f"records/ could not be read ({type(error).__name__})"
+        finding = Finding(Severity.WARNING, "records.unreadable", reason, str(folder / "records"))
+        return RecordSet((), (), (finding,))
+    for target in targets:
+        try:
+            read = _read_target(context, target)
+        except Exception as error:  # no document may stop the others, or raise to the caller
+            reason = f"could not be read ({type(error).__name__})"
+            read = _Read([], [], [_finding(context, target, "records.unreadable", reason)])
         passages += read.passages
         documents += read.documents
         findings += read.findings
@@ -122,6 +133,8 @@ def _precheck(records: Path, path: Path, target: _Target) -> tuple[str, str] | N
         return "records.outside", "the file is outside records/"
     if not path.is_file():
         return "records.missing_file", "listed in records/index.csv but the file does not exist"
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return "records.too_large", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not read"
     if suffix not in READABLE_SUFFIXES:
         known = ", ".join(READABLE_SUFFIXES)
         return "records.unknown_extension", f"not a kind of file recoup reads ({known})"

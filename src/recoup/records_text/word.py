@@ -5,6 +5,9 @@ table rows are counted with the header as row 1, as a person reading the table w
 paragraph styled ``Title`` or ``Heading N`` gives the section. A two-column table whose first
 cell ends in a colon is read as ``Label: value`` rows; any other table as header + rows, a
 merged cell's text under its first column.
+
+A .docx is a zip: before python-docx parses it, its directory is checked so that a small file
+that expands to hundreds of megabytes of XML (a zip bomb) is reported, not parsed.
 """
 
 from __future__ import annotations
@@ -21,11 +24,42 @@ from recoup.records_text.markdown import row_text, table_cells
 from recoup.records_text.pieces import Cells, Piece, Unreadable
 from recoup.records_text.text import label_of, normalise
 
-__all__ = ["read_docx"]
+__all__ = ["MAX_EXPANDED_BYTES", "MAX_RATIO", "office_zip_problem", "read_docx"]
+
+MAX_EXPANDED_BYTES = 50 * 1024 * 1024  # a clinical note's XML is a few megabytes at most
+MAX_RATIO = 200  # expanded / compressed, for a member over 1 MB
+MAX_MEMBERS = 2000
+
+
+def office_zip_problem(path: Path) -> str | None:
+    """Why an Office file (a zip) is not to be opened, or None: too many parts, or parts that
+    would expand beyond :data:`MAX_EXPANDED_BYTES` or by a zip bomb's ratio. Reads only the
+    zip's directory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # not a zip at all: the parser reports it
+    if len(members) > MAX_MEMBERS:
+        return f"holds {len(members)} parts (at most {MAX_MEMBERS})"
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return "would expand by a suspicious ratio (a zip bomb?)"
+    if total > MAX_EXPANDED_BYTES:
+        return (
+            f"would expand to {total // (1024 * 1024)} MB "
+            f"(at most {MAX_EXPANDED_BYTES // (1024 * 1024)} MB)"
+        )
+    return None
 
 
 def read_docx(path: Path) -> list[Piece]:
     """The pieces of a Word document's body, in document order."""
+    problem = office_zip_problem(path)
+    if problem is not None:
+        raise Unreadable("records.too_large", f"not read: the Word document {problem}")
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

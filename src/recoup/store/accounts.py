@@ -3,15 +3,25 @@
 * Passwords are hashed with argon2id (argon2-cffi's defaults); a login re-hashes a password whose
   hash used older parameters. A login for an unknown user still runs one argon2 verification,
   so the time taken does not say whether the user exists.
-* Rate limit: after :data:`MAX_FAILURES` failed logins of one user within :data:`WINDOW` (since
-  that user's last success), or :data:`MAX_REMOTE_FAILURES` failures from one remote address,
-  :func:`login_allowed` says no until the window has passed.
+* Rate limit, counted in the store so every worker process shares it, within :data:`WINDOW`:
+  :data:`MAX_FAILURES` failed logins of one user from one address (since that pair's last
+  success), :data:`MAX_ACCOUNT_FAILURES` of one user from anywhere, or, once an address has
+  :data:`MAX_REMOTE_FAILURES` failures, any further attempt from it for a name that failed
+  there. An account that did not fail is never refused: another user behind the same office
+  address still signs in. :func:`begin_login` checks and records the attempt (as failed until
+  :func:`finish_login` says otherwise) in one write transaction, so concurrent guesses cannot
+  all slip under the limit.
+* Sessions: :func:`open_session` keeps one row per sign-in (the SHA-256 of a random token);
+  :func:`session_user` is checked on every request; sign-out, :func:`set_password` and
+  :func:`set_disabled` revoke.
 * The audit log records who did what to which patient's data by ids only (patient id, denial
   id), never names or clinical text. Timestamps are UTC.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -21,9 +31,10 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from recoup.store.engine import reading, writing
-from recoup.store.tables import audit_log, login_attempts, users
+from recoup.store.tables import audit_log, login_attempts, users, web_sessions
 
 __all__ = [
+    "MAX_ACCOUNT_FAILURES",
     "MAX_FAILURES",
     "MAX_REMOTE_FAILURES",
     "ROLES",
@@ -35,6 +46,7 @@ __all__ = [
 ROLES = ("admin", "biller", "readonly")
 MAX_FAILURES = 5
 MAX_REMOTE_FAILURES = 20
+MAX_ACCOUNT_FAILURES = 20
 WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
 
@@ -138,6 +150,23 @@ def set_disabled(engine: Engine, username: str, disabled: bool) -> User:
         )
         if done.rowcount != 1:
             raise ValueError(f"there is no user {username}")
+        if disabled:
+            _revoke_all(conn, username, datetime.now(UTC))
+        return _user(conn.execute(select(users).where(users.c.username == username)).one())
+
+
+def set_password(engine: Engine, username: str, password: str) -> User:
+    """A new password for the user; every session of theirs ends."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise ValueError(f"the password must have at least {MIN_PASSWORD} characters")
+    hashed = _hasher.hash(password)
+    with writing(engine) as conn:
+        done = conn.execute(
+            update(users).where(users.c.username == username).values(password_hash=hashed)
+        )
+        if done.rowcount != 1:
+            raise ValueError(f"there is no user {username}")
+        _revoke_all(conn, username, datetime.now(UTC))
         return _user(conn.execute(select(users).where(users.c.username == username)).one())
 
 
@@ -174,21 +203,63 @@ def _failures(conn: Connection, since: datetime, *where: object) -> int:
     return conn.scalar(query) or 0
 
 
-def login_allowed(engine: Engine, username: str, remote: str, now: datetime) -> bool:
-    now = _utc(now)
-    start = now - WINDOW
-    with reading(engine) as conn:
-        last_ok = conn.scalar(
-            select(func.max(login_attempts.c.at)).where(
-                login_attempts.c.username == username,
-                login_attempts.c.ok.is_(True),
-                login_attempts.c.at > start,
-            )
+def _last_success(conn: Connection, start: datetime, *where: object) -> datetime:
+    last_ok = conn.scalar(
+        select(func.max(login_attempts.c.at)).where(
+            login_attempts.c.ok.is_(True),
+            login_attempts.c.at > start,
+            *where,  # type: ignore[arg-type]
         )
-        since = max(start, _aware(last_ok)) if last_ok is not None else start
-        if _failures(conn, since, login_attempts.c.username == username) >= MAX_FAILURES:
-            return False
-        return _failures(conn, start, login_attempts.c.remote == remote) < MAX_REMOTE_FAILURES
+    )
+    return max(start, _aware(last_ok)) if last_ok is not None else start
+
+
+def _allowed(conn: Connection, username: str, remote: str, now: datetime) -> bool:
+    start = now - WINDOW
+    name = login_attempts.c.username == username
+    place = login_attempts.c.remote == remote
+    pair_since = _last_success(conn, start, name, place)
+    pair = _failures(conn, pair_since, name, place)
+    if pair >= MAX_FAILURES:
+        return False
+    if _failures(conn, _last_success(conn, start, name), name) >= MAX_ACCOUNT_FAILURES:
+        return False
+    # a busy address only blocks the names that failed there, never one that did not fail
+    return pair == 0 or _failures(conn, start, place) < MAX_REMOTE_FAILURES
+
+
+def login_allowed(engine: Engine, username: str, remote: str, now: datetime) -> bool:
+    """Whether a sign-in of ``username`` from ``remote`` may be tried now (a look only: use
+    :func:`begin_login` to check and count in one step)."""
+    with reading(engine) as conn:
+        return _allowed(conn, username[:200], remote[:200], _utc(now))
+
+
+def begin_login(engine: Engine, username: str, remote: str, now: datetime) -> int | None:
+    """Check the limits and, when allowed, record the attempt as failed; its id for
+    :func:`finish_login`, or None when refused. One write transaction, so two workers cannot
+    both see room for one more attempt."""
+    now = _utc(now)
+    username, remote = username[:200], remote[:200]
+    with writing(engine) as conn:
+        if not _allowed(conn, username, remote, now):
+            return None
+        attempt = conn.execute(
+            insert(login_attempts).returning(login_attempts.c.id),
+            {"at": now, "username": username, "remote": remote, "ok": False},
+        ).scalar_one()
+        # old attempts say nothing any more: keep the table small
+        conn.execute(login_attempts.delete().where(login_attempts.c.at < now - 4 * WINDOW))
+    return int(attempt)
+
+
+def finish_login(engine: Engine, attempt: int, ok: bool) -> None:
+    """The outcome of an attempt from :func:`begin_login` (it counts as failed until then)."""
+    if ok:
+        with writing(engine) as conn:
+            conn.execute(
+                update(login_attempts).where(login_attempts.c.id == attempt).values(ok=True)
+            )
 
 
 def record_login_attempt(
@@ -200,8 +271,86 @@ def record_login_attempt(
             insert(login_attempts),
             {"at": now, "username": username[:200], "remote": remote[:200], "ok": bool(ok)},
         )
-        # old attempts say nothing any more: keep the table small
         conn.execute(login_attempts.delete().where(login_attempts.c.at < now - 4 * WINDOW))
+
+
+# -- sessions ------------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(engine: Engine, username: str, now: datetime, lifetime: timedelta) -> str:
+    """A new session for the user; the token goes in the (signed) cookie."""
+    now = _utc(now)
+    token = secrets.token_urlsafe(32)
+    with writing(engine) as conn:
+        conn.execute(
+            insert(web_sessions),
+            {
+                "token_hash": _token_hash(token),
+                "username": username,
+                "created_at": now,
+                "expires_at": now + lifetime,
+                "revoked_at": None,
+            },
+        )
+        # sessions long over say nothing any more
+        conn.execute(web_sessions.delete().where(web_sessions.c.expires_at < now - WINDOW))
+    return token
+
+
+def session_user(engine: Engine, token: str, now: datetime) -> User | None:
+    """The user of a live session: not revoked, not expired, the account enabled."""
+    if not token or len(token) > 200:
+        return None
+    now = _utc(now)
+    query = (
+        select(users, web_sessions.c.expires_at)
+        .join(web_sessions, web_sessions.c.username == users.c.username)
+        .where(web_sessions.c.token_hash == _token_hash(token), web_sessions.c.revoked_at.is_(None))
+    )
+    with reading(engine) as conn:
+        row = conn.execute(query).first()
+    if row is None or row.disabled or _aware(row.expires_at) <= now:
+        return None
+    return _user(row)
+
+
+def revoke_session(engine: Engine, token: str, now: datetime) -> None:
+    with writing(engine) as conn:
+        conn.execute(
+            update(web_sessions)
+            .where(web_sessions.c.token_hash == _token_hash(token))
+            .values(revoked_at=_utc(now))
+        )
+
+
+def _revoke_all(conn: Connection, username: str, now: datetime) -> None:
+    conn.execute(
+        update(web_sessions)
+        .where(web_sessions.c.username == username, web_sessions.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def revoke_sessions(engine: Engine, username: str, now: datetime) -> None:
+    """End every session of the user."""
+    with writing(engine) as conn:
+        _revoke_all(conn, username, _utc(now))
+
+
+def live_sessions(engine: Engine, username: str, now: datetime) -> int:
+    with reading(engine) as conn:
+        count = conn.scalar(
+            select(func.count()).where(
+                web_sessions.c.username == username,
+                web_sessions.c.revoked_at.is_(None),
+                web_sessions.c.expires_at > _utc(now),
+            )
+        )
+    return int(count or 0)
 
 
 # -- audit ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ sums are made in Python, never in SQL on SQLite.
     practices ─< payers, patients, coverages, benefits, authorizations, visits, waivers, documents
 
     denials: the worklist, one row per denial (practice_key, denial_id), triage fields + workflow
-    users, audit_log, login_attempts: accounts for server mode (see accounts.py)
+    users, audit_log, login_attempts, web_sessions: accounts for server mode (see accounts.py)
 """
 
 from __future__ import annotations
@@ -455,4 +455,22 @@ login_attempts = Table(
     Index(None, "username", "at"),
     Index(None, "remote", "at"),
 )
+
+
+# -- web sessions (migration 0004) ---------------------------------------------------------------
+# One row per sign-in, so that sign-out, a password change or disabling the account ends it on
+# every worker process at once (a signed cookie alone stays good until it expires). The cookie
+# carries a random session id; the row keeps only its SHA-256, so reading the table gives no
+# usable cookie.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    _id(),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("username", Text, nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
 from recoup.store import ncci as _ncci  # noqa: E402, F401  (its tables join metadata)

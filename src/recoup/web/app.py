@@ -2,40 +2,40 @@
 
     >>> app = create_app(Store.open("recoup.db"), multi_user=False)  # doctest: +SKIP
 
-Middleware, outermost first: a body-size limit (before anything is parsed), then one that reads
-the signed session cookie, sets the security headers and writes the access log (method, route
-template, status, milliseconds: never a query string, path parameter or body, which may name a
-patient).
+Middleware, outermost first: the gate (a Host check against DNS rebinding, the security headers
+on every answer including 413 and 500, a body-size limit before anything is parsed, and the
+sign-in check of an unsafe request before its body is read), then one that reads the session,
+sets the cookie and writes the access log (method, route template, status, milliseconds: never a
+query string, path parameter or body, which may name a patient).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recoup import __version__
 from recoup.store import Store
 from recoup.web import filters
-from recoup.web.deps import AppState, current_viewer
+from recoup.web.deps import AppState
 from recoup.web.errors import install_error_handlers
+from recoup.web.gate import Gate
+from recoup.web.network import HostPolicy, ProxyPolicy
 from recoup.web.routes import ROUTERS
-from recoup.web.security import Session, Signer, load_secret
+from recoup.web.security import SESSION_COOKIE, SESSION_SECONDS, Session, Signer, load_secret
 from recoup.web.uploads import UploadLimits
 
 __all__ = ["SESSION_COOKIE", "create_app", "data_dir_for"]
 
 HERE = Path(__file__).parent
-SESSION_COOKIE = "recoup_session"
-SESSION_SECONDS = 12 * 3600
 log = logging.getLogger("recoup.web")
 
 
@@ -56,10 +56,25 @@ def create_app(
     data_dir: Path | None = None,
     limits: UploadLimits | None = None,
     secure_cookies: bool = True,
+    allowed_hosts: Sequence[str] | None = None,
+    port: int | None = None,
+    trusted_proxies: Sequence[str] = (),
 ) -> FastAPI:
     """The recoup web app over ``store``. ``multi_user`` asks for logins and roles; without
     it every request acts as the local administrator (for 127.0.0.1 only: see ``recoup serve``).
+
+    Single-user mode answers only to loopback Host names (with ``port`` when given); multi-user
+    mode to ``allowed_hosts`` (``name`` or ``name:port``), or loopback names when none are
+    given. ``trusted_proxies`` (addresses or networks) are the reverse proxies whose
+    ``X-Forwarded-For`` is believed. Raises ValueError on a bad host or proxy.
     """
+    if not multi_user and allowed_hosts:
+        raise ValueError("single-user mode answers to loopback host names only")
+    hosts = (
+        HostPolicy.configured(allowed_hosts)
+        if multi_user and allowed_hosts
+        else HostPolicy.loopback(port)
+    )
     folder = data_dir or data_dir_for(store)
     templates = Jinja2Templates(directory=HERE / "templates")
     filters.install(templates.env)
@@ -72,6 +87,8 @@ def create_app(
         limits=limits or UploadLimits(),
         secure_cookies=secure_cookies,
         templates=templates,
+        hosts=hosts,
+        proxies=ProxyPolicy.of(trusted_proxies),
     )
     app = FastAPI(
         title="recoup",
@@ -79,7 +96,7 @@ def create_app(
         description="Denial management for medical practices: the JSON API behind every page. "
         "State-changing calls need the session cookie and its CSRF token in `X-CSRF-Token` "
         "(GET /api/session returns it).",
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's page loads swagger-ui from a CDN with an inline script: ours
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
@@ -92,21 +109,22 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
 
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        """The browsable API: vendored Swagger UI, started by a static script (see the CSP)."""
+        return HTMLResponse(_API_DOCS)
+
     @app.middleware("http")
     async def around(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        """One middleware (each costs a task switch): session in, then headers, cookie, log."""
+        """One middleware (each costs a task switch): the cookie when the session changed, log."""
         started = time.perf_counter()
-        payload = state.signer.unsign(request.cookies.get(SESSION_COOKIE), SESSION_SECONDS)
-        current = Session.from_payload(payload) if payload else None
-        request.state.session = current or Session.fresh()
-        request.state.viewer = current_viewer(request)
+        # the gate has read and checked the session (request.state.session, .viewer)
         response = await call_next(request)
         final: Session = request.state.session
-        if final is not current:
+        if final is not request.state.session_in:
             _set_cookie(response, state, final)
-        _security_headers(request, response)
         route = request.scope.get("route")
         template = getattr(route, "path", None) or (
             "/static/*" if request.url.path.startswith("/static/") else "<no route>"
@@ -120,22 +138,17 @@ def create_app(
         )
         return response
 
-    app.add_middleware(BodyLimit, limit=state.limits.max_request_bytes)  # outermost
+    app.add_middleware(Gate, state=state)  # outermost of ours
     return app
 
 
-def _security_headers(request: Request, response: Response) -> None:
-    headers = response.headers
-    headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    )
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.url.path.startswith("/static/"):
-        headers.setdefault("Cache-Control", "no-store")
+_API_DOCS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>recoup API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script></body></html>
+"""
 
 
 def _set_cookie(response: Response, state: AppState, session: Session) -> None:
@@ -148,73 +161,3 @@ def _set_cookie(response: Response, state: AppState, session: Session) -> None:
         samesite="lax",
         path="/",
     )
-
-
-class BodyLimit:
-    """Refuses a request body larger than ``limit`` bytes with 413, before it is parsed: by its
-    Content-Length when it has one, else by counting what arrives (whatever the app answered
-    after the count ran over is replaced by the 413)."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await _too_large(scope, send, self.limit)
-            return
-        seen = 0
-        exceeded = False
-
-        async def counted() -> Message:
-            nonlocal seen, exceeded
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                exceeded = True
-                raise _BodyTooLarge
-            return message
-
-        async def guarded(message: Message) -> None:
-            if not exceeded:
-                await send(message)
-
-        with contextlib.suppress(_BodyTooLarge):
-            await self.app(scope, counted, guarded)
-        if exceeded:
-            await _too_large(scope, send, self.limit)
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _too_large(scope: Scope, send: Send, limit: int) -> None:
-    import json
-
-    mb = limit // (1024 * 1024)
-    message = f"the upload is larger than the limit of {mb} MB: import fewer files at a time"
-    is_api = str(scope.get("path", "")).startswith("/api/")
-    body = (
-        json.dumps({"error": message}).encode()
-        if is_api
-        else (
-            "<!doctype html><title>Upload too large</title><p>" + message + "</p>"
-            '<p><a href="/import">Back to import</a></p>'
-        ).encode()
-    )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json" if is_api else b"text/html; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

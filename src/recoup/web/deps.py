@@ -8,18 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from recoup.store import Store
+from recoup.store import Store, accounts
 from recoup.web.errors import CsrfRejected, Forbidden, LoginRequired
+from recoup.web.network import HostPolicy, ProxyPolicy
 from recoup.web.security import CSRF_FIELD, CSRF_HEADER, Session, Signer, tokens_match
 from recoup.web.uploads import UploadLimits
 
-__all__ = ["AppState", "Viewer", "admin", "app_state", "reader", "session", "writer"]
+__all__ = [
+    "AppState",
+    "Viewer",
+    "admin",
+    "app_state",
+    "client_address",
+    "reader",
+    "resolve_viewer",
+    "session",
+    "writer",
+]
 
 LOCAL_USER = "local"
 
@@ -34,6 +45,8 @@ class AppState:
     limits: UploadLimits
     secure_cookies: bool
     templates: Jinja2Templates
+    hosts: HostPolicy
+    proxies: ProxyPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +75,29 @@ def session(request: Request) -> Session:
     return current
 
 
-def current_viewer(request: Request) -> Viewer | None:
-    state = app_state(request)
+def resolve_viewer(state: AppState, current: Session) -> Viewer | None:
+    """Who a session belongs to, checked against the store (run once per request)."""
     if not state.multi_user:
         return Viewer(LOCAL_USER, "admin")
-    current = session(request)
-    if not (current.username and current.role):
+    if not (current.username and current.role and current.sid):
         return None
-    # the signed cookie says who signed in; the store says whether they still may, and as what
-    account = state.store.user(current.username)
-    if account is None or account.disabled:
+    # the signed cookie says who signed in; the store's session row says whether that sign-in
+    # is still live (not signed out or revoked), and the account whether, and as what, they may
+    account = accounts.session_user(state.store.engine, current.sid, datetime.now(UTC))
+    if account is None or account.username != current.username:
         return None
     return Viewer(account.username, account.role)
+
+
+def current_viewer(request: Request) -> Viewer | None:
+    viewer: Viewer | None = getattr(request.state, "viewer", None)
+    return viewer
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or what a trusted reverse proxy says it heard from."""
+    peer = request.client.host if request.client else None
+    return app_state(request).proxies.client(peer, request.headers.get("x-forwarded-for"))
 
 
 def reader(request: Request) -> Viewer:

@@ -1,8 +1,10 @@
 """The web app's errors: each class carries its HTTP status; the one mapping to responses.
 
 A page gets an error page (or, for :class:`LoginRequired`, a redirect to the login form); an
-``/api/...`` call gets ``{"error": message}`` with the status. Nothing else turns exceptions into
-responses, so every route can simply raise.
+``/api/...`` call gets the API's one error shape, ``{"error": message}`` (with ``"problems"``, a
+list, when a request failed validation), whatever went wrong: our errors, an unknown route (404),
+a wrong method (405), a crash (500, saying nothing of its cause; the server log has it). The
+500 answer is made outside the middleware, so it carries the security headers itself.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from recoup.web.security import SECURITY_HEADERS
 
 __all__ = [
     "BadRequest",
@@ -103,6 +108,30 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     return _page(request, 422, "Please check the form", "; ".join(problems))
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    message = {404: "no such page or API call", 405: "that method is not allowed here"}.get(
+        exc.status_code, str(exc.detail)
+    )
+    headers = dict(exc.headers or {})
+    if is_api(request):
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=headers)
+    return _page(
+        request, exc.status_code, "Not found" if exc.status_code == 404 else "Sorry", message
+    )
+
+
+async def _crash(request: Request, exc: Exception) -> Response:
+    message = "something went wrong on the server; the server log says more"
+    headers = {**dict(SECURITY_HEADERS), "cache-control": "no-store"}
+    if is_api(request):
+        return JSONResponse({"error": message}, status_code=500, headers=headers)
+    body = f'<!doctype html><title>recoup</title><p>{message}</p><p><a href="/">Back</a></p>'
+    return Response(body, status_code=500, media_type="text/html", headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WebError, _web_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _crash)

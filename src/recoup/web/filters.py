@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
+from recoup.textsafe import terminal_text
 from recoup.web.security import CSRF_FIELD
 
 __all__ = ["LANE_LABELS", "OUTCOME_LABELS", "days_class", "install", "money"]
@@ -117,6 +118,7 @@ def install(env: Environment) -> None:
         percent=percent,
         number=number,
         basename=basename,
+        visible=terminal_text,  # control characters from X12 and CSV text shown as \xNN
     )
     env.globals.update(
         LANE_LABELS=LANE_LABELS,

@@ -1,9 +1,11 @@
 """Sessions, CSRF tokens and the secret that signs them.
 
 A session is a small signed cookie (HMAC-SHA256 over a JSON payload, with its issue time): the
-user and role once logged in, and the CSRF token every form and state-changing API call must
-echo back (form field ``csrf_token`` or header ``X-CSRF-Token``). Nothing in it is secret, it
-only must not be forgeable, so signing is enough; it carries no patient data.
+user, role and server-side session id once logged in, and the CSRF token every form and
+state-changing API call must echo back (form field ``csrf_token`` or header ``X-CSRF-Token``).
+It only must not be forgeable, so signing is enough; it carries no patient data. A signed-in
+cookie is honoured only while the store's session row for its id is live (not signed out, not
+revoked by a password change or by disabling the account, not expired).
 
 The signing key is ``$RECOUP_SECRET_KEY`` when set, else a random key kept in a file next to the
 SQLite database (or in the data folder for PostgreSQL), created with mode 0600.
@@ -27,6 +29,9 @@ __all__ = [
     "CSRF_HEADER",
     "ROLES",
     "SECRET_ENV",
+    "SECURITY_HEADERS",
+    "SESSION_COOKIE",
+    "SESSION_SECONDS",
     "Session",
     "Signer",
     "load_secret",
@@ -34,11 +39,25 @@ __all__ = [
     "tokens_match",
 ]
 
+SESSION_COOKIE = "recoup_session"
+SESSION_SECONDS = 12 * 3600
 SECRET_ENV = "RECOUP_SECRET_KEY"
 SECRET_FILE = "recoup-secret.key"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 ROLES = ("admin", "biller", "readonly")
+
+# On every answer, errors included (see recoup.web.gate).
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    (
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+)
 
 
 def load_secret(folder: Path) -> bytes:
@@ -119,6 +138,7 @@ class Session:
     username: str | None = None
     role: str | None = None
     issued: float = field(default_factory=time.time)
+    sid: str | None = None  # the server-side session (signed in only)
 
     @classmethod
     def fresh(cls) -> Session:
@@ -129,15 +149,27 @@ class Session:
         csrf = payload.get("c")
         if not isinstance(csrf, str) or not csrf:
             return None
-        user, role = payload.get("u"), payload.get("r")
-        if user is not None and (not isinstance(user, str) or role not in ROLES):
+        user, role, sid = payload.get("u"), payload.get("r"), payload.get("s")
+        if user is not None and (
+            not isinstance(user, str) or role not in ROLES or not isinstance(sid, str)
+        ):
             return None
-        return cls(csrf=csrf, username=user, role=role, issued=float(payload["t"]))
+        if user is None:
+            sid = None
+        return cls(csrf=csrf, username=user, role=role, issued=float(payload["t"]), sid=sid)
 
     def payload(self) -> dict[str, Any]:
-        return {"c": self.csrf, "u": self.username, "r": self.role, "t": int(self.issued)}
+        return {
+            "c": self.csrf,
+            "u": self.username,
+            "r": self.role,
+            "s": self.sid,
+            "t": int(self.issued),
+        }
 
-    def signed_in(self, username: str, role: str) -> Session:
+    def signed_in(self, username: str, role: str, sid: str) -> Session:
         """A new session for the user: a new CSRF token too, so a token seen before login
         (session fixation) is worth nothing after it."""
-        return replace(self, csrf=new_token(), username=username, role=role, issued=time.time())
+        return replace(
+            self, csrf=new_token(), username=username, role=role, issued=time.time(), sid=sid
+        )

@@ -5,6 +5,8 @@ limit, or when a practice archive is not a zip, holds too many members, would ex
 the total limit or by a suspicious ratio (a zip bomb), or names a path outside its own folder
 (absolute paths, ``..``, drive letters, links). Checks run on the archive's directory before a
 single byte is extracted, and extraction counts real bytes again, since a directory can lie.
+An Office file inside the archive (a .docx in records/ is itself a zip) is checked the same way
+once extracted, so a 141 KB document holding 100 MB of XML is refused here too.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from recoup.records_text.word import office_zip_problem
 
 __all__ = ["UploadError", "UploadLimits", "extract_zip", "find_practice_folder", "safe_name"]
 
@@ -32,6 +36,7 @@ class UploadLimits:
     max_ratio: int = 200  # expanded size / compressed size, per member
 
 
+OFFICE_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".odt", ".ods", ".odp")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -102,6 +107,10 @@ def extract_zip(archive: Path, into: Path, limits: UploadLimits) -> None:
                                 "possible zip bomb"
                             )
                         out.write(chunk)
+                if target.suffix.lower() in OFFICE_SUFFIXES:
+                    problem = office_zip_problem(target)
+                    if problem is not None:
+                        raise UploadError(f"{info.filename}: the document {problem}")
     except zipfile.BadZipFile as exc:
         raise UploadError(f"not a readable zip archive: {exc}") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:

@@ -1,4 +1,6 @@
-"""Administration (multi-user mode): users and the audit log."""
+"""Administration (multi-user mode): users (create, disable, enable) and the audit log.
+
+Disabling an account ends every session of it at once (the store revokes them)."""
 
 from __future__ import annotations
 
@@ -68,6 +70,41 @@ def create_user_form(
         raise BadRequest("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())) from None
     _create(request, body, viewer)
     return RedirectResponse("/admin?done=user", status_code=303)
+
+
+class Disabled(BaseModel):
+    disabled: bool
+
+
+def _set_disabled(request: Request, username: str, disabled: bool, viewer: Viewer) -> None:
+    if disabled and username == viewer.username:
+        raise BadRequest("you cannot disable your own account: ask another administrator")
+    store = app_state(request).store
+    try:
+        store.set_user_disabled(username, disabled)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    store.audit(viewer.username, "user.disable" if disabled else "user.enable", detail=username)
+
+
+@router.post("/admin/users/{username}/disabled", include_in_schema=False)
+def disable_user_form(
+    request: Request,
+    username: str,
+    disabled: str = Form(...),
+    viewer: Viewer = Depends(admin),
+) -> Response:
+    _set_disabled(request, username, disabled == "1", viewer)
+    return RedirectResponse("/admin?done=disabled", status_code=303)
+
+
+@router.put("/api/users/{username}/disabled", tags=["admin"])
+def api_disable_user(
+    request: Request, username: str, body: Disabled, viewer: Viewer = Depends(admin)
+) -> dict[str, Any]:
+    """Disable (or enable) a user; disabling ends their sessions at once."""
+    _set_disabled(request, username, body.disabled, viewer)
+    return {"username": username, "disabled": body.disabled}
 
 
 @router.post("/api/users", tags=["admin"])

@@ -1,21 +1,25 @@
 """Signing in and out (multi-user mode), and the session an API client needs.
 
 Passwords are checked by the store (argon2); attempts are rate-limited per user name and per
-address by the store's login log. A failed login says only that the name or password is wrong.
+address by the store's login log (see :mod:`recoup.store.accounts`), the address being the
+peer's or, from a trusted proxy, the one it forwarded. A failed login says only that the name or
+password is wrong, and goes to the audit log. Each sign-in opens a session row in the store;
+sign-out revokes it, so a copied cookie stops working at once.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from recoup.web.deps import app_state, check_csrf, current_viewer, session
+from recoup.store import accounts
+from recoup.web.deps import Viewer, app_state, check_csrf, client_address, current_viewer, session
 from recoup.web.errors import BadRequest, LoginRequired, TooManyAttempts
-from recoup.web.security import Session
+from recoup.web.security import SESSION_SECONDS, Session
 
 __all__ = ["router"]
 
@@ -27,36 +31,44 @@ class LoginBody(BaseModel):
     password: str
 
 
-def _remote(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def sign_in(request: Request, username: str, password: str) -> Session:
     """Check the password (rate-limited) and put the user in the session; raise otherwise."""
     state = app_state(request)
     if not state.multi_user:
         raise BadRequest("this server runs in single-user mode: there is nothing to sign in to")
-    username = username.strip()
+    username = username.strip()[:64]
     now = datetime.now(UTC)
-    remote = _remote(request)
+    remote = client_address(request)
     store = state.store
-    if not store.login_allowed(username, remote, now):
+    attempt = accounts.begin_login(store.engine, username, remote, now)
+    if attempt is None:
+        store.audit(username or "-", "session.login_refused", detail=f"from {remote}")
         raise TooManyAttempts("too many failed sign-ins: wait a few minutes and try again")
     user = store.verify_login(username, password)
-    store.record_login_attempt(username, remote, user is not None, now)
+    accounts.finish_login(store.engine, attempt, user is not None)
     if user is None:
+        store.audit(username or "-", "session.login_failed", detail=f"from {remote}")
         raise LoginRequired("the user name or password is wrong")
-    store.audit(user.username, "session.login")
-    signed = session(request).signed_in(user.username, user.role)
+    sid = accounts.open_session(
+        store.engine, user.username, now, timedelta(seconds=SESSION_SECONDS)
+    )
+    store.audit(user.username, "session.login", detail=f"from {remote}")
+    signed = session(request).signed_in(user.username, user.role, sid)
     request.state.session = signed
+    request.state.viewer = Viewer(user.username, user.role)
     return signed
 
 
 def sign_out(request: Request) -> None:
+    state = app_state(request)
     viewer = current_viewer(request)
-    if viewer is not None and app_state(request).multi_user:
-        app_state(request).store.audit(viewer.username, "session.logout")
+    current = session(request)
+    if state.multi_user and current.sid:
+        accounts.revoke_session(state.store.engine, current.sid, datetime.now(UTC))
+    if viewer is not None and state.multi_user:
+        state.store.audit(viewer.username, "session.logout")
     request.state.session = Session.fresh()
+    request.state.viewer = None if state.multi_user else viewer
 
 
 def _safe_next(target: str | None) -> str:
@@ -121,7 +133,6 @@ def api_session(request: Request) -> dict[str, Any]:
 def api_login(request: Request, body: LoginBody) -> dict[str, Any]:
     """Sign in; the answer carries the new CSRF token (the old one stops working)."""
     sign_in(request, body.username, body.password)
-    request.state.viewer = current_viewer(request)
     return _session_json(request)
 
 

@@ -27,6 +27,10 @@ STATUSES = ("open", "sent", "active", "closed", "all")
 PER_PAGE = (25, 50, 100, 200)
 
 
+MAX_DUE_DAYS = 3650
+MAX_AMOUNT = Decimal("1000000000")
+
+
 @dataclass(frozen=True, slots=True)
 class WorklistParams:
     """The worklist's filters as the browser sends them (all text, possibly empty)."""
@@ -55,15 +59,25 @@ class WorklistParams:
             try:
                 due = int(self.due)
             except ValueError:
-                raise BadRequest(f"due within {self.due!r} days is not a whole number") from None
+                raise BadRequest(
+                    f"due within {self.due[:20]!r} days is not a whole number"
+                ) from None
+            if not 0 <= due <= MAX_DUE_DAYS:
+                raise BadRequest(f"due within N days takes N from 0 to {MAX_DUE_DAYS}")
         minimum: Decimal | None = None
         if self.min_amount.strip():
             try:
                 minimum = Decimal(self.min_amount.strip().lstrip("$").replace(",", ""))
             except InvalidOperation:
                 raise BadRequest(f"minimum amount {self.min_amount!r} is not a number") from None
-            if not minimum.is_finite():
-                raise BadRequest("the minimum amount must be a number")
+            if not minimum.is_finite() or abs(minimum) > MAX_AMOUNT:
+                raise BadRequest(f"the minimum amount must be a number up to {MAX_AMOUNT}")
+        try:
+            return self._query(today, due, minimum)
+        except ValueError as exc:  # the store's own checks: a request problem, not a crash
+            raise BadRequest(str(exc)) from None
+
+    def _query(self, today: date, due: int | None, minimum: Decimal | None) -> DenialQuery:
         return DenialQuery(
             lane=self.lane or None,
             payer=self.payer.strip() or None,
@@ -98,7 +112,7 @@ def params(
     q: str = Query("", description="free text: claim number, patient, payer, code"),
     status: str = Query("open", description="open, sent, closed or all"),
     sort: str = Query("deadline", description=" | ".join(SORTS)),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=1_000_000),
     per_page: int = Query(50, ge=1, le=200),
 ) -> WorklistParams:
     return WorklistParams(
