@@ -103,7 +103,7 @@ def test_a_bundling_decision_names_the_cms_quarter_once_loaded(
         items = triage(results, practice, date(2026, 11, 23)).items
         item = next(i for i in items if i.denial_id.startswith("BP26065-3"))
         assert item.rule == "R097"
-        return item.reasons + tuple(e.source for e in item.evidence)
+        return item.reasons + tuple(e.text for e in item.evidence)
 
     use_store(store)
     before = " ".join(jenna())

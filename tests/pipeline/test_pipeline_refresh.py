@@ -41,7 +41,7 @@ def test_a_web_upload_of_the_example_practice_refreshes_once_on_the_apps_today(
     store = Store.open(str(tmp_path / "recoup.db"))
     try:
         app = create_app(store, multi_user=False, today=lambda: APP_TODAY, data_dir=tmp_path)
-        client = TestClient(app, base_url="https://testserver")
+        client = TestClient(app, base_url="https://127.0.0.1")
         token = client.get("/api/session").json()["csrf_token"]
         era = sorted((BRIGHTPATH / "remittances").glob("*.835"))[0]
         answer = client.post(

@@ -13,6 +13,7 @@ import pytest
 from recoup.web.uploads import UploadError, UploadLimits, extract_zip, safe_name
 from web.conftest import WebFactory
 from web.helpers import EXAMPLE, Web, zip_folder
+from x12_samples import HEADER, VISIT_21, interchange, transaction
 
 ERA = EXAMPLE / "remittances" / "2026-04-17_summit-health-plan.835"
 
@@ -55,8 +56,10 @@ def test_a_good_835_imports_and_fills_the_worklist(empty: Web) -> None:
 def test_a_malformed_835_writes_nothing(empty: Web) -> None:
     before = empty.store.row_counts()
     text = ERA.read_text()
-    broken = text.replace("CAS*CO*119*120", "CAS*CO*119*12,0", 1)
-    assert broken != text
+    # one payment only, with an amount written the European way: nothing can be posted
+    one = transaction(HEADER + VISIT_21, paid="0.00")
+    broken = interchange(one).decode().replace("CAS*CO*119*120", "CAS*CO*119*12,0", 1)
+    assert "12,0" in broken and text
     [result] = _import(empty, ("broken.835", broken.encode()))
     assert result["status"] == "failed"
     messages = " ".join(result["messages"])  # type: ignore[arg-type]
@@ -66,6 +69,18 @@ def test_a_malformed_835_writes_nothing(empty: Web) -> None:
     assert {k: v for k, v in counts.items() if k != "audit_log"} == {
         k: v for k, v in before.items() if k != "audit_log"
     }
+
+
+def test_a_file_with_one_malformed_payment_posts_the_others(empty: Web) -> None:
+    text = ERA.read_text()
+    broken = text.replace("CAS*CO*119*120", "CAS*CO*119*12,0", 1)
+    [result] = _import(empty, ("broken.835", broken.encode()))
+    assert result["status"] == "imported"
+    messages = " ".join(result["messages"])  # type: ignore[arg-type]
+    assert "was not posted" in messages and "segment" in messages
+    full = _import(empty, ("fixed.835", text.encode()))[0]  # the payer's corrected copy
+    assert full["status"] == "imported" and full["new_claims"] > 0
+    assert int(full["new_claims"]) + int(result["claims"]) == 11  # type: ignore[call-overload]
 
 
 def test_garbage_is_not_an_835(empty: Web) -> None:
