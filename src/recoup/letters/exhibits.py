@@ -38,11 +38,13 @@ __all__ = [
     "visit_count_table",
 ]
 
+# what the payer's count did with a date ours leaves out ("Your count" column of Exhibit A);
+# whether the plan counts a code is the plan document's to say, so the words name our count
 _KIND_WORDS = {
-    "excluded_code": "evaluation or excluded code counted as a visit",
-    "counted_twice": "claim reversed and corrected, counted twice",
-    "same_date_twice": "same date on two claims, counted twice",
-    "other_period": "visit from another benefit period counted",
+    "excluded_code": "counted; our count leaves out {codes}",
+    "counted_twice": "counted twice: claim reversed and processed again",
+    "same_date_twice": "counted twice: same date on two claims",
+    "other_period": "counted, from outside the benefit period",
 }
 
 
@@ -52,7 +54,7 @@ class CountRow(NamedTuple):
     payer_claims: str  # the payer's claim numbers (CLP07)
     codes: str
     counts: str  # "visit 7" / "no (97161 excluded)" / "denied (this claim)"
-    payer: str  # what the payer did: "counted", "MISCOUNTED: ..."
+    payer: str  # what the payer did: "counted", "counted twice: ..."
     miscounted: bool
     source: str
 
@@ -169,7 +171,9 @@ def visit_count_table(facts: LetterFacts) -> CountTable | None:
         else:
             counts = "no"
         diff = diffs.get(day)
-        payer = f"MISCOUNTED: {_KIND_WORDS.get(diff.kind, diff.kind)}" if diff else ""
+        payer = (
+            _KIND_WORDS.get(diff.kind, diff.kind).format(codes=" ".join(diff.codes)) if diff else ""
+        )
         if not payer:
             payer = denied_as if day == on else ("counted" if day in counted else "")
         rows.append(

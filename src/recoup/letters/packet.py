@@ -3,7 +3,11 @@
 ::
 
     <outdir>/<CLP01>-<CLP07>-<lane>/
-        letter.md       the letter (the text every other form is rendered from)
+        letter.md       the letter that is sent (the text the DOCX and PDF are rendered from):
+                        its source notes name what the reader can see (the remittance of a
+                        date, Exhibit A, an enclosed record and its page)
+        letter-biller.md  the biller's copy: the same letter, its sources the file, row and
+                        segment behind each fact
         letter.docx     for editing in Word
         letter.pdf      for sending
         packet.pdf      the letter followed by the enclosed record PDFs, merged (when there are any)
@@ -92,6 +96,8 @@ def write_packet(packet: Packet, outdir: Path, formats: Iterable[str] = FORMATS)
     notes: list[str] = []
     try:
         (work / "letter.md").write_text(packet.markdown, encoding="utf-8")
+        if packet.biller_markdown:
+            (work / "letter-biller.md").write_text(packet.biller_markdown, encoding="utf-8")
         if "docx" in wanted:
             (work / "letter.docx").write_bytes(docx_bytes(packet.markdown))
         if "pdf" in wanted:
@@ -111,6 +117,11 @@ def write_packet(packet: Packet, outdir: Path, formats: Iterable[str] = FORMATS)
             "deadline": packet.deadline.isoformat() if packet.deadline else None,
             "missing": list(packet.missing),
             "sources": list(packet.sources),
+            # the sent letter's notes, each with the file, row and segment behind it
+            "notes": [
+                {"number": n, "note": note, "sources": list(behind)}
+                for n, (note, behind) in enumerate(packet.notes, 1)
+            ],
             "enclosures": [e.title for e in packet.enclosures],
             "merge_problems": notes,
             "files": [*names, "packet.json"],
