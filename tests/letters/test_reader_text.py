@@ -18,6 +18,7 @@ from recoup.letters import build_packet
 from recoup.letters.reader import INTERNAL_PATTERNS, for_payer, words
 from recoup.practice import PeriodKind
 from recoup.triage import LANES
+from recoup.x12 import read_835_file
 
 
 def _internal_words() -> set[str]:
@@ -137,7 +138,8 @@ def test_vision_claim_is_billed_as_the_right_payer_not_a_secondary() -> None:
     group = next(g for g in groups("brightpath-pt") if g[0].patient_account == "BP26056")
     md = build_packet(group, example("brightpath-pt")[1], TODAY).markdown
     assert "# Claim for vision benefits" in md
-    assert "secondary" not in md.casefold() and "primary" not in md.casefold()
+    letter = md.split("\n## Remittance advice of ")[0]  # the medical plan's own status follows
+    assert "secondary" not in letter.casefold() and "primary" not in letter.casefold()
 
 
 def test_header_has_birth_date_subscriber_and_rendering_npi_or_placeholders() -> None:
@@ -160,3 +162,34 @@ def test_words_and_for_payer() -> None:
     assert words("bill it (CAS as received, DOMAIN §7.2).") == "bill it (CAS as received)."
     kept = for_payer(["CO-297: no benefits. Beware: many pages say otherwise.", "Bill Aspen."])
     assert kept == ["CO-297: no benefits."]
+
+
+def _excerpt(markdown: str) -> str:
+    start = markdown.index("\n## Remittance advice of ")
+    return markdown[start:].split("\n## Sources")[0].split("\n## To complete")[0]
+
+
+@pytest.mark.parametrize(("practice", "claim", "lane"), LETTERS)
+def test_enclosed_remittance_holds_only_the_patients_claim(
+    practice: str, claim: str, lane: str
+) -> None:
+    group = next(g for g in groups(practice) if g[0].patient_account == claim and g[0].lane == lane)
+    packet = build_packet(group, example(practice)[1], TODAY)
+    if lane in ("write_off", "review"):  # memos for the file: nothing is enclosed
+        assert "\n## Remittance advice of " not in packet.markdown
+        return
+    ctx = group[0].context
+    assert ctx is not None
+    excerpt = _excerpt(packet.markdown)
+    this = ctx.item.claim
+    others = [c for c in read_835_file(ctx.file).claims if c.patient_control_number != claim]
+    assert others, "the remittance pays other claims too"
+    for other in others:
+        assert f" {other.patient_control_number}" not in excerpt
+        if other.payer_claim_id:
+            assert other.payer_claim_id not in excerpt
+        if other.patient and other.patient.id and other.patient.id != this.patient.id:
+            assert other.patient.id not in excerpt
+            assert other.patient.last_name.casefold() not in excerpt.casefold()
+    rows = [r for r in excerpt.splitlines() if r.startswith("| ") and "---" not in r]
+    assert len(rows) == 1 + len(this.lines)  # the header and every line of this claim

@@ -27,6 +27,7 @@ from recoup.letters.exhibits import (
     clinical_evidence,
     limits_on_file,
     overlaps,
+    remittance_excerpt,
     session_timeline,
     visit_count_table,
 )
@@ -66,6 +67,7 @@ _TITLES = {
     "review": "Review worksheet",
 }
 _TO_PAYER = frozenset({"recount_dispute", "exception_appeal", "appeal", "corrected_claim"})
+_HEADER = _TO_PAYER | {"bill_other_payer"}  # letters whose header names subscriber and NPI
 _BUNDLING = frozenset({"97", "236"})
 # recoup's own small bundling table is illustrative (recoup.ncci.ptp.BUNDLED_SOURCE): a letter
 # never calls one of its pairs an NCCI edit
@@ -146,9 +148,10 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
     return {
         "today": facts.today,
         "lane": first.lane,
+        "header": first.lane in _HEADER,
         "practice": facts.practice_facts(),
         "payer": facts.payer_facts(addressed=first.lane in _TO_PAYER),
-        "patient": facts.patient_facts(),
+        "patient": facts.patient_facts(header=first.lane in _HEADER),
         "claim": facts.claim_facts(),
         "lines": lines,
         "codes": list(codes.values()),
@@ -165,6 +168,7 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
         "timeline": (),
         "overlaps": [],
         "table": None,
+        "remit": None,
         "citations": [],
         "clinical": (),
         "variant": "",
@@ -398,7 +402,10 @@ def _patient_vars(facts: LetterFacts, out: dict[str, Any], months: int) -> None:
             "signed_date": waiver.signed_date,
             "kind": str(waiver.kind),
             "codes": " ".join(waiver.codes),
-            "source": row_source(waiver.file, waiver.row, "waivers.csv"),
+            "source": facts.name(
+                row_source(waiver.file, waiver.row, "waivers.csv"),
+                f"the agreement you signed on {format_date(waiver.signed_date)}",
+            ),
         }
     else:
         out["waiver"] = None
@@ -450,12 +457,16 @@ def _variables(
 
 
 def _enclosures(facts: LetterFacts, records: RecordSet | None, out: dict[str, Any]) -> None:
-    enclosures = [Enclosure(f"Remittance advice of {format_date(out['claim']['notice_date'])}")]
+    lane = out["lane"]
+    sent = lane not in ("write_off", "review")
+    notice = format_date(out["claim"]["notice_date"])
+    # the remittance goes with the letter cut to this claim (the last exhibit), never whole
+    out["remit"] = remittance_excerpt(facts) if sent else None
+    enclosures = [Enclosure(f"Remittance advice of {notice}, this claim only (last page)")]
     if out.get("table") is not None:
         enclosures.append(Enclosure("Exhibit A: dates of service in the benefit period"))
     if out.get("timeline"):
         enclosures.append(Enclosure("Exhibit A: session timeline", "visits.csv"))
-    lane = out["lane"]
     if (
         records is not None
         and facts.patient_id
@@ -472,7 +483,7 @@ def _enclosures(facts: LetterFacts, records: RecordSet | None, out: dict[str, An
                 facts.known(doc.date)
                 _name_passages(facts, out, doc.file, f"the enclosed {title}")
     facts.enclosures = enclosures
-    out["enclosures"] = enclosures if lane not in ("write_off", "review") else []
+    out["enclosures"] = enclosures if sent else []
 
 
 def _name_passages(facts: LetterFacts, out: dict[str, Any], file: str, label: str) -> None:

@@ -206,12 +206,20 @@ class LetterFacts:
         }
 
     def remit_label(self) -> str:
-        """What the reader calls this claim's remittance: "your remittance advice of <date>"."""
+        """What the reader calls this claim's remittance: "your remittance advice of <date>" to
+        its payer, "<payer>'s remittance advice of <date>" to anyone else."""
         notice = self.remittance.notice_date
         when = f" of {notice:%B} {notice.day}, {notice.year}" if notice else ""
+        if self.items[0].lane in ("bill_patient", "bill_other_payer"):
+            payer_id = payer_id_of(self.remittance)
+            info = self.practice.payer(payer_id) if self.practice is not None else None
+            name = (info.name if info and info.name else "") or self.remittance.payer.name
+            return f"{name or 'the payer'}'s remittance advice{when}"
         return f"your remittance advice{when}"
 
-    def patient_facts(self) -> dict[str, Any]:
+    def patient_facts(self, *, header: bool = True) -> dict[str, Any]:
+        """The patient; ``header``: the letter's header names the subscriber and the rendering
+        provider's NPI (letters to a payer), each a placeholder when the inputs lack it."""
         claim = self.claim
         person = claim.patient
         member_id = person.id if person is not None else ""
@@ -262,6 +270,7 @@ class LetterFacts:
             "member_id": member_id or self.missing("the patient's member id"),
             "member_source": member_source if member_id else "",
             "subscriber": subscriber
+            or not header
             or self.missing(
                 "the subscriber's name",
                 "the remittance names no insured (NM1*IL); if the patient is the subscriber, "
@@ -270,6 +279,7 @@ class LetterFacts:
             "subscriber_source": subscriber_source,
             "provider": provider_name,
             "provider_npi": npi
+            or not header
             or self.missing(
                 "the rendering provider's NPI", "the remittance has no NM1*82 with an NPI (XX)"
             ),
