@@ -10,6 +10,7 @@ trailing backslash for a line break; ``<!-- pagebreak -->`` for a new page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 __all__ = ["Block", "column_shares", "parse_blocks", "runs", "spans"]
@@ -53,20 +54,42 @@ def runs(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def column_shares(rows: tuple[tuple[str, ...], ...], budget: int = 100) -> list[float]:
-    """Each column's share of the table width, in characters of the table's small type.
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
-    Every column first gets its longest unbreakable word (so "BP26022" and claim numbers never
-    wrap); what is left of ``budget`` goes to the columns whose longest cell wants more, in
-    proportion to how much more.
+
+def column_shares(
+    rows: tuple[tuple[str, ...], ...],
+    budget: float = 100,
+    measure: Callable[[str], float] = len,
+    pad: float = 4,
+) -> list[float]:
+    """Each column's share of the table width; ``budget`` is the width in the units of
+    ``measure`` (characters of the table's small type by default, or points with a font's
+    metrics), ``pad`` the cell padding in the same units.
+
+    A code (any word with a digit: "97155-XE", "CO-119", a claim number, a date) never wraps:
+    every column first gets its longest code; then, as far as the width allows, its longest
+    word (so a heading does not break inside a word); what is left goes to the columns whose
+    longest cell wants more, in proportion to how much more. When even the words do not fit,
+    the words give way (they wrap by letter), never the codes.
     """
     columns = max(len(r) for r in rows)
-    floor, want = [], []
+    code_floor, word_floor, want = [], [], []
     for j in range(columns):
-        cells = [r[j] for r in rows if j < len(r)]
-        words = [len(w) for c in cells for w in c.split()] or [1]
-        floor.append(max(words) + 4)  # + the cell padding, in characters
-        want.append(max(len(c) for c in cells[1:] or [""]) + 4)
+        cells = [_MARKER.sub("", r[j]).replace("**", "") for r in rows if j < len(r)]
+        words = [w for c in cells for w in c.split()]
+        code_floor.append(max((measure(w) for w in words if _has_digit(w)), default=0) + pad)
+        word_floor.append(max([measure(w) for w in words] or [measure("x")]) + pad)
+        want.append(max((measure(c) for c in cells[1:]), default=0) + pad)
+    word_floor = [max(w, c) for w, c in zip(word_floor, code_floor, strict=True)]
+    floor = list(word_floor)
+    if sum(word_floor) > budget:
+        # the codes first, then the words as far as they go
+        spare = budget - sum(code_floor)
+        extra = [w - c for w, c in zip(word_floor, code_floor, strict=True)]
+        scale = max(0.0, min(1.0, spare / sum(extra))) if sum(extra) > 0 else 0.0
+        floor = [c + e * scale for c, e in zip(code_floor, extra, strict=True)]
     spare = budget - sum(floor)
     extra = [max(w - f, 0) for w, f in zip(want, floor, strict=True)]
     if spare > 0 and sum(extra) > 0:

@@ -151,7 +151,13 @@ def _table(block: Block, width: float) -> LongTable:
         + [""] * (columns - len(row))
         for i, row in enumerate(block.rows)
     ]
-    widths = [width * share for share in column_shares(block.rows)]
+    regular = _fonts()[0]
+
+    def measure(text: str) -> float:
+        return float(pdfmetrics.stringWidth(_plain(text), regular, 7.8)) * 1.04  # bold is wider
+
+    # the cell's left and right padding (3 + 3 points) and a little air
+    widths = [width * share for share in column_shares(block.rows, width, measure, 7)]
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
