@@ -193,3 +193,15 @@ def test_enclosed_remittance_holds_only_the_patients_claim(
             assert other.patient.last_name.casefold() not in excerpt.casefold()
     rows = [r for r in excerpt.splitlines() if r.startswith("| ") and "---" not in r]
     assert len(rows) == 1 + len(this.lines)  # the header and every line of this claim
+
+
+@pytest.mark.parametrize(("practice", "claim", "lane"), LETTERS)
+def test_checklist_names_lanes_and_keys_in_words(practice: str, claim: str, lane: str) -> None:
+    from recoup.letters import checklist
+
+    text = checklist(_packet(practice, claim, lane))
+    keys = {k for k in _internal_words() if k in LANES or k in {str(p) for p in PeriodKind}}
+    keys |= {"pt_ot"}
+    for key in keys:
+        assert not re.search(rf"\b{key}\b", text), (claim, key)
+    assert "- Lane: " in text

@@ -34,6 +34,7 @@ from recoup.letters.compose import format_date, format_usd
 from recoup.letters.docx_out import docx_bytes
 from recoup.letters.model import Packet
 from recoup.letters.pdf_out import pdf_bytes
+from recoup.letters.reader import LANE_WORDS, key_words
 
 __all__ = ["FORMATS", "checklist", "write_packet"]
 
@@ -44,14 +45,16 @@ def checklist(packet: Packet) -> str:
     """The biller's list for this packet, as Markdown."""
     lines = [f"# {packet.title}: claim {packet.claim_id}", ""]
     due = format_date(packet.deadline) if packet.deadline else "no appeal deadline"
+    lane = LANE_WORDS.get(packet.lane, packet.lane)
     lines += [
+        f"- Lane: {lane[:1].upper()}{lane[1:]}",
         f"- Amount: {format_usd(packet.amount)}",
         f"- Due: {due}",
         f"- Denials: {', '.join(packet.denial_ids)}",
         "",
         "## Why this lane",
         "",
-        *[f"- {r}" for r in packet.reasons],
+        *[f"- {key_words(r)}" for r in packet.reasons],
         "",
         "## Before sending",
         "",
@@ -64,6 +67,15 @@ def checklist(packet: Packet) -> str:
     for enclosure in packet.enclosures:
         where = f" ({enclosure.source})" if enclosure.source else ""
         lines.append(f"- [ ] {enclosure.title}{where}")
+    lines += [
+        "",
+        "## Copies",
+        "",
+        "- letter.md / letter.docx / letter.pdf: the copy that is sent; its notes name what the "
+        "payer or patient can see",
+        "- letter-biller.md: the same letter citing the file, row and segment behind each fact "
+        "(packet.json maps each note of the sent copy to them)",
+    ]
     return "\n".join(lines) + "\n"
 
 

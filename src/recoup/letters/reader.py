@@ -21,6 +21,7 @@ __all__ = [
     "PERIOD_WORDS",
     "benefit_words",
     "for_payer",
+    "key_words",
     "period_words",
     "reader_label",
     "words",
@@ -105,6 +106,18 @@ def _snake(m: re.Match[str]) -> str:
     if months is not None or word in PERIOD_WORDS or word == "rolling_months":
         return period_words(m.group(0))
     return word.replace("_", " ")
+
+
+def _known_key(m: re.Match[str]) -> str:
+    word = m.group(1)
+    known = word in LANE_WORDS or word in BENEFIT_WORDS or word in PERIOD_WORDS
+    return _snake(m) if known or word == "rolling_months" else m.group(0)
+
+
+def key_words(text: str) -> str:
+    """Only recoup's lane, benefit and period keys as words; setting names stay (a checklist
+    tells the biller which setting to change)."""
+    return _SNAKE.sub(_known_key, text)
 
 
 def words(text: str) -> str:
