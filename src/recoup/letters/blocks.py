@@ -76,12 +76,17 @@ def column_shares(
     """
     columns = max(len(r) for r in rows)
     code_floor, word_floor, want = [], [], []
+    space = measure(" ")
     for j in range(columns):
-        cells = [_MARKER.sub("", r[j]).replace("**", "") for r in rows if j < len(r)]
-        words = [w for c in cells for w in c.split()]
-        code_floor.append(max((measure(w) for w in words if _has_digit(w)), default=0) + pad)
-        word_floor.append(max([measure(w) for w in words] or [measure("x")]) + pad)
-        want.append(max((measure(c) for c in cells[1:]), default=0) + pad)
+        cells = [_MARKER.sub("", r[j]).replace("**", "").split() for r in rows if j < len(r)]
+        # a cell's width is its words' and the spaces between them (words repeat from cell to
+        # cell and letter to letter, so a caching ``measure`` makes this cheap)
+        sized = [[(w, measure(w)) for w in c] for c in cells]
+        flat = [x for c in sized for x in c]
+        code_floor.append(max((m for w, m in flat if _has_digit(w)), default=0) + pad)
+        word_floor.append(max([m for _, m in flat] or [measure("x")]) + pad)
+        lengths = [sum(m for _, m in c) + space * max(len(c) - 1, 0) for c in sized[1:]]
+        want.append(max(lengths, default=0) + pad)
     word_floor = [max(w, c) for w, c in zip(word_floor, code_floor, strict=True)]
     floor = list(word_floor)
     if sum(word_floor) > budget:

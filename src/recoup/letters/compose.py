@@ -529,8 +529,14 @@ def build_packet(
     markdown = _render(facts, env, template_name, out, sent=True)
     first = facts.items[0]
     key = packet_key(first)
-    check_letter(f"{key}/letter-biller.md", biller, facts.allowed)
-    check_letter(f"{key}/letter.md", markdown, facts.allowed)
+    check_letter(f"{key}/letter-biller.md", biller, facts.allowed, sources=facts.sources.items)
+    check_letter(
+        f"{key}/letter.md",
+        markdown,
+        facts.allowed,
+        checked=biller,
+        sources=facts.sent_sources.items,
+    )
     behind = facts.sent_sources.behind
     return Packet(
         key=key,

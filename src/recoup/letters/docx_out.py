@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -92,6 +92,7 @@ def _para(content: str, style: str = "", extra: str = "") -> str:
     return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{content}</w:p>"
 
 
+@lru_cache(maxsize=16384)
 def _twips(text: str) -> float:
     return float(pdfmetrics.stringWidth(text, "Helvetica", 8.5)) * 20 * 1.08
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = [
     "BENEFIT_WORDS",
@@ -120,6 +121,7 @@ def key_words(text: str) -> str:
     return _SNAKE.sub(_known_key, text)
 
 
+@lru_cache(maxsize=8192)
 def words(text: str) -> str:
     """``text`` with recoup's keys as words and its internal references taken out; file names
     (``records/x_y.md``) are left alone."""
@@ -130,16 +132,21 @@ def words(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).replace(" .", ".").replace("( ", "(").strip()
 
 
+@lru_cache(maxsize=8192)
+def _for_payer(sentence: str) -> str:
+    kept = [s for s in _SENTENCE.split(sentence) if not _BILLER_ONLY.search(s)]
+    return words(" ".join(kept)) if kept else ""
+
+
 def for_payer(sentences: Iterable[str]) -> list[str]:
     """The reasons a payer may read, in plain words: sentences written for the biller (warnings
-    about web myths, what to do next, recoup's settings) are left out."""
+    about web myths, what to do next, recoup's settings) are left out. (Cached: the rules write
+    the same sentences for many claims.)"""
     out: list[str] = []
     for sentence in sentences:
-        kept = [s for s in _SENTENCE.split(sentence) if not _BILLER_ONLY.search(s)]
-        if kept:
-            text = words(" ".join(kept))
-            if text and text not in out:
-                out.append(text)
+        text = _for_payer(sentence)
+        if text and text not in out:
+            out.append(text)
     return out
 
 
