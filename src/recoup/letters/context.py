@@ -65,7 +65,8 @@ class LetterFacts:
         self.sources = Sources()  # the biller's copy: file, row, segment
         self.sent_sources = Sources()  # the copy that is sent: what the reader can see
         self.labels: dict[str, str] = {}  # source -> what the reader sees ("" = no note)
-        self.sent = False  # which copy is being rendered
+        self.sent = False  # which copy is being made
+        self.cited: list[tuple[str, ...]] = []  # the sources of each cite() call, in order
         self.exhibit = False  # the letter has an Exhibit A (sources in it are cited by it)
         self.allowed = AllowedFacts()
         self.placeholders: list[Placeholder] = []
@@ -90,17 +91,24 @@ class LetterFacts:
     # -- bookkeeping -------------------------------------------------------------------------
 
     def cite(self, *sources: str) -> str:
-        """The source marker of the copy being rendered: the biller's copy numbers the files,
-        rows and segments; the sent copy numbers what the reader can see behind them."""
+        """A mark for the source marker of ``sources``; :meth:`markers` turns it into the
+        biller's ``[3]`` (files, rows, segments) or the sent copy's (what the reader can see),
+        so one rendering gives both copies."""
         for source in sources:
             self.allowed.add_text(source)
+            self.allowed.add_text(self.label(source))
+        self.cited.append(sources)
+        return f"\x00{len(self.cited) - 1}\x00"
+
+    def marker(self, call: int) -> str:
+        """The marker of cite call ``call`` in the copy being made (see :attr:`sent`)."""
+        sources = self.cited[call]
         if not self.sent:
             return self.sources.cite(*sources)
         notes = []
         for source in sources:
             label = self.label(source)
             if label:
-                self.allowed.add_text(label)
                 notes.append(label)
                 behind = self.sent_sources.behind.setdefault(self.sent_sources.number(label), [])
                 if source not in behind:
