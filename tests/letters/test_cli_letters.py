@@ -61,6 +61,7 @@ def test_letter_from_the_store(tmp_path) -> None:
     assert "to fill in: [MISSING: appeals address for Medicare Part B" in one.stdout
     assert sorted(p.name for p in (out / "BP26062-0226261944106-corrected_claim").iterdir()) == [
         "checklist.md",
+        "letter-biller.md",
         "letter.md",
         "packet.json",
     ]

@@ -44,3 +44,58 @@ def test_any_amount_not_in_the_inputs_is_caught(amount: Decimal) -> None:
 @given(st.from_regex(r"[A-Z]{2,3}[0-9]{6,12}", fullmatch=True))
 def test_any_claim_number_not_in_the_inputs_is_caught(number: str) -> None:
     assert _caught(f"See claim {number}.") == (number not in ALLOWED.tokens)
+
+
+# the scan as it was before tokens without a digit were skipped by the pattern itself: the same
+# alternatives, every word matched and the digit-free ones dropped afterwards
+def _reference_facts(text: str) -> list[tuple[str, object, str, int]]:
+    import re
+
+    from recoup.letters import factcheck
+
+    pattern = factcheck._FACT.pattern.split("|(?P<token>")[0] + (
+        r"|(?P<token>[A-Za-z0-9§][A-Za-z0-9§\-./,]*)"
+    )
+    original = factcheck._FACT
+    factcheck._FACT = re.compile(pattern)
+    try:
+        return factcheck._facts(text)
+    finally:
+        factcheck._FACT = original
+
+
+# words as letters write them, separated by a space or a line break; a digit-free prefix glued to
+# a date ("a-May 4, 2026") is read as the date now (before: "4" and "2026" as numbers)
+_WORD = st.sampled_from(
+    [
+        *"aZx§0919-./,:$",
+        "May 4, 2026",
+        "May 4",
+        "CO-119",
+        "12:30",
+        "2026-01-05",
+        "03/04/2026",
+        "$1,234.50",
+        "-$12.00",
+        "97155-XE",
+        "x/12",
+        "a-b",
+        "§1833(g)",
+        "PMX70412856-02",
+        "claim",
+        "e.g.",
+        "1.5",
+        "1,000",
+    ]
+)
+_TEXT = st.lists(st.tuples(_WORD, st.sampled_from([" ", "\n", ", ", ". "])), max_size=30).map(
+    lambda pairs: "".join(w + sep for w, sep in pairs)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_the_scan_finds_what_a_word_by_word_scan_finds(text: str) -> None:
+    from recoup.letters.factcheck import _facts
+
+    assert _facts(text) == _reference_facts(text)

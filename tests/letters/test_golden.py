@@ -38,14 +38,18 @@ def test_letter_matches_golden(
         g for g in groups(practice, extra) if g[0].patient_account == claim and g[0].lane == lane
     )
     packet = build_packet(group, records, TODAY)
-    path = GOLDEN / f"{packet.key}.md"
-    if UPDATE or not path.exists():
-        if not UPDATE:
-            pytest.fail(f"no golden letter {path.name}; run with RECOUP_UPDATE_GOLDEN=1")
-        path.write_text(packet.markdown, encoding="utf-8")
-    assert packet.markdown == path.read_text(encoding="utf-8"), (
-        f"{packet.key}: the letter changed; if intended, regenerate with RECOUP_UPDATE_GOLDEN=1"
-    )
+    # the copy that is sent (<key>.md) and the biller's copy (<key>.biller.md)
+    for path, text in (
+        (GOLDEN / f"{packet.key}.md", packet.markdown),
+        (GOLDEN / f"{packet.key}.biller.md", packet.biller_markdown),
+    ):
+        if UPDATE or not path.exists():
+            if not UPDATE:
+                pytest.fail(f"no golden letter {path.name}; run with RECOUP_UPDATE_GOLDEN=1")
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{path.name}: the letter changed; if intended, regenerate with RECOUP_UPDATE_GOLDEN=1"
+        )
 
 
 def test_golden_letters_cover_the_lanes() -> None:
@@ -64,10 +68,11 @@ def test_golden_letters_cover_the_lanes() -> None:
 
 def test_no_stale_golden_files() -> None:
     keys = {
-        f"{packet_key(g[0])}.md"
+        f"{packet_key(g[0])}{suffix}"
         for practice, claim, lane, extra in CASES
         for g in groups(practice, extra)
         if g[0].patient_account == claim and g[0].lane == lane
+        for suffix in (".md", ".biller.md")
     }
     stale = sorted(p.name for p in GOLDEN.glob("*.md") if p.name not in keys)
     assert not stale, f"golden letters with no packet any more: {stale}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import docx
@@ -23,7 +24,9 @@ def test_aba_corrected_claim_has_the_session_timeline_from_the_log() -> None:
     rows = [line for line in md.splitlines() if line.startswith("| 9715")]
     assert any("| 97153 |" in r and "| 09:00 | 11:00 |" in r for r in rows), rows
     assert any("| 97155 |" in r and "| 13:00 | 14:00 |" in r for r in rows), rows
-    assert all("visits.csv row" in r for r in rows)
+    # the biller's copy cites the log's rows; the sent copy's exhibit is the source itself
+    rows = [line for line in packet.biller_markdown.splitlines() if line.startswith("| 9715")]
+    assert rows and all("visits.csv row" in r for r in rows)
     assert "No two sessions with recorded times overlap." in md
     assert "XE" in md  # the modifier the rule says to add
 
@@ -32,7 +35,7 @@ def test_pt_recount_has_the_visit_table_with_the_miscounted_date() -> None:
     packet = packet_for("brightpath-pt", "BP26049")
     md = packet.markdown
     assert packet.lane == "recount_dispute"
-    marked = [line for line in md.splitlines() if "MISCOUNTED" in line]
+    marked = [line for line in md.splitlines() if "**counted; our count leaves out" in line]
     assert len(marked) == 1
     assert marked[0].startswith("| May 5, 2026 | BP26022 | SHP26052900107 | 97161 |")
     assert "| July 14, 2026 | BP26049 |" in md
@@ -41,10 +44,16 @@ def test_pt_recount_has_the_visit_table_with_the_miscounted_date() -> None:
 
 
 def test_every_factual_line_of_the_reference_block_has_a_source() -> None:
-    md = packet_for("brightpath-pt", "BP26021").markdown
-    for label in ("**Patient:**", "**Member ID:**", "**Payer claim number:**", "**Remittance:**"):
-        line = next(x for x in md.splitlines() if x.startswith(label))
-        assert "[" in line and "]" in line, line
+    packet = packet_for("brightpath-pt", "BP26021")
+    labels = ("**Patient:**", "**Member ID:**", "**Payer claim number:**", "**Remittance:**")
+    for label in labels:
+        line = next(x for x in packet.biller_markdown.splitlines() if x.startswith(label))
+        assert re.search(r" \[\d+(, \d+)*\]\\?$", line), line
+    # the sent copy cites what the payer can see: its own remittance (the name is the
+    # practice's patient list, which the payer does not hold)
+    for label in labels[1:]:
+        line = next(x for x in packet.markdown.splitlines() if x.startswith(label))
+        assert re.search(r" \[\d+\]\\?$", line), line
 
 
 def test_missing_appeals_address_is_a_visible_placeholder() -> None:
@@ -53,8 +62,11 @@ def test_missing_appeals_address_is_a_visible_placeholder() -> None:
         "[MISSING: appeals address for Medicare Part B (Jurisdiction H) — add it to "
         "practice.toml [payers.04112] appeal_address]"
     )
-    assert wanted in packet.markdown
+    assert wanted in packet.biller_markdown
     assert wanted in packet.missing
+    # the sent copy says what is missing, not which setting holds it
+    assert "[MISSING: appeals address for Medicare Part B (Jurisdiction H)]" in packet.markdown
+    assert "practice.toml" not in packet.markdown
     assert "## To complete before sending" in packet.markdown
 
 
@@ -87,6 +99,7 @@ def test_write_packet_writes_every_form(tmp_path) -> None:
     files = {p.name for p in write_packet(packet, tmp_path)}
     assert files == {
         "letter.md",
+        "letter-biller.md",
         "letter.docx",
         "letter.pdf",
         "packet.pdf",
@@ -104,6 +117,12 @@ def test_write_packet_writes_every_form(tmp_path) -> None:
     assert len(merged.pages) > letter_pages  # the certification PDF is in it
     meta = json.loads((folder / "packet.json").read_text())
     assert meta["claim"] == "BP26062" and meta["missing"] == list(packet.missing)
+    # each note of the sent letter keeps the file, row and segment behind it
+    assert [n["note"] for n in meta["notes"]] == [note for note, _ in packet.notes]
+    behind = {s for n in meta["notes"] for s in n["sources"]}
+    assert any(".835 segment" in s for s in behind)
+    assert any(s.startswith("records/kowalski_") for s in behind)
+    assert (folder / "letter-biller.md").read_text() == packet.biller_markdown
     checklist = (folder / "checklist.md").read_text()
     assert "- [ ] fill in [MISSING: appeals address" in checklist
 
@@ -115,6 +134,7 @@ def test_writing_again_replaces_the_folder(tmp_path) -> None:
     write_packet(packet, tmp_path, formats=("md",))
     assert sorted(p.name for p in (tmp_path / packet.key).iterdir()) == [
         "checklist.md",
+        "letter-biller.md",
         "letter.md",
         "packet.json",
     ]

@@ -10,6 +10,7 @@ trailing backslash for a line break; ``<!-- pagebreak -->`` for a new page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 __all__ = ["Block", "column_shares", "parse_blocks", "runs", "spans"]
@@ -53,20 +54,47 @@ def runs(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def column_shares(rows: tuple[tuple[str, ...], ...], budget: int = 100) -> list[float]:
-    """Each column's share of the table width, in characters of the table's small type.
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
-    Every column first gets its longest unbreakable word (so "BP26022" and claim numbers never
-    wrap); what is left of ``budget`` goes to the columns whose longest cell wants more, in
-    proportion to how much more.
+
+def column_shares(
+    rows: tuple[tuple[str, ...], ...],
+    budget: float = 100,
+    measure: Callable[[str], float] = len,
+    pad: float = 4,
+) -> list[float]:
+    """Each column's share of the table width; ``budget`` is the width in the units of
+    ``measure`` (characters of the table's small type by default, or points with a font's
+    metrics), ``pad`` the cell padding in the same units.
+
+    A code (any word with a digit: "97155-XE", "CO-119", a claim number, a date) never wraps:
+    every column first gets its longest code; then, as far as the width allows, its longest
+    word (so a heading does not break inside a word); what is left goes to the columns whose
+    longest cell wants more, in proportion to how much more. When even the words do not fit,
+    the words give way (they wrap by letter), never the codes.
     """
     columns = max(len(r) for r in rows)
-    floor, want = [], []
+    code_floor, word_floor, want = [], [], []
+    space = measure(" ")
     for j in range(columns):
-        cells = [r[j] for r in rows if j < len(r)]
-        words = [len(w) for c in cells for w in c.split()] or [1]
-        floor.append(max(words) + 4)  # + the cell padding, in characters
-        want.append(max(len(c) for c in cells[1:] or [""]) + 4)
+        cells = [_MARKER.sub("", r[j]).replace("**", "").split() for r in rows if j < len(r)]
+        # a cell's width is its words' and the spaces between them (words repeat from cell to
+        # cell and letter to letter, so a caching ``measure`` makes this cheap)
+        sized = [[(w, measure(w)) for w in c] for c in cells]
+        flat = [x for c in sized for x in c]
+        code_floor.append(max((m for w, m in flat if _has_digit(w)), default=0) + pad)
+        word_floor.append(max([m for _, m in flat] or [measure("x")]) + pad)
+        lengths = [sum(m for _, m in c) + space * max(len(c) - 1, 0) for c in sized[1:]]
+        want.append(max(lengths, default=0) + pad)
+    word_floor = [max(w, c) for w, c in zip(word_floor, code_floor, strict=True)]
+    floor = list(word_floor)
+    if sum(word_floor) > budget:
+        # the codes first, then the words as far as they go
+        spare = budget - sum(code_floor)
+        extra = [w - c for w, c in zip(word_floor, code_floor, strict=True)]
+        scale = max(0.0, min(1.0, spare / sum(extra))) if sum(extra) > 0 else 0.0
+        floor = [c + e * scale for c, e in zip(code_floor, extra, strict=True)]
     spare = budget - sum(floor)
     extra = [max(w - f, 0) for w, f in zip(want, floor, strict=True)]
     if spare > 0 and sum(extra) > 0:

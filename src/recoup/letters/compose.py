@@ -27,17 +27,20 @@ from recoup.letters.exhibits import (
     clinical_evidence,
     limits_on_file,
     overlaps,
+    remittance_excerpt,
     session_timeline,
     visit_count_table,
 )
 from recoup.letters.factcheck import check_letter
 from recoup.letters.model import Enclosure, Packet
 from recoup.letters.payment_plan import installments
+from recoup.letters.reader import benefit_words, for_payer, period_words, words
 from recoup.money import display_money
 from recoup.practice import PayerType
 from recoup.records_text import RecordSet
 from recoup.triage import Evidence, WorkItem
 from recoup.triage.facts import payer_type_of, service_kind, waiver_for
+from recoup.triage.model import Evidence
 
 __all__ = [
     "PAYMENT_PLAN_MONTHS",
@@ -64,7 +67,16 @@ _TITLES = {
     "review": "Review worksheet",
 }
 _TO_PAYER = frozenset({"recount_dispute", "exception_appeal", "appeal", "corrected_claim"})
+_HEADER = _TO_PAYER | {"bill_other_payer"}  # letters whose header names subscriber and NPI
 _BUNDLING = frozenset({"97", "236"})
+# recoup's own small bundling table is illustrative (recoup.ncci.ptp.BUNDLED_SOURCE): a letter
+# never calls one of its pairs an NCCI edit
+_ILLUSTRATIVE = ("ptp_bundled", "illustrative")
+# record kinds that are the plan's own terms (a benefit summary, the plan document): only these
+# let a letter state what the plan counts toward a benefit as the plan's rule
+PLAN_DOCUMENT_KINDS = frozenset(
+    {"plan_document", "summary_of_benefits", "benefit_summary", "evidence_of_coverage"}
+)
 
 
 def format_date(value: date | None) -> str:
@@ -117,35 +129,46 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
         for r in line["remarks"]:
             remarks.setdefault(r["code"], r)
     first = facts.items[0]
+    to_reader = first.lane not in ("write_off", "review")
     evidence = []
     for item in facts.items:
-        for e in item.evidence:
-            shown = Evidence(e.text, e.fact)  # letters cite a source by its words
-            if shown not in evidence:
-                evidence.append(shown)
+        for found in item.evidence:
+            e = _evidence_for_letter(found, to_reader=to_reader)
+            if e is not None and e not in evidence:
+                evidence.append(e)
     reasons = list(dict.fromkeys(r for item in facts.items for r in item.reasons))
+    if to_reader:
+        # the rules' reasons are written for the biller: a payer or patient reads them only
+        # in plain words, without the warnings and the next steps, and never the illustrative
+        # bundling table's pairs as if they were the payer's edits
+        reasons = for_payer(r for r in reasons if not _illustrative(r))
+    else:
+        reasons = [words(r) for r in reasons]
     facts.derived(TEMPLATE_CONSTANTS)
     return {
         "today": facts.today,
         "lane": first.lane,
+        "header": first.lane in _HEADER,
         "practice": facts.practice_facts(),
         "payer": facts.payer_facts(addressed=first.lane in _TO_PAYER),
-        "patient": facts.patient_facts(),
+        "patient": facts.patient_facts(header=first.lane in _HEADER),
         "claim": facts.claim_facts(),
         "lines": lines,
         "codes": list(codes.values()),
         "remarks": list(remarks.values()),
         "dates": facts.service_dates(),
         "total": facts.total_denied(),
-        "reasons": [_payer_safe(r) for r in reasons],
+        "reasons": reasons,
         "evidence": evidence,
         "evidence_sources": [e.source for e in evidence[:3]],
         "action": "; ".join(dict.fromkeys(i.action for i in facts.items if i.action)),
         "rule_missing": list(dict.fromkeys(m for i in facts.items for m in i.missing)),
         "deadline": first.deadline,
+        "deadline_from": _deadline_from(facts),
         "timeline": (),
         "overlaps": [],
         "table": None,
+        "remit": None,
         "citations": [],
         "clinical": (),
         "variant": "",
@@ -153,9 +176,46 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
     }
 
 
-def _payer_safe(sentence: str) -> str:
-    """A rule's reason without recoup's internal references ("(DOMAIN.md §4.4)")."""
-    return re.sub(r"\s*\((?:see )?(?:docs/domain\.md|DOMAIN(?:\.md)?) §[\d.]+\)", "", sentence)
+def _illustrative(text: str) -> bool:
+    return any(word in text for word in _ILLUSTRATIVE)
+
+
+def _evidence_for_letter(e: Evidence, *, to_reader: bool) -> Evidence | None:
+    """The evidence as a letter states it: a pair from recoup's illustrative bundling table is
+    left out of a letter to a payer (it is not the payer's edit) and named for what it is in a
+    memo; the rest in plain words."""
+    if _illustrative(e.text) or _illustrative(e.fact):
+        if to_reader:
+            return None
+        pair = re.match(
+            r"NCCI PTP edit column 1 (\S+) / column 2 (\S+), modifier indicator (\S+?),", e.fact
+        )
+        what = f"{pair[1]} / {pair[2]} (modifier indicator {pair[3]})" if pair else words(e.fact)
+        return Evidence(
+            e.text,
+            f"{what}: a pair in recoup's illustrative bundling table, not the CMS NCCI file; "
+            "the payer's own edit is not known",
+        )
+    if to_reader and re.search(r"\bnote_ref\b|^records/", e.fact):
+        return None  # where a note is filed: the biller's matter; the letter encloses it
+    return Evidence(e.text, words(e.fact))
+
+
+def _deadline_from(facts: LetterFacts) -> str:
+    """What the filing period counts from, for the reader: the deadline's basis is the
+    biller's (settings, defaults, rule citations)."""
+    basis = facts.items[0].deadline.basis
+    day = facts.items[0].service_date
+    if "date of service" in basis and day is not None:
+        return f"the date of service, {format_date(day)}"
+    received = re.search(r"counted from receipt recorded[^\d]*(\d{4}-\d{2}-\d{2})", basis)
+    if received:
+        on = date.fromisoformat(received.group(1))
+        return f"our receipt of your remittance advice on {format_date(on)}"
+    notice = facts.remittance.notice_date
+    return (
+        f"your remittance advice of {format_date(notice)}" if notice else "your remittance advice"
+    )
 
 
 def _is_behavioral(facts: LetterFacts) -> bool:
@@ -170,28 +230,55 @@ def _cite_table(facts: LetterFacts, situation: str) -> list[Citation]:
     found = list(citations_for(situation, facts.items[0].service_date))
     for c in found:
         facts.known(c.title, c.text, c.amount, c.year)
+        facts.name(c.source, f"{c.title}, {c.url}")
     return found
 
 
-def _count_vars(facts: LetterFacts, out: dict[str, Any], *, required: bool = True) -> None:
+def _count_vars(
+    facts: LetterFacts,
+    out: dict[str, Any],
+    records: RecordSet | None = None,
+    *,
+    required: bool = True,
+) -> None:
     """The date-by-date count (Exhibit A); a placeholder when a recount needs it and the
     practice has no visit-unit benefit for the code."""
     table = visit_count_table(facts)
     if table is None:
         if required:
             out["no_table"] = facts.missing(
-                "the benefit limit and the visit log for this patient (benefits.csv and "
-                "visits.csv) to build the date-by-date count"
+                "the benefit limit and the visit log for this patient",
+                "add them to benefits.csv and visits.csv to build the date-by-date count",
             )
         return
     rec = table.reconciliation
+    facts.exhibit = True
+    plan_docs = [
+        d
+        for d in (records.documents(facts.patient_id) if records and facts.patient_id else ())
+        if d.kind in PLAN_DOCUMENT_KINDS
+    ]
+    plan_doc = plan_docs[0] if plan_docs else None
+    if plan_doc is not None:
+        facts.known(plan_doc.date)
     out.update(
         table=table,
         rec=rec,
         period=rec.period,
-        period_label=str(table.benefit.period).replace("_", " "),
+        period_label=period_words(str(table.benefit.period)),
+        benefit_label=benefit_words(table.benefit.benefit),
         denial_date=rec.denial_date or facts.items[0].service_date,
-        visits_source="visits.csv and the remittance history",
+        visits_source=facts.name("visits.csv and the remittance history", "Exhibit A"),
+        counted_dates=rec.should_dates,
+        plan_doc=(
+            {
+                "title": plan_doc.kind.replace("_", " ")
+                + (f" of {format_date(plan_doc.date)}" if plan_doc.date else ""),
+                "source": facts.name(plan_doc.file, "the enclosed plan document"),
+            }
+            if plan_doc is not None
+            else None
+        ),
     )
     facts.known(table.benefit.benefit, table.benefit.counts_codes, table.benefit.excludes_codes)
 
@@ -206,17 +293,20 @@ def _timeline_vars(
     out["overlaps"] = overlaps(rows)
     if not rows:
         return
-    out["citations"] = _cite_table(facts, "ncci_modifier")
+    facts.exhibit = True
     by_code = {r.code: r for r in rows}
     analyst, tech = by_code.get("97155"), by_code.get("97153")
     if analyst and tech and (analyst, tech) in _pairs(out["overlaps"]):
+        # 97155 directing 97153 at the same time: the 97155 descriptor and its guidance, never
+        # the 59/X "distinct services" policy, which argues the services were apart
         out["variant"] = "concurrent"
         out["analyst"], out["tech"] = analyst, tech
         out["direction"] = _direction_passages(facts, analyst.note, records)
         if out["lane"] == "appeal":
-            out["citations"] += _cite_table(facts, "aba_concurrent")
+            out["citations"] = _cite_table(facts, "aba_concurrent")
     elif not out["overlaps"] and all(r.start for r in rows):
         out["variant"] = "distinct"
+        out["citations"] = _cite_table(facts, "ncci_modifier")
 
 
 def _pairs(overlapping: list[tuple[Any, Any]]) -> set[tuple[Any, Any]]:
@@ -248,19 +338,24 @@ def _exception_vars(facts: LetterFacts, records: RecordSet | None, out: dict[str
     out["limits"] = limits_on_file(facts)
     if not out["clinical"]:
         out["no_clinical"] = facts.missing(
-            f"clinical documentation for patient {facts.patient_id or '?'} (diagnoses, objective "
-            "measures, goals, plan of care): add it to records/ and records/index.csv"
+            "clinical documentation (diagnoses, objective measures, goals, plan of care)",
+            f"add it for patient {facts.patient_id or '?'} to records/ and records/index.csv",
         )
     if behavioral:
         out["citations"] = _cite_table(facts, "parity")
     elif _is_medicare(facts):
         out["citations"] = _cite_table(facts, "medicare_therapy")
-    _count_vars(facts, out, required=False)
+    _count_vars(facts, out, records, required=False)
 
 
 def _other_payer_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
     others = facts.other_coverages()
     practice = facts.practice
+    # CO-297: the medical plan has no benefits for the service and it belongs with the vision
+    # plan; the vision plan is then the right payer for it, not a secondary payer
+    vision = any(i.reason_code == "297" for i in facts.items) or any(
+        service_kind(i.code) == "vision" for i in facts.items
+    )
     if others:
         cov = others[0]
         info = practice.payer(cov.payer_id) if practice is not None else None
@@ -268,27 +363,30 @@ def _other_payer_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
         address: Any = info.appeal_address if info and info.appeal_address else None
         if address:
             facts.known(address)
+        source = facts.name(row_source(cov.file, cov.row, "coverages.csv"), "")
         out["other"] = {
             "name": cov.payer_name,
             "plan": cov.plan_name or cov.payer_name,
             "member_id": cov.member_id
-            or facts.missing(f"member id with {cov.payer_name} (coverages.csv)"),
-            "role": "secondary" if cov.rank > 1 else "other plan",
-            "source": row_source(cov.file, cov.row, "coverages.csv"),
+            or facts.missing(f"member id with {cov.payer_name}", "add it to coverages.csv"),
+            "role": "vision" if vision else ("secondary" if cov.rank > 1 else "other plan"),
+            "source": source,
             "address": address
             or facts.missing(
-                f"claims address for {cov.payer_name} — add it to practice.toml "
-                f"[payers.{cov.payer_id}]"
+                f"claims address for {cov.payer_name}",
+                f"add it to practice.toml [payers.{cov.payer_id}] appeal_address",
             ),
-            "address_source": f"practice.toml [payers.{cov.payer_id}]" if address else "",
+            "address_source": facts.name(f"practice.toml [payers.{cov.payer_id}]", "")
+            if address
+            else "",
         }
         return
-    plan = facts.missing("the plan to bill (no other coverage on file in coverages.csv)")
+    plan = facts.missing("the plan to bill", "no other coverage on file in coverages.csv")
     out["other"] = {
         "name": plan,
         "plan": plan,
         "member_id": facts.missing("member id with the other plan"),
-        "role": "other plan",
+        "role": "vision" if vision else "other plan",
         "source": "",
         "address": facts.missing("the other plan's claims address"),
         "address_source": "",
@@ -304,7 +402,10 @@ def _patient_vars(facts: LetterFacts, out: dict[str, Any], months: int) -> None:
             "signed_date": waiver.signed_date,
             "kind": str(waiver.kind),
             "codes": " ".join(waiver.codes),
-            "source": row_source(waiver.file, waiver.row, "waivers.csv"),
+            "source": facts.name(
+                row_source(waiver.file, waiver.row, "waivers.csv"),
+                f"the agreement you signed on {format_date(waiver.signed_date)}",
+            ),
         }
     else:
         out["waiver"] = None
@@ -313,7 +414,7 @@ def _patient_vars(facts: LetterFacts, out: dict[str, Any], months: int) -> None:
     out["plan"] = plan
     out["plan_total"] = sum(plan, Decimal(0))
     out["patient_address"] = facts.missing(
-        "the patient's mailing address (patients.csv has no address column)"
+        "the patient's mailing address", "patients.csv has no address column"
     )
 
 
@@ -336,7 +437,7 @@ def _variables(
     out = _common(facts)
     lane = out["lane"]
     if lane == "recount_dispute":
-        _count_vars(facts, out)
+        _count_vars(facts, out, records)
     elif lane == "exception_appeal":
         _exception_vars(facts, records, out)
     elif lane in ("appeal", "corrected_claim"):
@@ -356,12 +457,16 @@ def _variables(
 
 
 def _enclosures(facts: LetterFacts, records: RecordSet | None, out: dict[str, Any]) -> None:
-    enclosures = [Enclosure(f"Remittance advice of {format_date(out['claim']['notice_date'])}")]
+    lane = out["lane"]
+    sent = lane not in ("write_off", "review")
+    notice = format_date(out["claim"]["notice_date"])
+    # the remittance goes with the letter cut to this claim (the last exhibit), never whole
+    out["remit"] = remittance_excerpt(facts) if sent else None
+    enclosures = [Enclosure(f"Remittance advice of {notice}, this claim only (last page)")]
     if out.get("table") is not None:
         enclosures.append(Enclosure("Exhibit A: dates of service in the benefit period"))
     if out.get("timeline"):
         enclosures.append(Enclosure("Exhibit A: session timeline", "visits.csv"))
-    lane = out["lane"]
     if (
         records is not None
         and facts.patient_id
@@ -376,8 +481,48 @@ def _enclosures(facts: LetterFacts, records: RecordSet | None, out: dict[str, An
                 )
                 enclosures.append(Enclosure(title, doc.file, doc.path, doc.pages))
                 facts.known(doc.date)
+                _name_passages(facts, out, doc.file, f"the enclosed {title}")
     facts.enclosures = enclosures
-    out["enclosures"] = enclosures if lane not in ("write_off", "review") else []
+    out["enclosures"] = enclosures if sent else []
+
+
+def _name_passages(facts: LetterFacts, out: dict[str, Any], file: str, label: str) -> None:
+    """The sent copy cites a record passage as the enclosed document (and its page, when the
+    passage has one); the biller's copy keeps the file and line."""
+    passages = [p for section in out.get("clinical", ()) for p in section.passages]
+    passages += list(out.get("direction", ()))
+    for p in passages:
+        if p.file == file:
+            page = re.match(r"page \d+", p.locator)
+            facts.name(p.source, f"{label}, {page.group()}" if page else label)
+
+
+# One rendering makes both copies: cite() leaves \x00<n>\x00 for its marker, biller_only()
+# wraps text in \x01, pick(biller, sent) writes \x02biller\x03sent\x02, source_list() is \x04.
+# (Rendering the template twice cost a third of a letter's time.)
+_CITE_MARK = re.compile("\x00(\\d+)\x00")
+_BILLER_ONLY = re.compile("\x01([^\x01]*)\x01")
+_PICK = re.compile("\x02([^\x02\x03]*)\x03([^\x02\x03]*)\x02")
+
+
+def _biller_only(text: Any) -> str:
+    return f"\x01{text}\x01"
+
+
+def _pick(biller: Any, sent: Any) -> str:
+    return f"\x02{biller}\x03{sent}\x02"
+
+
+def _copy(facts: LetterFacts, rendered: str, *, sent: bool) -> str:
+    """The biller's copy or the sent copy of the rendered letter."""
+    facts.sent = sent
+    text = _PICK.sub(lambda m: m[2] if sent else m[1], rendered)
+    text = _BILLER_ONLY.sub("" if sent else r"\1", text)
+    text = _CITE_MARK.sub(lambda m: facts.marker(int(m[1])), text)
+    items = facts.sent_sources.items if sent else facts.sources.items
+    listed = "".join(f"{n}. {s}\n" for n, s in enumerate(items, 1))
+    text = text.replace("\x04", f"## Sources\n\n{listed}" if items or not sent else "")
+    return _tidy(text)
 
 
 def build_packet(
@@ -393,14 +538,28 @@ def build_packet(
     template_name, out = _variables(facts, records, months)
     _enclosures(facts, records, out)
     out["cite"] = facts.cite
-    out["sources"] = lambda: list(facts.sources.items)
+    out["biller_only"] = _biller_only
+    out["pick"] = _pick
+    out["source_list"] = lambda: "\x04"
     out["missing"] = facts.placeholders  # filled while the variables were built
     env = _environment(_override_folder(facts))
-    markdown = env.get_template(template_name).render(out)
-    markdown = _tidy(markdown)
+    # two copies of one letter: the biller's cites files, rows and segments; the one that is
+    # sent cites what its reader can see behind them (the remittance of a date, Exhibit A, an
+    # enclosed record); both pass the fact check
+    rendered = env.get_template(template_name).render(out)
+    biller = _copy(facts, rendered, sent=False)
+    markdown = _copy(facts, rendered, sent=True)
     first = facts.items[0]
     key = packet_key(first)
-    check_letter(f"{key}/letter.md", markdown, facts.allowed)
+    check_letter(f"{key}/letter-biller.md", biller, facts.allowed, sources=facts.sources.items)
+    check_letter(
+        f"{key}/letter.md",
+        markdown,
+        facts.allowed,
+        checked=biller,
+        sources=facts.sent_sources.items,
+    )
+    behind = facts.sent_sources.behind
     return Packet(
         key=key,
         lane=first.lane,
@@ -412,9 +571,13 @@ def build_packet(
         deadline=first.deadline.date,
         markdown=markdown,
         sources=tuple(facts.sources.items),
-        missing=tuple(str(p) for p in facts.placeholders),
+        missing=tuple(p.full for p in facts.placeholders),
         enclosures=tuple(facts.enclosures),
         reasons=tuple(dict.fromkeys(r for i in facts.items for r in i.reasons)),
+        biller_markdown=biller,
+        notes=tuple(
+            (note, tuple(behind.get(n, ()))) for n, note in enumerate(facts.sent_sources.items, 1)
+        ),
     )
 
 

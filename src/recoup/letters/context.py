@@ -20,6 +20,7 @@ from typing import Any
 from recoup.codes import explain, explain_remark
 from recoup.letters.factcheck import AllowedFacts
 from recoup.letters.model import Enclosure, Placeholder, Sources
+from recoup.letters.reader import reader_label
 from recoup.money import ZERO
 from recoup.practice import Coverage, Practice
 from recoup.records import ClaimPayment, Remittance, ServiceLine
@@ -61,7 +62,12 @@ class LetterFacts:
         self.items = tuple(items)
         self.ctx: DenialContext = first.context
         self.today = today
-        self.sources = Sources()
+        self.sources = Sources()  # the biller's copy: file, row, segment
+        self.sent_sources = Sources()  # the copy that is sent: what the reader can see
+        self.labels: dict[str, str] = {}  # source -> what the reader sees ("" = no note)
+        self.sent = False  # which copy is being made
+        self.cited: list[tuple[str, ...]] = []  # the sources of each cite() call, in order
+        self.exhibit = False  # the letter has an Exhibit A (sources in it are cited by it)
         self.allowed = AllowedFacts()
         self.placeholders: list[Placeholder] = []
         self.enclosures: list[Enclosure] = []
@@ -85,13 +91,45 @@ class LetterFacts:
     # -- bookkeeping -------------------------------------------------------------------------
 
     def cite(self, *sources: str) -> str:
+        """A mark for the source marker of ``sources``; :meth:`markers` turns it into the
+        biller's ``[3]`` (files, rows, segments) or the sent copy's (what the reader can see),
+        so one rendering gives both copies."""
         for source in sources:
             self.allowed.add_text(source)
-        return self.sources.cite(*sources)
+            self.allowed.add_text(self.label(source))
+        self.cited.append(sources)
+        return f"\x00{len(self.cited) - 1}\x00"
 
-    def missing(self, what: str) -> Placeholder:
-        placeholder = Placeholder(what)
+    def marker(self, call: int) -> str:
+        """The marker of cite call ``call`` in the copy being made (see :attr:`sent`)."""
+        sources = self.cited[call]
+        if not self.sent:
+            return self.sources.cite(*sources)
+        notes = []
+        for source in sources:
+            label = self.label(source)
+            if label:
+                notes.append(label)
+                behind = self.sent_sources.behind.setdefault(self.sent_sources.number(label), [])
+                if source not in behind:
+                    behind.append(source)
+        return self.sent_sources.cite(*notes)
+
+    def label(self, source: str) -> str:
+        """What the reader of the sent copy can see for ``source`` ("" when nothing)."""
+        if source in self.labels:
+            return self.labels[source]
+        return reader_label(source, exhibit=self.exhibit)
+
+    def name(self, source: str, label: str) -> str:
+        """Record what the reader sees for ``source``; returns ``source``."""
+        self.labels[source] = label
+        return source
+
+    def missing(self, what: str, hint: str = "") -> Placeholder:
+        placeholder = Placeholder(what, hint)
         self.allowed.add_text(what)  # built from the inputs' own names and ids
+        self.allowed.add_text(hint)
         if placeholder not in self.placeholders:
             self.placeholders.append(placeholder)
         return placeholder
@@ -112,26 +150,35 @@ class LetterFacts:
             name = self.remittance.payee.name
             self.known(name, self.remittance.payee.id)
             return {
-                "name": name or self.missing("the practice's name (practice.toml)"),
-                "address": self.missing("the practice's address (practice.toml)"),
-                "phone": self.missing("the practice's phone (practice.toml)"),
+                "name": name or self.missing("the practice's name", "add name to practice.toml"),
+                "address": self.missing("the practice's address", "add address to practice.toml"),
+                "phone": self.missing("the practice's phone", "add phone to practice.toml"),
                 "npi": self.remittance.payee.id or self.missing("the practice's NPI"),
-                "tax_id": self.missing("the practice's tax id (practice.toml)"),
-                "signer_name": self.missing("the signer's name (practice.toml signer_name)"),
-                "signer_title": self.missing("the signer's title (practice.toml signer_title)"),
-                "source": era_source(self.ctx.file, self.remittance.segment, "N1*PE"),
+                "tax_id": self.missing("the practice's tax id", "add tax_id to practice.toml"),
+                "signer_name": self.missing(
+                    "the signer's name", "add signer_name to practice.toml"
+                ),
+                "signer_title": self.missing(
+                    "the signer's title", "add signer_title to practice.toml"
+                ),
+                "source": self.name(
+                    era_source(self.ctx.file, self.remittance.segment, "N1*PE"), ""
+                ),
             }
         self.known(p.name, p.address, p.phone, p.npi, p.tax_id, p.signer_name, p.signer_title)
-        need = "add it to practice.toml"
+
+        def need(what: str, key: str) -> Placeholder:
+            return self.missing(what, f"add {key} to practice.toml")
+
         return {
             "name": p.name,
-            "address": p.address or self.missing(f"the practice's address — {need}"),
-            "phone": p.phone or self.missing(f"the practice's phone — {need}"),
-            "npi": p.npi or self.missing(f"the practice's NPI — {need}"),
-            "tax_id": p.tax_id or self.missing(f"the practice's tax id — {need}"),
-            "signer_name": p.signer_name or self.missing(f"the signer's name — {need}"),
-            "signer_title": p.signer_title or self.missing(f"the signer's title — {need}"),
-            "source": "practice.toml",
+            "address": p.address or need("the practice's address", "address"),
+            "phone": p.phone or need("the practice's phone", "phone"),
+            "npi": p.npi or need("the practice's NPI", "npi"),
+            "tax_id": p.tax_id or need("the practice's tax id", "tax_id"),
+            "signer_name": p.signer_name or need("the signer's name", "signer_name"),
+            "signer_title": p.signer_title or need("the signer's title", "signer_title"),
+            "source": self.name("practice.toml", ""),
         }
 
     def payer_facts(self, *, addressed: bool = True) -> dict[str, Any]:
@@ -146,14 +193,14 @@ class LetterFacts:
         if info is not None and info.appeal_address:
             self.known(info.appeal_address, info.name)
             address: Any = info.appeal_address
-            address_source = f"practice.toml [payers.{payer_id}]"
+            address_source = self.name(f"practice.toml [payers.{payer_id}]", "")
         elif not addressed:
             address = ""
             address_source = ""
         else:
             address = self.missing(
-                f"appeals address for {name or payer_id} — add it to practice.toml "
-                f"[payers.{payer_id or '<payer id>'}] appeal_address"
+                f"appeals address for {name or payer_id}",
+                f"add it to practice.toml [payers.{payer_id or '<payer id>'}] appeal_address",
             )
             address_source = ""
         return {
@@ -166,32 +213,85 @@ class LetterFacts:
             "source": f"{Path(self.ctx.file).name} (N1*PR, the payer loop)",
         }
 
-    def patient_facts(self) -> dict[str, Any]:
+    def remit_label(self) -> str:
+        """What the reader calls this claim's remittance: "your remittance advice of <date>" to
+        its payer, "<payer>'s remittance advice of <date>" to anyone else."""
+        notice = self.remittance.notice_date
+        when = f" of {notice:%B} {notice.day}, {notice.year}" if notice else ""
+        if self.items[0].lane in ("bill_patient", "bill_other_payer"):
+            payer_id = payer_id_of(self.remittance)
+            info = self.practice.payer(payer_id) if self.practice is not None else None
+            name = (info.name if info and info.name else "") or self.remittance.payer.name
+            return f"{name or 'the payer'}'s remittance advice{when}"
+        return f"your remittance advice{when}"
+
+    def patient_facts(self, *, header: bool = True) -> dict[str, Any]:
+        """The patient; ``header``: the letter's header names the subscriber and the rendering
+        provider's NPI (letters to a payer), each a placeholder when the inputs lack it."""
         claim = self.claim
         person = claim.patient
         member_id = person.id if person is not None else ""
         name = person.display_name if person is not None else ""
         birth: date | None = None
+        remit = self.remit_label()
         name_source = era_source(self.ctx.file, claim.segment, "CLP", "NM1*QC")
+        self.name(name_source, remit)
+        birth_source = ""
         if self.practice is not None and self.patient_id is not None:
             record = patient_of(self.practice, self.patient_id)
             if record is not None:
                 name = record.display_name
                 birth = record.birth_date
-                name_source = row_source(record.file, record.row, "patients.csv")
+                name_source = self.name(row_source(record.file, record.row, "patients.csv"), "")
+                birth_source = name_source if birth else ""
         coverage = self.coverage()
-        member_source = era_source(self.ctx.file, claim.segment, "CLP", "NM1*QC member id")
+        member_source = self.name(
+            era_source(self.ctx.file, claim.segment, "CLP", "NM1*QC member id"), remit
+        )
         if not member_id and coverage is not None:
             member_id = coverage.member_id
-            member_source = row_source(coverage.file, coverage.row, "coverages.csv")
-        self.known(name, birth, member_id, claim.patient_control_number)
+            member_source = self.name(row_source(coverage.file, coverage.row, "coverages.csv"), "")
+        insured = claim.insured
+        subscriber: Any = insured.display_name if insured is not None else ""
+        subscriber_source = (
+            self.name(era_source(self.ctx.file, claim.segment, "CLP", "NM1*IL"), remit)
+            if subscriber
+            else ""
+        )
+        provider = claim.rendering_provider
+        npi: Any = provider.id if provider is not None and provider.id_qualifier == "XX" else ""
+        provider_name = provider.display_name if provider is not None else ""
+        npi_source = (
+            self.name(era_source(self.ctx.file, claim.segment, "CLP", "NM1*82"), remit)
+            if npi
+            else ""
+        )
+        self.known(name, birth, member_id, claim.patient_control_number, subscriber, npi)
+        self.known(provider_name)
         return {
             "id": self.patient_id or "",
             "name": name or self.missing("the patient's name"),
-            "birth_date": birth,
+            "birth_date": birth
+            or self.missing("the patient's date of birth", "add birth_date to patients.csv"),
+            "birth_source": birth_source,
             "name_source": name_source,
             "member_id": member_id or self.missing("the patient's member id"),
             "member_source": member_source if member_id else "",
+            "subscriber": subscriber
+            or not header
+            or self.missing(
+                "the subscriber's name",
+                "the remittance names no insured (NM1*IL); if the patient is the subscriber, "
+                "write the patient's name",
+            ),
+            "subscriber_source": subscriber_source,
+            "provider": provider_name,
+            "provider_npi": npi
+            or not header
+            or self.missing(
+                "the rendering provider's NPI", "the remittance has no NM1*82 with an NPI (XX)"
+            ),
+            "provider_source": npi_source,
         }
 
     def coverage(self) -> Coverage | None:
@@ -223,6 +323,7 @@ class LetterFacts:
             rem.payment_amount,
             rem.payment_method,
         )
+        remit = self.remit_label()
         return {
             "id": claim.patient_control_number,
             "payer_id": claim.payer_claim_id
@@ -230,11 +331,13 @@ class LetterFacts:
             "charge": claim.charge,
             "paid": claim.paid,
             "status": claim.status,
-            "source": era_source(self.ctx.file, claim.segment, "CLP"),
+            "source": self.name(era_source(self.ctx.file, claim.segment, "CLP"), remit),
             "notice_date": notice,
             "trace": rem.trace_number,
             # BPR follows ST (the remittance's segment); TRN follows BPR
-            "remit_source": era_source(self.ctx.file, rem.segment + 1, "BPR", "TRN follows"),
+            "remit_source": self.name(
+                era_source(self.ctx.file, rem.segment + 1, "BPR", "TRN follows"), remit
+            ),
             "file": Path(self.ctx.file).name,
         }
 
@@ -244,6 +347,7 @@ class LetterFacts:
             assert item.context is not None
             denied = item.context.item
             line: ServiceLine | None = denied.line
+            line_label = self.remit_label()
             codes = []
             for adj in denied.adjustments:
                 exp = explain(adj.group, adj.reason, denied.remarks)
@@ -252,7 +356,9 @@ class LetterFacts:
                         "key": adj.key,
                         "amount": adj.amount,
                         "description": exp.description,
-                        "source": era_source(self.ctx.file, adj.segment, "CAS"),
+                        "source": self.name(
+                            era_source(self.ctx.file, adj.segment, "CAS"), line_label
+                        ),
                     }
                 )
                 self.known(adj.key, adj.group, adj.reason, adj.amount, exp.description)
@@ -270,20 +376,29 @@ class LetterFacts:
                 line.charge if line else None,
                 line.paid if line else None,
                 line.units if line else None,
+                line.original_units if line else None,
+            )
+            # SVC05 is the units paid; SVC07 the units billed when the payer paid fewer
+            paid_units = line.units if line is not None else None
+            billed_units = (
+                line.original_units
+                if line is not None and line.original_units is not None
+                else paid_units
             )
             out.append(
                 {
                     "denial_id": item.denial_id,
                     "code": item.code or "(whole claim)",
                     "modifiers": " ".join(proc.modifiers) if proc else "",
-                    "units": (line.units if line and line.units is not None else None),
+                    "units": billed_units,
+                    "paid_units": paid_units,
                     "date": item.service_date,
                     "charge": line.charge if line else self.claim.charge,
                     "paid": line.paid if line else self.claim.paid,
                     "denied": item.denied_amount,
                     "codes": codes,
                     "remarks": remarks,
-                    "source": era_source(self.ctx.file, line.segment, "SVC")
+                    "source": self.name(era_source(self.ctx.file, line.segment, "SVC"), line_label)
                     if line is not None
                     else era_source(self.ctx.file, self.claim.segment, "CLP"),
                 }

@@ -13,12 +13,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
 from docx.shared import Pt, RGBColor
+from reportlab.pdfbase import pdfmetrics
 
 from recoup.letters.blocks import Block, column_shares, parse_blocks, runs
 
@@ -91,9 +92,17 @@ def _para(content: str, style: str = "", extra: str = "") -> str:
     return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{content}</w:p>"
 
 
+@lru_cache(maxsize=16384)
+def _twips(text: str) -> float:
+    return float(pdfmetrics.stringWidth(text, "Helvetica", 8.5)) * 20 * 1.08
+
+
 def _table(block: Block) -> str:
     columns = max(len(r) for r in block.rows)
-    widths = [int(_BODY_TWIPS * share) for share in column_shares(block.rows)]
+    # widths from Helvetica's metrics at the table's 8.5 points (close to Word's sans fonts,
+    # a little generous), in twips; Word's cell margins are 108 twips a side
+    shares = column_shares(block.rows, _BODY_TWIPS, _twips, 2 * 108 + 30)
+    widths = [int(_BODY_TWIPS * share) for share in shares]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     rows = []
     for i, row in enumerate(block.rows):

@@ -22,7 +22,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from recoup.accumulators import CodeFilter, Reconciliation, benefit_period, reconcile
-from recoup.letters.context import LetterFacts, row_source
+from recoup.letters.context import LetterFacts, era_source, row_source
+from recoup.money import display_money
 from recoup.practice import Benefit, BenefitUnit, Visit
 from recoup.records import ClaimPayment
 from recoup.records_text import Passage, RecordSet
@@ -31,18 +32,22 @@ from recoup.triage.facts import patient_benefits, patient_visits, payer_id_of
 __all__ = [
     "ClinicalSection",
     "CountRow",
+    "RemitExcerpt",
     "SessionRow",
     "clinical_evidence",
     "limits_on_file",
+    "remittance_excerpt",
     "session_timeline",
     "visit_count_table",
 ]
 
+# what the payer's count did with a date ours leaves out ("Your count" column of Exhibit A);
+# whether the plan counts a code is the plan document's to say, so the words name our count
 _KIND_WORDS = {
-    "excluded_code": "evaluation or excluded code counted as a visit",
-    "counted_twice": "claim reversed and corrected, counted twice",
-    "same_date_twice": "same date on two claims, counted twice",
-    "other_period": "visit from another benefit period counted",
+    "excluded_code": "counted; our count leaves out {codes}",
+    "counted_twice": "counted twice: claim reversed and processed again",
+    "same_date_twice": "counted twice: same date on two claims",
+    "other_period": "counted, from outside the benefit period",
 }
 
 
@@ -52,7 +57,7 @@ class CountRow(NamedTuple):
     payer_claims: str  # the payer's claim numbers (CLP07)
     codes: str
     counts: str  # "visit 7" / "no (97161 excluded)" / "denied (this claim)"
-    payer: str  # what the payer did: "counted", "MISCOUNTED: ..."
+    payer: str  # what the payer did: "counted", "counted twice: ..."
     miscounted: bool
     source: str
 
@@ -169,7 +174,9 @@ def visit_count_table(facts: LetterFacts) -> CountTable | None:
         else:
             counts = "no"
         diff = diffs.get(day)
-        payer = f"MISCOUNTED: {_KIND_WORDS.get(diff.kind, diff.kind)}" if diff else ""
+        payer = (
+            _KIND_WORDS.get(diff.kind, diff.kind).format(codes=" ".join(diff.codes)) if diff else ""
+        )
         if not payer:
             payer = denied_as if day == on else ("counted" if day in counted else "")
         rows.append(
@@ -344,3 +351,102 @@ def limits_on_file(facts: LetterFacts) -> list[dict[str, Any]]:
         out.append({"text": text, "source": row_source(a.file, a.row, "authorizations.csv")})
         facts.known(text, a.units, a.start_date, a.end_date, a.auth_number)
     return out
+
+
+# -- the remittance, cut to this claim ---------------------------------------------------------
+
+
+class RemitLine(NamedTuple):
+    day: date | None
+    code: str
+    modifiers: str
+    billed_units: Decimal | None
+    paid_units: Decimal | None
+    charge: Decimal
+    paid: Decimal
+    adjustments: str  # "CO-119 $264.00; PR-2 $10.00"
+    remarks: str
+    source: str
+
+
+class RemitExcerpt(NamedTuple):
+    """The part of a remittance that is this patient's: its payer, payee and payment trace, and
+    the one claim with every service line. A remittance pays many patients at once; a packet
+    encloses this excerpt and never the whole file (other patients' data)."""
+
+    payer: str
+    payee: str
+    payee_id: str
+    status: str  # CLP02 in words
+    claim_adjustments: str
+    lines: tuple[RemitLine, ...]
+    source: str
+
+
+# CLP02 claim status codes, as a reader says them
+CLAIM_STATUS_WORDS = {
+    "1": "processed as primary",
+    "2": "processed as secondary",
+    "3": "processed as tertiary",
+    "4": "denied",
+    "19": "processed as primary, forwarded to another payer",
+    "20": "processed as secondary, forwarded to another payer",
+    "21": "processed as tertiary, forwarded to another payer",
+    "22": "reversal of a previous payment",
+    "23": "not this payer's claim, forwarded",
+    "25": "predetermination pricing only, no payment",
+}
+
+
+def _adjustments(adjustments: Iterable[Any]) -> str:
+    return "; ".join(f"{a.key} {display_money(a.amount)}" for a in adjustments)
+
+
+def remittance_excerpt(facts: LetterFacts) -> RemitExcerpt:
+    claim = facts.claim
+    label = facts.remit_label()
+    rows = []
+    for line in claim.lines:
+        proc = line.procedure
+        billed = line.original_units if line.original_units is not None else line.units
+        rows.append(
+            RemitLine(
+                line.date_of_service,
+                proc.code,
+                " ".join(proc.modifiers),
+                billed,
+                line.units,
+                line.charge,
+                line.paid,
+                _adjustments(line.adjustments),
+                ", ".join(line.remarks),
+                facts.name(era_source(facts.ctx.file, line.segment, "SVC"), label),
+            )
+        )
+        facts.known(
+            line.date_of_service,
+            proc.code,
+            proc.modifiers,
+            billed,
+            line.units,
+            line.charge,
+            line.paid,
+            [(a.key, a.amount) for a in line.adjustments],
+            line.remarks,
+        )
+    facts.known(
+        [(a.key, a.amount) for a in claim.adjustments],
+        claim.patient_responsibility,
+        claim.remarks,
+    )
+    rem = facts.remittance
+    facts.known(rem.payer.name, rem.payee.name, rem.payee.id)
+    return RemitExcerpt(
+        rem.payer.name,
+        rem.payee.name,
+        rem.payee.id,
+        CLAIM_STATUS_WORDS.get(claim.status, f"status {claim.status}"),
+        _adjustments(claim.adjustments),
+        tuple(rows),
+        facts.name(era_source(facts.ctx.file, claim.segment, "CLP"), label),
+    )

@@ -19,12 +19,19 @@ __all__ = ["Enclosure", "Packet", "Placeholder", "Sources"]
 
 
 class Placeholder(NamedTuple):
-    """A fact the letter needs and the data does not hold."""
+    """A fact the letter needs and the data does not hold: ``what`` is shown in the letter,
+    ``hint`` (where to add it: a practice file or setting) only to the biller."""
 
-    what: str  # "appeals address for Summit Health Plan — add it to practice.toml"
+    what: str  # "appeals address for Summit Health Plan"
+    hint: str = ""  # "add it to practice.toml [payers.73120] appeal_address"
 
     def __str__(self) -> str:
         return f"[MISSING: {self.what}]"
+
+    @property
+    def full(self) -> str:
+        """The placeholder with its hint, for the biller's copy and the checklist."""
+        return f"[MISSING: {self.what} — {self.hint}]" if self.hint else str(self)
 
 
 class Enclosure(NamedTuple):
@@ -42,6 +49,7 @@ class Sources:
 
     items: list[str] = field(default_factory=list)
     _index: dict[str, int] = field(default_factory=dict)
+    behind: dict[int, list[str]] = field(default_factory=dict)  # number -> sources it stands for
 
     def number(self, source: str) -> int:
         if source not in self._index:
@@ -67,11 +75,13 @@ class Packet:
     denial_ids: tuple[str, ...]
     amount: Decimal
     deadline: date | None
-    markdown: str
-    sources: tuple[str, ...]
+    markdown: str  # the copy that is sent: source notes name what the reader can see
+    sources: tuple[str, ...]  # the biller's sources: file, row, segment
     missing: tuple[str, ...]
     enclosures: tuple[Enclosure, ...]
     reasons: tuple[str, ...] = ()  # the rule's reasons, for the biller (checklist), not the payer
+    biller_markdown: str = ""  # the biller's copy: the same letter citing file, row and segment
+    notes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sent note -> the sources behind it
     files: list[Path] = field(default_factory=list)  # filled by write_packet
 
     @property

@@ -3,7 +3,11 @@
 ::
 
     <outdir>/<CLP01>-<CLP07>-<lane>/
-        letter.md       the letter (the text every other form is rendered from)
+        letter.md       the letter that is sent (the text the DOCX and PDF are rendered from):
+                        its source notes name what the reader can see (the remittance of a
+                        date, Exhibit A, an enclosed record and its page)
+        letter-biller.md  the biller's copy: the same letter, its sources the file, row and
+                        segment behind each fact
         letter.docx     for editing in Word
         letter.pdf      for sending
         packet.pdf      the letter followed by the enclosed record PDFs, merged (when there are any)
@@ -30,6 +34,7 @@ from recoup.letters.compose import format_date, format_usd
 from recoup.letters.docx_out import docx_bytes
 from recoup.letters.model import Packet
 from recoup.letters.pdf_out import pdf_bytes
+from recoup.letters.reader import LANE_WORDS, key_words
 
 __all__ = ["FORMATS", "checklist", "write_packet"]
 
@@ -40,14 +45,16 @@ def checklist(packet: Packet) -> str:
     """The biller's list for this packet, as Markdown."""
     lines = [f"# {packet.title}: claim {packet.claim_id}", ""]
     due = format_date(packet.deadline) if packet.deadline else "no appeal deadline"
+    lane = LANE_WORDS.get(packet.lane, packet.lane)
     lines += [
+        f"- Lane: {lane[:1].upper()}{lane[1:]}",
         f"- Amount: {format_usd(packet.amount)}",
         f"- Due: {due}",
         f"- Denials: {', '.join(packet.denial_ids)}",
         "",
         "## Why this lane",
         "",
-        *[f"- {r}" for r in packet.reasons],
+        *[f"- {key_words(r)}" for r in packet.reasons],
         "",
         "## Before sending",
         "",
@@ -60,6 +67,15 @@ def checklist(packet: Packet) -> str:
     for enclosure in packet.enclosures:
         where = f" ({enclosure.source})" if enclosure.source else ""
         lines.append(f"- [ ] {enclosure.title}{where}")
+    lines += [
+        "",
+        "## Copies",
+        "",
+        "- letter.md / letter.docx / letter.pdf: the copy that is sent; its notes name what the "
+        "payer or patient can see",
+        "- letter-biller.md: the same letter citing the file, row and segment behind each fact "
+        "(packet.json maps each note of the sent copy to them)",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -92,6 +108,8 @@ def write_packet(packet: Packet, outdir: Path, formats: Iterable[str] = FORMATS)
     notes: list[str] = []
     try:
         (work / "letter.md").write_text(packet.markdown, encoding="utf-8")
+        if packet.biller_markdown:
+            (work / "letter-biller.md").write_text(packet.biller_markdown, encoding="utf-8")
         if "docx" in wanted:
             (work / "letter.docx").write_bytes(docx_bytes(packet.markdown))
         if "pdf" in wanted:
@@ -111,6 +129,11 @@ def write_packet(packet: Packet, outdir: Path, formats: Iterable[str] = FORMATS)
             "deadline": packet.deadline.isoformat() if packet.deadline else None,
             "missing": list(packet.missing),
             "sources": list(packet.sources),
+            # the sent letter's notes, each with the file, row and segment behind it
+            "notes": [
+                {"number": n, "note": note, "sources": list(behind)}
+                for n, (note, behind) in enumerate(packet.notes, 1)
+            ],
             "enclosures": [e.title for e in packet.enclosures],
             "merge_problems": notes,
             "files": [*names, "packet.json"],

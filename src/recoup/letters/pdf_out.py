@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -143,6 +143,12 @@ def _markup(text: str) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=16384)
+def _cell_width(text: str) -> float:
+    """A word's width in the table's type, in points (a little over, for the bold header)."""
+    return float(pdfmetrics.stringWidth(_plain(text), _fonts()[0], 7.8)) * 1.04
+
+
 def _table(block: Block, width: float) -> LongTable:
     styles = _styles()
     columns = max(len(r) for r in block.rows)
@@ -151,7 +157,8 @@ def _table(block: Block, width: float) -> LongTable:
         + [""] * (columns - len(row))
         for i, row in enumerate(block.rows)
     ]
-    widths = [width * share for share in column_shares(block.rows)]
+    # the cell's left and right padding (3 + 3 points) and a little air
+    widths = [width * share for share in column_shares(block.rows, width, _cell_width, 7)]
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
