@@ -36,6 +36,7 @@ def _root(
 
 
 def _register_subcommands() -> None:
+    from recoup.cli_batch import register_batch_command
     from recoup.cli_benefits import register_benefit_commands
     from recoup.cli_codes import codes_app
     from recoup.cli_era import era_app
@@ -53,6 +54,7 @@ def _register_subcommands() -> None:
     register_letter_command(app)  # recoup letter
     register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
     register_serve_commands(app)  # recoup serve
+    register_batch_command(app)  # recoup batch (needs recoup[cluster])
 
 
 _register_subcommands()

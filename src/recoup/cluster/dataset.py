@@ -84,7 +84,8 @@ def _partitions(table: pa.Table) -> Iterator[tuple[str, str, pa.Table]]:
         return
     keys = table.select(["payer", "month"]).group_by(["payer", "month"]).aggregate([])
     body = table.drop_columns(["payer", "month"])
-    for payer, month in zip(keys.column("payer").to_pylist(), keys.column("month").to_pylist()):
+    pairs = zip(keys.column("payer").to_pylist(), keys.column("month").to_pylist(), strict=True)
+    for payer, month in pairs:
         mask = pc.and_(pc.equal(table.column("payer"), payer), pc.equal(table["month"], month))
         yield payer, month, body.filter(mask)
 

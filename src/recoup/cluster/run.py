@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from recoup.cluster.dataset import Manifest, add_stamp, read_manifest, write_result
 from recoup.cluster.practices import PracticeMap
@@ -106,7 +107,7 @@ def _key(stamp: Stamp) -> str:
 
 
 def run_batch(
-    client: object,
+    cluster: object,
     files: Sequence[Stamp],
     out: Path,
     practices: PracticeMap,
@@ -115,10 +116,13 @@ def run_batch(
     window: int | None = None,
     on_result: Callable[[BatchTally, TaskResult | None], None] | None = None,
 ) -> BatchTally:
-    """Every file not yet in ``out``'s manifest, as tasks on ``client``'s cluster."""
-    from distributed import Client, as_completed
+    """Every file not yet in ``out``'s manifest, as tasks on a Dask cluster.
 
-    assert isinstance(client, Client)
+    ``cluster`` is a ``distributed.Client``, or a callable returning a context manager that
+    yields one (``lambda: connect(None, 2)``): that is entered only when some file is new, so a
+    rerun with nothing to do starts no cluster."""
+    from distributed import Client
+
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(out)
     tally = BatchTally(len(files))
@@ -126,37 +130,70 @@ def run_batch(
     tally.skipped = len(files) - len(todo)
     if on_result is not None:
         on_result(tally, None)
-    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
-    size = window or max(4, 3 * threads)
-    pending = iter(todo)
-
-    def submit() -> object | None:
-        stamp = next(pending, None)
-        if stamp is None:
-            return None
-        future = client.submit(
-            process_file, stamp, practices, today, key=_key(stamp), retries=RETRIES, pure=False
-        )
-        stamps[future.key] = stamp
-        return future
-
-    stamps: dict[str, Stamp] = {}
-    first = [f for f in (submit() for _ in range(size)) if f is not None]
-    queue = as_completed(first)
-    for future in queue:
-        stamp = stamps.pop(future.key)
-        try:
-            result: TaskResult = future.result()
-        except Exception as exc:  # KilledWorker after too many lost workers, a lost scheduler
-            result = TaskResult(stamp, FAILED, "", 0, f"the task failed: {exc!r}", {})
-        future.release()
-        _record(out, manifest, tally, result)
-        if on_result is not None:
-            on_result(tally, result)
-        following = submit()
-        if following is not None:
-            queue.add(following)
+    if not todo:
+        return tally
+    run = _Run(out, manifest, tally, practices, today, on_result)
+    if isinstance(cluster, Client):
+        run.all(cluster, todo, window)
+    else:
+        assert callable(cluster)
+        with cluster() as client:
+            run.all(client, todo, window)
     return tally
+
+
+class _Run:
+    def __init__(
+        self,
+        out: Path,
+        manifest: Manifest,
+        tally: BatchTally,
+        practices: PracticeMap,
+        today: date,
+        on_result: Callable[[BatchTally, TaskResult | None], None] | None,
+    ) -> None:
+        self.out, self.manifest, self.tally = out, manifest, tally
+        self.practices, self.today, self.on_result = practices, today, on_result
+
+    def all(self, client: Any, todo: Sequence[Stamp], window: int | None) -> None:
+        from distributed import as_completed
+
+        workers = client.scheduler_info()["workers"].values()
+        size = window or max(4, 3 * sum(w.get("nthreads", 1) for w in workers))
+        pending = iter(todo)
+        stamps: dict[str, Stamp] = {}
+
+        def submit() -> Any:
+            stamp = next(pending, None)
+            if stamp is None:
+                return None
+            future = client.submit(
+                process_file,
+                stamp,
+                self.practices,
+                self.today,
+                key=_key(stamp),
+                retries=RETRIES,
+                pure=False,
+            )
+            stamps[future.key] = stamp
+            return future
+
+        first = [f for f in (submit() for _ in range(size)) if f is not None]
+        queue = as_completed(first)
+        for future in queue:
+            stamp = stamps.pop(future.key)
+            try:
+                result: TaskResult = future.result()
+            except Exception as exc:  # KilledWorker after too many lost workers, and the like
+                result = TaskResult(stamp, FAILED, "", 0, f"the task failed: {exc!r}", {})
+            future.release()
+            _record(self.out, self.manifest, self.tally, result)
+            if self.on_result is not None:
+                self.on_result(self.tally, result)
+            following = submit()
+            if following is not None:
+                queue.add(following)
 
 
 def _record(out: Path, manifest: Manifest, tally: BatchTally, result: TaskResult) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "file_tables",
     "files_table",
     "findings_table",
+    "money_total",
     "partition_of",
 ]
 
@@ -232,14 +233,14 @@ def file_tables(
     denials = _Rows("denials")
     for part, items in (("denial", worklist.items), ("patient_share", worklist.patient_share)):
         for item in items:
-            rem = item.context.remittance if item.context is not None else None
-            if rem is None or id(rem) not in keys_of:
+            source = item.context.remittance if item.context is not None else None
+            if source is None or id(source) not in keys_of:
                 # triage hands back the same remittance objects it was given; a miss would be
                 # a bug, and partitioning by the remittance's values is still right
-                keys = partition_of(rem) if rem is not None else ("unknown", "unknown")
-                head = (sha256, rem.control_number if rem else "", "", None)
+                keys = partition_of(source) if source is not None else ("unknown", "unknown")
+                head = (sha256, source.control_number if source else "", "", None)
             else:
-                keys, head = keys_of[id(rem)]
+                keys, head = keys_of[id(source)]
             denials.add(keys, (*head, *_denial_values(item, part, practice, worklist.today)))
     tables = (claims, lines, adjustments, plbs, denials)
     return {name: rows.table() for name, rows in zip(PARTITIONED, tables, strict=True)}
@@ -282,16 +283,16 @@ def _add_lines(
 ) -> None:
     pcn = claim.patient_control_number
     for adj in claim.adjustments:
-        values = (claim.segment, pcn, None, adj.segment, adj.group, adj.reason)
-        adjustments.add(keys, (*head, *values, adj.amount, adj.quantity))
+        where: tuple[Any, ...] = (claim.segment, pcn, None, adj.segment, adj.group, adj.reason)
+        adjustments.add(keys, (*head, *where, adj.amount, adj.quantity))
     for number, line in enumerate(claim.lines, 1):
         proc = line.procedure
-        values = (claim.segment, pcn, number, line.segment, proc.code, list(proc.modifiers))
+        line_keys = (claim.segment, pcn, number, line.segment, proc.code, list(proc.modifiers))
         lines.add(
             keys,
             (
                 *head,
-                *values,
+                *line_keys,
                 line.revenue_code,
                 line.charge,
                 line.paid,
@@ -303,13 +304,11 @@ def _add_lines(
             ),
         )
         for adj in line.adjustments:
-            values = (claim.segment, pcn, number, adj.segment, adj.group, adj.reason)
-            adjustments.add(keys, (*head, *values, adj.amount, adj.quantity))
+            where = (claim.segment, pcn, number, adj.segment, adj.group, adj.reason)
+            adjustments.add(keys, (*head, *where, adj.amount, adj.quantity))
 
 
-def _denial_values(
-    item: WorkItem, part: str, practice: str | None, today: date
-) -> tuple[Any, ...]:
+def _denial_values(item: WorkItem, part: str, practice: str | None, today: date) -> tuple[Any, ...]:
     return (
         item.denial_id,
         part,
