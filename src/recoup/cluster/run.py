@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -102,8 +103,10 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[object]:
         yield client
 
 
-def _key(stamp: Stamp) -> str:
-    return "recoup-835-" + hashlib.sha256(stamp.key.encode()).hexdigest()[:32]
+def _key(run: str, stamp: Stamp) -> str:
+    """A task key per run and file: another run's result (another --today, another practice
+    map) must never stand in for this one's."""
+    return f"recoup-835-{run}-" + hashlib.sha256(stamp.key.encode()).hexdigest()[:24]
 
 
 def run_batch(
@@ -154,6 +157,7 @@ class _Run:
     ) -> None:
         self.out, self.manifest, self.tally = out, manifest, tally
         self.practices, self.today, self.on_result = practices, today, on_result
+        self.run = uuid.uuid4().hex[:12]
 
     def all(self, client: Any, todo: Sequence[Stamp], window: int | None) -> None:
         from distributed import as_completed
@@ -172,7 +176,7 @@ class _Run:
                 stamp,
                 self.practices,
                 self.today,
-                key=_key(stamp),
+                key=_key(self.run, stamp),
                 retries=RETRIES,
                 pure=False,
             )
