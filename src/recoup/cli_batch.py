@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -37,7 +38,7 @@ _MISSING_EXTRA = (
 
 
 def _fail(message: str) -> typer.Exit:
-    _err.print(f"[red]error:[/] {message}", soft_wrap=True, markup=True)
+    _err.print(f"[red]error:[/] {escape(message)}", soft_wrap=True, markup=True)
     return typer.Exit(1)
 
 
@@ -112,7 +113,7 @@ def _summary(tally: BatchTally, out: Path, as_json: bool) -> None:
         table.add_column("file", overflow="fold")
         table.add_column("why", overflow="fold")
         for name, why in tally.failures:
-            table.add_row(name, why)
+            table.add_row(escape(name), escape(why))
         out_console.print(table)
 
 
@@ -156,7 +157,7 @@ def batch_command(
     practices = _practices(practice_map)
     listing = expand_sources(sources)
     for missing in listing.missing:
-        _err.print(f"[yellow]no file:[/] {missing}", soft_wrap=True)
+        _err.print(f"[yellow]no file:[/] {escape(missing)}", soft_wrap=True)
     if not listing.files:
         raise _fail("no 835 file to read")
     progress = Progress(

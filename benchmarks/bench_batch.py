@@ -1,0 +1,158 @@
+"""Throughput of ``recoup batch`` on a local Dask cluster with 1 and 2 workers.
+
+    .venv/bin/python benchmarks/bench_batch.py [--files 8] [--claims 10000] [--repeat 3]
+
+Generates ``--files`` 835s of ``--claims`` claims each (benchmarks/generate_835.py), then, in
+alternation ``--repeat`` times so machine noise falls on every row alike:
+
+* the single-process reader (``read_835`` on each file, one after the other): the ceiling
+  per core of anything that reads these files;
+* the single-process pipeline (``process_file`` in this process: read, triage, Arrow tables),
+  the work a batch task does, with no cluster;
+* the single writer alone (``write_result`` of those results into a fresh folder): the client's
+  ceiling, past which more workers cannot help one batch;
+* ``run_batch`` on a LocalCluster of 1 and of 2 worker processes (cluster started beforehand and
+  not timed; a fresh output folder each run).
+
+Prints medians (claims/s, MB/s, ratio to the single-process reader) as a Markdown table, then a
+sizing for a clearinghouse day from the 1-worker rate per core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from distributed import Client, LocalCluster
+
+from generate_835 import generate
+from recoup.cluster import expand_sources, run_batch
+from recoup.cluster.dataset import read_manifest, write_result
+from recoup.cluster.practices import EMPTY
+from recoup.cluster.task import process_file
+from recoup.x12 import read_835
+
+TODAY = date(2026, 11, 23)
+
+
+def _timed(func: Callable[[], object], cpu: list[float] | None = None) -> float:
+    started, started_cpu = time.perf_counter(), time.process_time()
+    func()
+    if cpu is not None:
+        cpu.append(time.process_time() - started_cpu)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=8)
+    parser.add_argument("--claims", type=int, default=10_000, help="claims per file")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--day", type=int, default=5_000_000, help="claims in the sizing day")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    inputs = work / "in"
+    inputs.mkdir()
+    for i in range(args.files):
+        generate(inputs / f"day-{i:02d}.835", args.claims, seed=900 + i)
+    stamps = expand_sources([str(inputs)]).files
+    total_bytes = sum(s.size for s in stamps)
+    total_claims = args.files * args.claims
+    print(
+        f"{args.files} files x {args.claims:,} claims = {total_claims:,} claims, "
+        f"{total_bytes / 1e6:.1f} MB; {os.cpu_count()} cores; median of {args.repeat}"
+    )
+
+    clusters = {
+        n: LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        for n in (1, 2)
+    }
+    clients = {n: Client(cluster) for n, cluster in clusters.items()}
+    times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+
+    def reader() -> None:
+        for stamp in stamps:
+            read_835(stamp.name)
+
+    def pipeline_and_writer() -> None:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        results = [process_file(s, EMPTY, TODAY) for s in stamps]
+        name = "single-process pipeline (read, triage, tables)"
+        times.setdefault(name, []).append(time.perf_counter() - started)
+        cpu.setdefault(name, []).append(time.process_time() - started_cpu)
+        out = work / "writer"
+        shutil.rmtree(out, ignore_errors=True)
+        manifest = read_manifest(out)
+        started = time.perf_counter()
+        for result in results:
+            write_result(out, result, manifest)
+        times.setdefault("the single writer alone (client side)", []).append(
+            time.perf_counter() - started
+        )
+
+    def batch(n: int) -> Callable[[], object]:
+        def run() -> None:
+            out = work / f"out-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            tally = run_batch(clients[n], stamps, out, EMPTY, TODAY)
+            assert tally.done == len(stamps) and tally.claims == total_claims, tally
+
+        return run
+
+    try:
+        for _ in range(args.repeat):
+            name = "single-process reader (read_835)"
+            times.setdefault(name, []).append(_timed(reader, cpu.setdefault(name, [])))
+            pipeline_and_writer()
+            times.setdefault("recoup batch, 1 worker", []).append(_timed(batch(1)))
+            times.setdefault("recoup batch, 2 workers", []).append(_timed(batch(2)))
+    finally:
+        for client in clients.values():
+            client.close()
+        for cluster in clusters.values():
+            cluster.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    reader_rate = total_claims / medians["single-process reader (read_835)"]
+    print()
+    print("| run | seconds | claims/s | MB/s | ratio to the single-process reader | CPU s |")
+    print("|---|---|---|---|---|---|")
+    for name, seconds in medians.items():
+        rate = total_claims / seconds
+        used = f"{statistics.median(cpu[name]):.2f}" if name in cpu else ""
+        print(
+            f"| {name} | {seconds:.2f} | {rate:,.0f} | {total_bytes / seconds / 1e6:.1f} "
+            f"| {rate / reader_rate:.2f} | {used} |"
+        )
+    pipeline_cpu = statistics.median(cpu["single-process pipeline (read, triage, tables)"])
+    print(f"\nthe pipeline's rate per CPU second: {total_claims / pipeline_cpu:,.0f} claims")
+    one = total_claims / medians["recoup batch, 1 worker"]
+    two = total_claims / medians["recoup batch, 2 workers"]
+    writer = total_claims / medians["the single writer alone (client side)"]
+    print(f"\n2 workers / 1 worker: {two / one:.2f}x")
+    print(f"\nSizing a day of {args.day:,} claims at {one:,.0f} claims/s per core (1 worker):")
+    print("\n| cores | hours | note |")
+    print("|---|---|---|")
+    core_seconds = args.day / one
+    for cores in (1, 2, 8, 16, 32, 64):
+        hours = core_seconds / cores / 3600
+        note = "" if cores * one <= writer else "past the single writer: split the batch"
+        print(f"| {cores} | {hours:.2f} | {note} |")
+    for hours in (8, 1):
+        print(f"\n{hours} h needs {math.ceil(core_seconds / (hours * 3600))} cores")
+    print(f"\nthe single writer takes {writer:,.0f} claims/s: {writer / one:.0f} workers' worth")
+
+
+if __name__ == "__main__":
+    main()
