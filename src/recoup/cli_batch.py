@@ -119,7 +119,9 @@ def _summary(tally: BatchTally, out: Path, as_json: bool) -> None:
 
 def batch_command(
     sources: list[str] = typer.Argument(
-        ..., help="835 files, folders or globs (local paths, or URLs fsspec can open)."
+        ...,
+        metavar="SOURCE",
+        help="835 files, folders or globs (local paths, or URLs fsspec can open).",
     ),
     out: Path = typer.Option(..., "--out", help="The dataset folder (created; reruns add to it)."),
     scheduler: str | None = typer.Option(
@@ -131,7 +133,7 @@ def batch_command(
     practice_map: Path | None = typer.Option(
         None,
         "--practice-map",
-        help="CSV (key,practice) or TOML ([npi], [glob]) mapping a payee NPI or a path glob "
+        help="CSV (key,practice) or TOML (tables npi and glob) mapping a payee NPI or a path glob "
         "to a practice folder; files with no practice are triaged without one.",
     ),
     today: str | None = typer.Option(
@@ -142,7 +144,8 @@ def batch_command(
     """Read and triage many 835 files on a Dask cluster into a Parquet dataset.
 
     Each file is one task running the same reader and triage as `recoup triage`; the results
-    land in OUT partitioned by payer and month, with a manifest so a rerun does only new files.
+    land in OUT (Parquet, partitioned by payer and month) with a manifest, so a rerun does only
+    new files. Without --scheduler a local cluster of one worker per core is started.
     """
     if scheduler is not None and workers is not None:
         raise _fail("give --scheduler or --workers, not both")
