@@ -93,18 +93,24 @@ def main() -> None:
         out = work / "writer"
         shutil.rmtree(out, ignore_errors=True)
         manifest = read_manifest(out)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         for result in results:
             write_result(out, result, manifest)
-        times.setdefault("the single writer alone (client side)", []).append(
-            time.perf_counter() - started
-        )
+        name = "the single writer alone (client side)"
+        times.setdefault(name, []).append(time.perf_counter() - started)
+        cpu.setdefault(name, []).append(time.process_time() - started_cpu)
 
     def batch(n: int) -> Callable[[], object]:
         def run() -> None:
             out = work / f"out-{n}"
             shutil.rmtree(out, ignore_errors=True)
-            tally = run_batch(clients[n], stamps, out, EMPTY, TODAY)
+            client = clients[n]
+            before = sum(client.run(time.process_time).values()) + time.process_time()
+            tally = run_batch(client, stamps, out, EMPTY, TODAY)
+            after = sum(client.run(time.process_time).values()) + time.process_time()
+            cpu.setdefault(f"recoup batch, {n} worker{'s' if n > 1 else ''}", []).append(
+                after - before
+            )
             assert tally.done == len(stamps) and tally.claims == total_claims, tally
 
         return run
@@ -124,34 +130,39 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
-    reader_rate = total_claims / medians["single-process reader (read_835)"]
+    cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
+    reader = "single-process reader (read_835)"
+    reader_rate = total_claims / medians[reader]
+    reader_cpu_rate = total_claims / cpu_medians[reader]
     print()
-    print("| run | seconds | claims/s | MB/s | ratio to the single-process reader | CPU s |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| run | wall s | claims/s | MB/s | ratio to the reader | CPU s (all processes) "
+        "| claims per CPU s | ratio to the reader, per CPU s |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name, seconds in medians.items():
         rate = total_claims / seconds
-        used = f"{statistics.median(cpu[name]):.2f}" if name in cpu else ""
+        used = cpu_medians[name]
         print(
             f"| {name} | {seconds:.2f} | {rate:,.0f} | {total_bytes / seconds / 1e6:.1f} "
-            f"| {rate / reader_rate:.2f} | {used} |"
+            f"| {rate / reader_rate:.2f} | {used:.2f} | {total_claims / used:,.0f} "
+            f"| {total_claims / used / reader_cpu_rate:.2f} |"
         )
-    pipeline_cpu = statistics.median(cpu["single-process pipeline (read, triage, tables)"])
-    print(f"\nthe pipeline's rate per CPU second: {total_claims / pipeline_cpu:,.0f} claims")
     one = total_claims / medians["recoup batch, 1 worker"]
     two = total_claims / medians["recoup batch, 2 workers"]
-    writer = total_claims / medians["the single writer alone (client side)"]
-    print(f"\n2 workers / 1 worker: {two / one:.2f}x")
-    print(f"\nSizing a day of {args.day:,} claims at {one:,.0f} claims/s per core (1 worker):")
-    print("\n| cores | hours | note |")
-    print("|---|---|---|")
-    core_seconds = args.day / one
-    for cores in (1, 2, 8, 16, 32, 64):
-        hours = core_seconds / cores / 3600
-        note = "" if cores * one <= writer else "past the single writer: split the batch"
-        print(f"| {cores} | {hours:.2f} | {note} |")
+    print(f"\n2 workers / 1 worker (wall): {two / one:.2f}x")
+    # per core: a batch's claims per CPU second, all its processes counted (workers + client)
+    per_core = total_claims / cpu_medians["recoup batch, 1 worker"]
+    writer = total_claims / cpu_medians["the single writer alone (client side)"]
+    print(f"\nSizing a day of {args.day:,} claims at {per_core:,.0f} claims per core-second:")
+    print("\n| cores | hours |")
+    print("|---|---|")
+    core_seconds = args.day / per_core
+    for cores in (1, 2, 4, 8, 16, 32):
+        print(f"| {cores} | {core_seconds / cores / 3600:.2f} |")
     for hours in (8, 1):
         print(f"\n{hours} h needs {math.ceil(core_seconds / (hours * 3600))} cores")
-    print(f"\nthe single writer takes {writer:,.0f} claims/s: {writer / one:.0f} workers' worth")
+    print(f"\nthe single writer takes {writer:,.0f} claims per CPU second")
 
 
 if __name__ == "__main__":
