@@ -73,7 +73,7 @@ def main() -> None:
     )
 
     clusters = {
-        n: LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        n: LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
         for n in (1, 2)
     }
     clients = {n: Client(cluster) for n, cluster in clusters.items()}

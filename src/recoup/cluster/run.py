@@ -95,7 +95,7 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[object]:
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be another cluster's
             silence_logs=40,  # logging.ERROR: the batch's own display is the progress
         ) as cluster,
         Client(cluster) as client,
