@@ -189,3 +189,43 @@ def test_killing_a_worker_mid_batch_still_completes_without_duplicates(
     assert tally.done == 6 and [name for name, _ in tally.failures] == [
         str(Path(sources[0]) / "not-an-835.835")
     ]
+
+
+def test_the_cli_runs_on_an_existing_scheduler_and_reports_json(
+    client: Client, tmp_path: Path
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from recoup.cli import app
+
+    (tmp_path / "map.csv").write_text(
+        f"key,practice\n1548213069,{ROOT / 'examples' / 'brightpath-pt'}\n"
+        f"1730496282,{ROOT / 'examples' / 'little-steps-aba'}\n"
+    )
+    args = [
+        "batch",
+        str(ROOT / "examples/*/remittances"),
+        "--out",
+        str(tmp_path / "out"),
+        "--scheduler",
+        client.scheduler.address,
+        "--practice-map",
+        str(tmp_path / "map.csv"),
+        "--today",
+        "2026-11-23",
+        "--json",
+    ]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout)
+    assert (summary["files"], summary["done"], summary["failures"]) == (12, 12, [])
+    claims = read_table(tmp_path / "out", "claims")
+    assert summary["claims"] == claims.num_rows > 0
+    assert set(claims.column("practice").to_pylist()) == {
+        str(ROOT / "examples" / "brightpath-pt"),
+        str(ROOT / "examples" / "little-steps-aba"),
+    }
+    again = json.loads(CliRunner().invoke(app, args).stdout)
+    assert (again["skipped"], again["done"]) == (12, 0)
