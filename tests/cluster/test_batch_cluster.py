@@ -229,3 +229,35 @@ def test_the_cli_runs_on_an_existing_scheduler_and_reports_json(
     }
     again = json.loads(CliRunner().invoke(app, args).stdout)
     assert (again["skipped"], again["done"]) == (12, 0)
+
+
+def test_killing_the_client_mid_batch_loses_only_the_files_in_flight(
+    client: Client, inputs: tuple[list[str], PracticeMap], tmp_path: Path
+) -> None:
+    import subprocess
+    import time
+
+    sources, practices = inputs
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", "from recoup.cli import main; main()", "batch", sources[0]]
+    command += ["--out", str(out), "--scheduler", client.scheduler.address, "--today", "2026-11-23"]
+    batch = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = out / "_manifest.jsonl"
+    deadline = time.monotonic() + 90
+    while batch.poll() is None and time.monotonic() < deadline:
+        if manifest.exists() and manifest.read_bytes().count(b"\n") >= 1:
+            batch.send_signal(signal.SIGKILL)  # the client dies with tasks in flight
+            break
+        time.sleep(0.02)
+    batch.wait(timeout=30)
+    landed = manifest.read_bytes().count(b"\n")
+    listing = expand_sources(sources[:1])
+    assert 1 <= landed < len(listing.files), "the client finished before it was killed"
+    tally = run_batch(client, listing.files, out, practices, TODAY)
+    assert tally.skipped == landed  # what landed before the crash is not done again
+    assert tally.skipped + tally.done + len(tally.failures) == len(listing.files)
+    expected = _single_process([s.name for s in listing.files], practices)
+    got = _dataset(out)
+    assert max(got["segments"].values()) == 1
+    assert got["claims"] == expected["claims"]
+    assert got["denials"] == expected["denials"]
