@@ -37,6 +37,7 @@ def _root(
 
 
 def _register_subcommands() -> None:
+    from recoup.cli.batch import register_batch_command
     from recoup.cli.benefits import register_benefit_commands
     from recoup.cli.claims import register_claim_commands
     from recoup.cli.codes import codes_app
@@ -58,6 +59,7 @@ def _register_subcommands() -> None:
     register_serve_commands(app)  # recoup serve
     register_ncci_commands(app)  # recoup ncci import / lookup, recoup scrub
     register_claim_commands(app)  # recoup claim-file
+    register_batch_command(app)  # recoup batch (recoup[cluster])
 
 
 _register_subcommands()

@@ -40,7 +40,6 @@ from recoup.practice import PayerType
 from recoup.records_text import RecordSet
 from recoup.triage import Evidence, WorkItem
 from recoup.triage.facts import payer_type_of, service_kind, waiver_for
-from recoup.triage.model import Evidence
 
 __all__ = [
     "PAYMENT_PLAN_MONTHS",

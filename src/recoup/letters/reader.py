@@ -75,9 +75,7 @@ INTERNAL_PATTERNS = (
 )
 
 _SNAKE = re.compile(r"(?<![\w/.\-])([a-z]+(?:_[a-z]+)+)(?::(\d+))?(?![\w./\-])")
-_DOMAIN_PAREN = re.compile(
-    r"\s*\((?:see )?(?:docs/domain\.md|DOMAIN(?:\.md)?) ?§\d+(?:\.\d+)*\)"
-)
+_DOMAIN_PAREN = re.compile(r"\s*\((?:see )?(?:docs/domain\.md|DOMAIN(?:\.md)?) ?§\d+(?:\.\d+)*\)")
 _DOMAIN_REF = re.compile(r",?\s*(?:see )?(?:docs/domain\.md|DOMAIN(?:\.md)?) ?§\d+(?:\.\d+)*")
 _COMMAND = re.compile(r"\s*\(`[^`]*`\)|`[^`]*`")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z])")
