@@ -1,4 +1,4 @@
-"""Synthetic CMS NCCI PTP and MUE files in the layouts CMS publishes them (CMS_FILES.md).
+"""Synthetic CMS NCCI PTP and MUE files in the layouts CMS publishes them (docs/cms-files.md).
 
 The real downloads carry CPT codes under the AMA's licence, so recoup never ships one; the tests
 and benchmarks write files of the same shape instead: a practitioner PTP table split into parts

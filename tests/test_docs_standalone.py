@@ -200,12 +200,12 @@ def test_citations_outside_or_dangling_fail() -> None:
 
 def test_letters_keep_docs_citations_from_the_payer() -> None:
     # Rule reasons cite the docs for the biller; the payer's letter leaves them out.
-    from recoup.letters.compose import _payer_safe
+    from recoup.letters.reader import words
 
-    assert _payer_safe("Technician work under direction (docs/domain.md §4.4).") == (
+    assert words("Technician work under direction (docs/domain.md §4.4).") == (
         "Technician work under direction."
     )
     old_style = "(" + "DOM" + "AIN §5.1)"  # the form before the notes moved into docs/
-    assert _payer_safe(f"Above the KX threshold {old_style}: billed") == (
+    assert words(f"Above the KX threshold {old_style}: billed") == (
         "Above the KX threshold: billed"
     )

@@ -159,7 +159,7 @@ def test_words_and_for_payer() -> None:
     assert words("see records/lindgren_session_note_2026-08-13.md") == (
         "see records/lindgren_session_note_2026-08-13.md"
     )
-    assert words("bill it (CAS as received, DOMAIN §7.2).") == "bill it (CAS as received)."
+    assert words("bill it (CAS as received, docs/domain.md §7.2).") == "bill it (CAS as received)."
     kept = for_payer(["CO-297: no benefits. Beware: many pages say otherwise.", "Bill Aspen."])
     assert kept == ["CO-297: no benefits."]
 

@@ -74,7 +74,7 @@ def test_analyst_directing_the_technician_is_appealed_with_the_note() -> None:
     assert decision.lane == "appeal"
     text = _text(decision)
     assert "lindgren_session_note_2026-08-13.md" in decision.action
-    assert "ABA Services Workgroup" in text and "DOMAIN.md §4.4" in text
+    assert "ABA Services Workgroup" in text and "docs/domain.md §4.4" in text
     assert "10:00–10:30" in text and "09:00–11:00" in text
     sources = [e.text for e in decision.evidence]
     assert "records/index.csv row 3" in sources

@@ -68,7 +68,7 @@ ZERO = Decimal("0")
 WARNING_SHARE = Decimal("0.75")
 # Evaluation and assessment codes that open an episode of care (PT, OT, ABA).
 EVALUATION_CODES = frozenset({"97161", "97162", "97163", "97165", "97166", "97167", "97151"})
-# Service types (EB03) a benefit's 271 figures may appear under, by benefit name (DOMAIN §3.2).
+# Service types (EB03) a benefit's 271 figures may appear under, by benefit name (docs/domain.md §3.2).
 SERVICE_TYPES = {
     "pt_ot": {"PT", "AD", "AE", "A9", "AC"},
     "pt_slp": {"PT", "AF", "AE"},
@@ -557,7 +557,7 @@ def _benefit_advice(practice: Practice, benefit: Benefit, on: date, code: str) -
     if medicare and str(benefit.unit) == "dollars":
         advice.append(
             "Medicare therapy threshold: add modifier KX when the care is medically necessary "
-            "and documented (DOMAIN §5.1); otherwise get a signed ABN before the visit."
+            "and documented (docs/domain.md §5.1); otherwise get a signed ABN before the visit."
         )
     waiver = _waiver(practice, benefit.patient_id, benefit.payer_id, on, code)
     if waiver is not None:

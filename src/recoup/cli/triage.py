@@ -1,4 +1,4 @@
-"""``recoup triage``: the denial worklist (DESIGN.md, "Triage output contract (v1)").
+"""``recoup triage``: the denial worklist (docs/design.md, "Triage output contract (v1)").
 
 Thin: reads the 835 files and the practice folder through :mod:`recoup.pipeline`, prints a
 table (rich), JSON (``--json``) and/or a CSV file (``--csv``). Bad input (a file that does not

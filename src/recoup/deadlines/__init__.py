@@ -1,4 +1,4 @@
-"""Appeal and filing deadlines by payer type and step (DESIGN.md, "Deadlines").
+"""Appeal and filing deadlines by payer type and step (docs/design.md, "Deadlines").
 
     >>> from datetime import date
     >>> from recoup.deadlines import deadline

@@ -172,6 +172,7 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
         "clinical": (),
         "variant": "",
         "direction": [],
+        "correction_form": first.correction_form,  # reopening, new, replacement, void
     }
 
 

@@ -132,10 +132,14 @@ def words(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).replace(" .", ".").replace("( ", "(").strip()
 
 
+# "(records/x.md)", "(visits.csv row 3)": where the practice files a fact, for the biller only
+_FILE_PAREN = re.compile(r"\s*\((?:records/[^()]*|[\w.-]+\.(?:csv|toml)\b[^()]*)\)")
+
+
 @lru_cache(maxsize=8192)
 def _for_payer(sentence: str) -> str:
     kept = [s for s in _SENTENCE.split(sentence) if not _BILLER_ONLY.search(s)]
-    return words(" ".join(kept)) if kept else ""
+    return _FILE_PAREN.sub("", words(" ".join(kept))) if kept else ""
 
 
 def for_payer(sentences: Iterable[str]) -> list[str]:

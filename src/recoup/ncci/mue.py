@@ -1,7 +1,7 @@
 """Medically unlikely edits (MUE): the CMS practitioner table and a lookup by code.
 
 An MUE is the most units of a code CMS expects for one patient on one date of service. The CMS
-table (CMS_FILES.md, DOMAIN.md §4.3) has four columns after a copyright preamble:
+table (docs/cms-files.md, docs/domain.md §4.3) has four columns after a copyright preamble:
 ``HCPCS/CPT Code``, ``Practitioner Services MUE Values``, ``MUE Adjudication Indicator`` (a cell
 like "1 Line Edit", "2 Date of Service Edit: Policy", "3 Date of Service Edit: Clinical") and
 ``MUE Rationale``. Rows carry no dates: each is stamped with the quarter it was loaded from.
@@ -22,7 +22,7 @@ from recoup.ncci.readers import read_rows
 
 __all__ = ["MAI_MEANINGS", "MueTable", "MueValue", "load_cms_mue", "parse_mue_rows"]
 
-# The adjudication indicator's digit and what it means for a claim (DOMAIN.md §4.3).
+# The adjudication indicator's digit and what it means for a claim (docs/domain.md §4.3).
 MAI_MEANINGS = {
     "1": "line edit: units on one claim line; the same code on separate lines with proper "
     "modifiers may exceed it",

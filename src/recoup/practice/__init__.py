@@ -1,4 +1,4 @@
-"""The practice folder: what a practice's own systems know (DESIGN.md, "The practice folder").
+"""The practice folder: what a practice's own systems know (docs/design.md, "The practice folder").
 
     >>> from recoup.practice import read_practice
     >>> practice, findings = read_practice("examples/brightpath-pt")  # doctest: +SKIP

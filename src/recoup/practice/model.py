@@ -1,4 +1,4 @@
-"""The immutable records of a practice folder (DESIGN.md, "The practice folder").
+"""The immutable records of a practice folder (docs/design.md, "The practice folder").
 
 One record per CSV row, each carrying the file and row it came from (the header is row 1), so a
 rule, a letter or a finding can point back to it. Money and quantities are ``Decimal``, dates

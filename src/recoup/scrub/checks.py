@@ -401,7 +401,7 @@ def check_ptp(batch: Batch, claim: ScrubClaim) -> list[Issue]:
 
 def check_concurrent(batch: Batch, claim: ScrubClaim) -> list[Issue]:
     """97155 at the same time as 97153 needs the analyst's direction of the technician in the
-    session note (the 97155 descriptor and the ABA Services Workgroup guidance, DOMAIN.md §4.4)."""
+    session note (the 97155 descriptor and the ABA Services Workgroup guidance, docs/domain.md §4.4)."""
     out = []
     for line in claim.lines:
         if line.code != ANALYST or not line.timed:
@@ -422,7 +422,7 @@ def check_concurrent(batch: Batch, claim: ScrubClaim) -> list[Issue]:
                     "the technician: the payer would bundle 97155 (CO-97)",
                     "document the analyst's direction and protocol modification in a session "
                     "note (note_ref), or bill only the time that did not overlap",
-                    f"{line.source}; ABA concurrent-billing guidance (DOMAIN.md §4.4)",
+                    f"{line.source}; ABA concurrent-billing guidance (docs/domain.md §4.4)",
                 )
             )
             break

@@ -3,7 +3,7 @@
 * paid claims by CLP01 and paid services by (patient, date, code): a claim sent again would be a
   duplicate;
 * allowed amounts by patient and payer: the Medicare therapy threshold (KX) counts the year's
-  allowed amounts (deductible and coinsurance included, DOMAIN.md §5.1);
+  allowed amounts (deductible and coinsurance included, docs/domain.md §5.1);
 * the denied lines, to compare with what the scrub would have flagged.
 
 Only what the payer had decided by a date counts as history on that date (a remittance's notice

@@ -1,4 +1,4 @@
-"""The practice manager's figures, computed from the store (DESIGN.md, "Measure").
+"""The practice manager's figures, computed from the store (docs/design.md, "Measure").
 
 The window is the last ``months`` calendar months up to ``today``: ``[first day of the month
 months-1 before today's, today + 1 day)``. What each figure is computed from:

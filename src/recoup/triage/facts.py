@@ -119,7 +119,7 @@ def active_coverages(
 
 
 # Plans that cover one kind of care only, told apart by words in coverages.csv payer_name and
-# plan_name (the practice folder has no plan-kind column; DESIGN.md "The practice folder").
+# plan_name (the practice folder has no plan-kind column; docs/design.md "The practice folder").
 PLAN_KIND_WORDS = {
     "vision": ("vision", "eye", "optical"),
     "dental": ("dental",),

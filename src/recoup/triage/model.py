@@ -44,7 +44,7 @@ __all__ = [
 
 
 class Lane(StrEnum):
-    """What to do about a denial (DESIGN contract v1; docs/design.md "Triage output contract").
+    """What to do about a denial (docs/design.md, "Triage output contract (v1)").
 
     A ``StrEnum``: a lane compares equal to its code and is written as it in JSON and the store.
     """
@@ -237,7 +237,7 @@ def registered_rules() -> list[RuleInfo]:
 
 
 class WorkItem(NamedTuple):
-    """One worklist row: the contract fields (DESIGN.md, "Triage output contract (v1)") + extras."""
+    """One worklist row: the contract fields (docs/design.md, "Triage output contract (v1)") + extras."""
 
     patient_account: str
     payer_claim_id: str

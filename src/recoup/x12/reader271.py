@@ -31,7 +31,7 @@ from recoup.x12.tokens import SegmentSource, text_value
 
 __all__ = ["PERIODS", "QUANTITIES", "BenefitLimit", "Read271", "benefit_limits", "read_271"]
 
-# EB06 time period qualifiers valid in 5010, and EB09 quantity qualifiers (DOMAIN.md §3.3).
+# EB06 time period qualifiers valid in 5010, and EB09 quantity qualifiers (docs/domain.md §3.3).
 PERIODS = {
     "6": "hour", "7": "day", "13": "24 hours", "21": "years", "22": "service year",
     "23": "calendar year", "24": "year to date", "25": "contract", "26": "episode",

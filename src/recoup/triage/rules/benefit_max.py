@@ -1,6 +1,6 @@
 """Benefit maximum (CARC 119; 35 lifetime; remarks N362, N435, N640, N587).
 
-Why it decides this way (DESIGN.md "Triage", DOMAIN §5, §7): a benefit-max denial is only as
+Why it decides this way (docs/design.md "Triage", docs/domain.md §5, §7): a benefit-max denial is only as
 good as the payer's counter, so the counter is rebuilt first: a visit cap date by date from the
 practice's visit log and the remittance history (:func:`recoup.accumulators.reconcile`); a units,
 hours or dollars cap from the payer's own covered lines (allowed amounts for dollars,
@@ -12,11 +12,11 @@ the payer's own way (:func:`recoup.triage.rules.common.co_liability`: GA for an 
 plan's pre-service determination, N492 or the contract for a commercial plan) — and only then a
 write-off.
 
-The authorisation is a limit of its own (DOMAIN §7.1, "the authorisation and the benefit cap are
+The authorisation is a limit of its own (docs/domain.md §7.1, "the authorisation and the benefit cap are
 separate limits"): when the visit log shows the authorised units for the week, month or total
 were passed, the lane is a retro-authorisation or extension request (an appeal with the clinical
 need) naming the authorisation and by how much; when the benefit cap was crossed too, both are
-said. KX is an attestation (DOMAIN §5.1): it is recommended only when the record carries the
+said. KX is an attestation (docs/domain.md §5.1): it is recommended only when the record carries the
 therapist's documented statement that the services are reasonable and necessary (records/index.csv
 kind ``kx_attestation``), never because files exist.
 """
@@ -349,7 +349,7 @@ def _after_cap(
                 (
                     *reasons,
                     "Medicare therapy billed with KX above the KX threshold: appeal with the "
-                    "documentation of medical necessity (DOMAIN §5.1).",
+                    "documentation of medical necessity (docs/domain.md §5.1).",
                 ),
                 (*evidence, *rec_evidence),
                 tuple(missing),
@@ -411,7 +411,7 @@ def _after_cap(
                 *reasons,
                 f"Secondary coverage on file: {cov.payer_name} ({cov.plan_name}, member "
                 f"{cov.member_id}); bill it with the primary's remittance (CAS at the same "
-                "level as received, DOMAIN §7.2).",
+                "level as received, docs/domain.md §7.2).",
                 "A primary CO denial is generally not the secondary's to pay; expect CARC 276 "
                 "or 22 if the secondary refuses.",
             ),

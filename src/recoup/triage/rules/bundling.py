@@ -13,7 +13,7 @@ session log (visits.csv start and stop times) next to the edit and its modifier 
   told from the visit log and is left to the biller;
 - already billed with the modifier → appeal with the time table;
 - 97155 during 97153 with the analyst's note of directing the technician → appeal (the 97155
-  descriptor allows simultaneous direction; ABA Services Workgroup guidance, DOMAIN.md §4.4);
+  descriptor allows simultaneous direction; ABA Services Workgroup guidance, docs/domain.md §4.4);
 - overlapping without that, or an edit no modifier can bypass (indicator 0) → write-off, with
   what to change so it does not happen again;
 - no times for the day → review: without them nothing can be shown.
@@ -45,7 +45,7 @@ __all__ = ["BYPASS_MODIFIERS", "SEPARATE_ENCOUNTER_GAP", "bundling"]
 # it). The hour is recoup's line, stated in the reasons so a biller can overrule it.
 SEPARATE_ENCOUNTER_GAP = timedelta(minutes=60)
 
-# NCCI-associated modifiers that bypass a PTP edit for separate services (DOMAIN.md §4.1).
+# NCCI-associated modifiers that bypass a PTP edit for separate services (docs/domain.md §4.1).
 BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
 
 REMARKS = {
@@ -314,7 +314,7 @@ def bundling(ctx: DenialContext) -> Decision:
                 f"97155 overlaps the 97153 session and the analyst's 97155 row cites the session "
                 f"note records/{analyst.visit.note_ref if analyst else ''}, the record of the "
                 f"analyst directing the technician: concurrent billing is allowed by "
-                f"{CONCURRENT_GUIDANCE} (DOMAIN.md §4.4)."
+                f"{CONCURRENT_GUIDANCE} (docs/domain.md §4.4)."
             )
             return Decision(
                 "appeal",

@@ -1,7 +1,7 @@
 """Coverage not in force on the date (CARC 27 after coverage ended, 26 before it began, 200 in a
 lapse) or the patient not identified as the payer's member (CARC 31).
 
-Why it decides this way (DOMAIN §1.3 "27: eligibility; bill patient/other coverage", §7.2):
+Why it decides this way (docs/domain.md §1.3 "27: eligibility; bill patient/other coverage", §7.2):
 the payer says it owed nothing because the patient had no coverage with it on the date. The
 coverage dates on file (coverages.csv ``effective_date``/``end_date``) decide the lane:
 

@@ -65,13 +65,13 @@ KX_THRESHOLDS = {
     ),
     2025: Threshold(
         Decimal("2410"),
-        "unverified: secondary sources only (DOMAIN.md §5.1); the CMS/MAC page read lists "
+        "unverified: secondary sources only (docs/domain.md §5.1); the CMS/MAC page read lists "
         "2022-2024",
         False,
     ),
     2026: Threshold(
         Decimal("2480"),
-        "unverified: secondary sources only (DOMAIN.md §5.1); the CMS/MAC page read lists "
+        "unverified: secondary sources only (docs/domain.md §5.1); the CMS/MAC page read lists "
         "2022-2024",
         False,
     ),

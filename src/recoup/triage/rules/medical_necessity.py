@@ -1,6 +1,6 @@
 """Medical necessity, frequency, authorisation and plan coverage (CARC 50, 151, 197, 198, 204).
 
-Why it decides this way (DOMAIN §1.3, §7.1): these denials are about whether the care was
+Why it decides this way (docs/domain.md §1.3, §7.1): these denials are about whether the care was
 justified or authorised, which only the clinical record and the authorisation can answer.
 
 Who may be billed follows the group code (:func:`recoup.triage.rules.common.co_liability`): a PR

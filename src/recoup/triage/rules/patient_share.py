@@ -1,6 +1,6 @@
 """The patient's cost share (PR-1 deductible, PR-2 coinsurance, PR-3 copay): not a denial, routed.
 
-Why it decides this way (DOMAIN §7.2; scenario 17): the payer paid what the plan owes and
+Why it decides this way (docs/domain.md §7.2; scenario 17): the payer paid what the plan owes and
 assigned the rest to the patient. A secondary (or tertiary) coverage in force on the date of
 service pays first: it gets a claim with this remittance attached (the primary's CAS at the level
 received), and only what it leaves goes to the patient. Sending the patient a statement a
@@ -150,7 +150,7 @@ def _secondary(reasons: list[str], evidence: list[Evidence], cov: Coverage, rank
             *reasons,
             f"The patient has {which} coverage in force on the date of service: "
             f"{cov.payer_name} ({cov.plan_name}, member {cov.member_id}). Bill it with this "
-            "remittance (the primary's CAS at the level received, DOMAIN §7.2) before billing "
+            "remittance (the primary's CAS at the level received, docs/domain.md §7.2) before billing "
             "the patient.",
         ),
         tuple(evidence),
