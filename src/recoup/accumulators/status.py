@@ -68,7 +68,8 @@ ZERO = Decimal("0")
 WARNING_SHARE = Decimal("0.75")
 # Evaluation and assessment codes that open an episode of care (PT, OT, ABA).
 EVALUATION_CODES = frozenset({"97161", "97162", "97163", "97165", "97166", "97167", "97151"})
-# Service types (EB03) a benefit's 271 figures may appear under, by benefit name (docs/domain.md §3.2).
+# Service types (EB03) a benefit's 271 figures may appear under, by benefit name (docs/domain.md
+# §3.2).
 SERVICE_TYPES = {
     "pt_ot": {"PT", "AD", "AE", "A9", "AC"},
     "pt_slp": {"PT", "AF", "AE"},

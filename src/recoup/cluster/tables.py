@@ -327,7 +327,7 @@ def _denial_values(item: WorkItem, part: str, practice: str | None, today: date)
         item.category,
         item.lane,
         list(item.reasons),
-        [{"source": e.source, "fact": e.fact} for e in item.evidence],
+        [{"source": e.text, "fact": e.fact} for e in item.evidence],
         item.deadline.date,
         item.deadline.basis,
         item.days_left,

@@ -5,7 +5,8 @@ Column 2 is denied unless a modifier the edit allows (indicator 1) is on it and 
 Indicator 0 can never be bypassed; 9 means the edit no longer applies. Edits change every quarter,
 so they are data with their source, never constants in a rule.
 
-The CMS file (docs/cms-files.md, docs/domain.md §4.1) has the columns Column 1, Column 2, ``*`` (existed
+The CMS file (docs/cms-files.md, docs/domain.md §4.1) has the columns Column 1, Column 2, ``*``
+(existed
 before 1996), Effective Date (``YYYYMMDD``), Deletion Date (``*`` = none), Modifier Indicator and
 PTP Edit Rationale, tab-separated in the text release, after a copyright line and a title, with
 legend rows under the header. Rows before the header and rows whose first cell is not a code are
@@ -50,7 +51,8 @@ BUNDLED_SOURCE = "recoup bundled PTP table (illustrative, not the CMS file)"
 # 9 = not applicable (the edit was deleted).
 MODIFIER_INDICATORS = frozenset({"0", "1", "9"})
 
-# NCCI-associated modifiers that bypass an indicator-1 edit for separate services (docs/domain.md §4.1):
+# NCCI-associated modifiers that bypass an indicator-1 edit for separate services (docs/domain.md
+# §4.1):
 # the X modifiers and 59, 91, the global-period ones, and the anatomic ones.
 BYPASS_MODIFIERS = frozenset(
     {"59", "XE", "XS", "XP", "XU", "91", "24", "25", "27", "57", "58", "78", "79"}

@@ -1,4 +1,5 @@
-"""Clinical documents become passages that keep their source (docs/design.md, "The practice folder").
+"""Clinical documents become passages that keep their source (docs/design.md, "The practice
+folder").
 
     >>> from recoup.practice import read_practice
     >>> from recoup.records_text import read_records

@@ -401,7 +401,8 @@ def check_ptp(batch: Batch, claim: ScrubClaim) -> list[Issue]:
 
 def check_concurrent(batch: Batch, claim: ScrubClaim) -> list[Issue]:
     """97155 at the same time as 97153 needs the analyst's direction of the technician in the
-    session note (the 97155 descriptor and the ABA Services Workgroup guidance, docs/domain.md §4.4)."""
+    session note (the 97155 descriptor and the ABA Services Workgroup guidance, docs/domain.md
+    §4.4)."""
     out = []
     for line in claim.lines:
         if line.code != ANALYST or not line.timed:

@@ -107,7 +107,7 @@ class DenialRow(NamedTuple):
             elif isinstance(value, datetime | date):
                 value = value.isoformat()
             elif name == "evidence":
-                value = [{"source": e.text, "fact": e.fact} for e in value]
+                value = [{"source": e.text, "fact": e.fact, "at": e.place.to_dict()} for e in value]
             elif isinstance(value, tuple):
                 value = list(value)
             out[name] = value

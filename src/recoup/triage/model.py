@@ -237,7 +237,8 @@ def registered_rules() -> list[RuleInfo]:
 
 
 class WorkItem(NamedTuple):
-    """One worklist row: the contract fields (docs/design.md, "Triage output contract (v1)") + extras."""
+    """One worklist row: the contract fields (docs/design.md, "Triage output contract (v1)") +
+    extras."""
 
     patient_account: str
     payer_claim_id: str

@@ -1,6 +1,7 @@
 """Benefit maximum (CARC 119; 35 lifetime; remarks N362, N435, N640, N587).
 
-Why it decides this way (docs/design.md "Triage", docs/domain.md §5, §7): a benefit-max denial is only as
+Why it decides this way (docs/design.md "Triage", docs/domain.md §5, §7): a benefit-max denial is
+only as
 good as the payer's counter, so the counter is rebuilt first: a visit cap date by date from the
 practice's visit log and the remittance history (:func:`recoup.accumulators.reconcile`); a units,
 hours or dollars cap from the payer's own covered lines (allowed amounts for dollars,
@@ -12,7 +13,8 @@ the payer's own way (:func:`recoup.triage.rules.common.co_liability`: GA for an 
 plan's pre-service determination, N492 or the contract for a commercial plan) — and only then a
 write-off.
 
-The authorisation is a limit of its own (docs/domain.md §7.1, "the authorisation and the benefit cap are
+The authorisation is a limit of its own (docs/domain.md §7.1, "the authorisation and the benefit
+cap are
 separate limits"): when the visit log shows the authorised units for the week, month or total
 were passed, the lane is a retro-authorisation or extension request (an appeal with the clinical
 need) naming the authorisation and by how much; when the benefit cap was crossed too, both are

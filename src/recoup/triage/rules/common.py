@@ -7,9 +7,11 @@ Why (docs/why.md):
   processed claim: a clerical error such as a missing modifier is a *reopening* within one year of
   the initial determination (42 CFR 405.980(b)). A claim returned as unprocessable (MA130) was
   never processed, so it is corrected and sent as a *new* claim. Other payers take a
-  *replacement* (frequency 7 with the payer's claim number in REF*F8, docs/domain.md §2.7) unless the
+  *replacement* (frequency 7 with the payer's claim number in REF*F8, docs/domain.md §2.7) unless
+  the
   practice's payer setting ``correction_form`` says otherwise.
-- **Liability follows the group code.** A CO amount is the provider's (docs/domain.md §1.2); billing a
+- **Liability follows the group code.** A CO amount is the provider's (docs/domain.md §1.2);
+billing a
   patient for an amount the payer did not report as PR risks penalties (RARC MA13). A notice on
   file changes that only in the payer's own way: Original Medicare through the GA modifier on the
   claim (ABN), Medicare Advantage through the plan's pre-service organization determination (an

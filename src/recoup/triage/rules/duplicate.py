@@ -1,6 +1,7 @@
 """Duplicate claim or service (CARC 18).
 
-Why it decides this way (docs/domain.md §1.3, §2.7): a duplicate denial is right when the service was
+Why it decides this way (docs/domain.md §1.3, §2.7): a duplicate denial is right when the service
+was
 already paid, and wrong when the claim was a correction the payer could not recognise. The lines
 decide it: the denied claim is laid next to the earlier paid claim of the same number (CLP01),
 line by line (code, modifiers, date, units, charge).

@@ -1,6 +1,7 @@
 """Missing or wrong claim data (CARC 16, 4, 146, 167, 252; with remark MA130 or N211).
 
-Why it decides this way (docs/domain.md §1.3, §1.4, §6.1): the payer did not judge the care, it could
+Why it decides this way (docs/domain.md §1.3, §1.4, §6.1): the payer did not judge the care, it
+could
 not read the claim. Appealing does not help; the fix is a corrected claim, and the remark codes
 say what to fix. With MA130 the claim is unprocessable and has no appeal rights: it was never
 processed, so it is corrected and sent as a **new** claim, never a replacement. Otherwise the

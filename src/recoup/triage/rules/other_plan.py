@@ -1,7 +1,8 @@
 """Another plan should pay (CARC 297, 298 vision plan; 300, 301 behavioral-health plan; 109 not
 this payer; 22 coordination of benefits).
 
-Why it decides this way (docs/domain.md §1.3, docs/design.md "Know"): these codes do not say the care is unpaid
+Why it decides this way (docs/domain.md §1.3, docs/design.md "Know"): these codes do not say the
+care is unpaid
 for good; they point at another plan. The lane is ``bill_other_payer`` naming the plan found in
 coverages.csv; with no such plan on file it is ``review`` and says which coverage is missing.
 CO-297 is often misread as "benefit maximum reached": the reasons repeat the official meaning.

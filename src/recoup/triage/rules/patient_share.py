@@ -150,7 +150,8 @@ def _secondary(reasons: list[str], evidence: list[Evidence], cov: Coverage, rank
             *reasons,
             f"The patient has {which} coverage in force on the date of service: "
             f"{cov.payer_name} ({cov.plan_name}, member {cov.member_id}). Bill it with this "
-            "remittance (the primary's CAS at the level received, docs/domain.md §7.2) before billing "
+            "remittance (the primary's CAS at the level received, docs/domain.md §7.2) before "
+            "billing "
             "the patient.",
         ),
         tuple(evidence),

@@ -1,6 +1,7 @@
 """Timely filing limit expired (CARC 29).
 
-Why it decides this way (docs/domain.md §1.3, §6): a timely-filing denial is overturned only with proof
+Why it decides this way (docs/domain.md §1.3, §6): a timely-filing denial is overturned only with
+proof
 the claim reached the payer in time. The proof must be in the data: the payer's own claim
 received date (DTM*050) inside the filing window, or a practice record in records/index.csv: by
 its explicit ``kind`` (``clearinghouse_acceptance``, ``payer_acknowledgment`` for a 277CA,
@@ -20,7 +21,8 @@ from recoup.triage.facts import patient_id_of, payer_type_of, records_for, sourc
 from recoup.triage.model import Decision, DenialContext, Evidence, rule
 from recoup.triage.rules.common import honours_no_appeal
 
-# Filing windows in days from the date of service (docs/domain.md §6.1, §6.3). Commercial windows are set
+# Filing windows in days from the date of service (docs/domain.md §6.1, §6.3). Commercial windows
+# are set
 # by contract (commonly 90-365 days): 90 is the shortest common one, so a claim received within
 # 90 days is timely under any of them.
 FILING_DAYS = {
