@@ -41,7 +41,12 @@ demo: install
 	$(BIN)/recoup triage $(EXAMPLES)/brightpath-pt/remittances/*.835 --practice $(EXAMPLES)/brightpath-pt --today 2026-11-23 --letters demo-out/letters
 	$(BIN)/recoup triage $(EXAMPLES)/little-steps-aba/remittances/*.835 --practice $(EXAMPLES)/little-steps-aba --today 2026-11-23 --letters demo-out/letters
 	$(BIN)/recoup letter BP26049 --db $(DEMO_DB) --today 2026-11-23 --out demo-out/letters-from-store
-	@echo "The example practices are in $(DEMO_DB); appeal packets are in demo-out/letters/."
+	$(BIN)/recoup claim-file LS4114 --practice $(EXAMPLES)/little-steps-aba --era $(EXAMPLES)/little-steps-aba/remittances/*.835 --today 2026-11-23 --out demo-out/claims
+	$(BIN)/recoup claim-file BP26063 --practice $(EXAMPLES)/brightpath-pt --era $(EXAMPLES)/brightpath-pt/remittances/*.835 --today 2026-11-23 --out demo-out/claims
+	-$(BIN)/recoup scrub --practice $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/claims/*.837
+	-$(BIN)/recoup scrub --practice $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/claims/*.837
+	@echo "The example practices are in $(DEMO_DB); appeal packets are in demo-out/letters/;"
+	@echo "corrected claims (837P) are in demo-out/claims/. (scrub exits 1 when it flags a line.)"
 	@echo "Try: $(BIN)/recoup claims --db $(DEMO_DB)   or   $(BIN)/recoup serve --db $(DEMO_DB)"
 
 lint: $(STAMP)
