@@ -362,3 +362,29 @@ def test_two_remittances_named_alike_never_show_each_others_segments(
             assert segment.startswith(source.segment_id)
             assert row.patient_account in data.decode()
             assert "(stored file" in source.file  # named apart from the other era.835 files
+
+
+def test_the_payer_settings_reach_triage_from_the_store(store: Store, tmp_path: Path) -> None:
+    """state, correction_form, co_member_billing and the corrected-claim window are kept."""
+    import shutil
+
+    from recoup.store.sources import load_practice
+
+    copy = tmp_path / "practice"
+    shutil.copytree(BRIGHTPATH, copy)
+    toml = (copy / "practice.toml").read_text()
+    toml = toml.replace(
+        "[payers.VSN02]\n",
+        '[payers.VSN02]\nstate = "TX"\ncorrection_form = "void"\nco_member_billing = "n492"\n'
+        'corrected_claim_days = 120\ncorrected_claim_from = "notice"\n',
+    )
+    (copy / "practice.toml").write_text(toml)
+    folder, findings = read_practice(copy)
+    assert folder is not None, findings
+    vision = next(p for p in folder.payers if p.payer_id == "VSN02")
+    assert (vision.state, vision.corrected_claim_days) == ("TX", 120)
+    assert store.import_path(copy).ok
+    with store.engine.connect() as conn:
+        stored = load_practice(conn, folder.key)
+    assert stored is not None
+    assert sorted(stored.payers) == sorted(folder.payers)

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, insert, select, update
 
-from recoup.practice import PRACTICE_FILES, Practice
+from recoup.practice import PRACTICE_FILES, PayerInfo, Practice
 from recoup.store.tables import (
     authorizations,
     benefits,
@@ -83,6 +83,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
                 "payer_type": p.type.value if p.type else None,
                 "appeal_address": p.appeal_address,
                 "appeal_days": p.appeal_days,
+                "settings": payer_settings_json(p),
             }
             for p in practice.payers
         ],
@@ -195,6 +196,20 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         ],
     }
     return head, rows
+
+
+def payer_settings_json(payer: PayerInfo) -> str:
+    """The payer's decision settings beyond name, type and appeal window, as stored."""
+    return json.dumps(
+        {
+            "state": payer.state,
+            "correction_form": payer.correction_form.value if payer.correction_form else None,
+            "co_member_billing": payer.co_member_billing.value,
+            "corrected_claim_days": payer.corrected_claim_days,
+            "corrected_claim_from": payer.corrected_claim_from,
+        },
+        sort_keys=True,
+    )
 
 
 def write_practice(

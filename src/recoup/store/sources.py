@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,6 +29,8 @@ from recoup.practice import (
     Benefit,
     BenefitPeriod,
     BenefitUnit,
+    CoMemberBilling,
+    CorrectionForm,
     Coverage,
     MonthDay,
     Patient,
@@ -107,6 +110,23 @@ def _period(text: str) -> BenefitPeriod:
     return BenefitPeriod(PeriodKind(kind), int(months) if months else None)
 
 
+def _payer(r: Any) -> PayerInfo:
+    extra = json.loads(r.settings or "{}")
+    form = extra.get("correction_form")
+    return PayerInfo(
+        r.payer_id,
+        r.name,
+        PayerType(r.payer_type) if r.payer_type else None,
+        r.appeal_address,
+        r.appeal_days,
+        state=extra.get("state") or "",
+        correction_form=CorrectionForm(form) if form else None,
+        co_member_billing=CoMemberBilling(extra.get("co_member_billing") or "no"),
+        corrected_claim_days=extra.get("corrected_claim_days"),
+        corrected_claim_from=extra.get("corrected_claim_from") or "",
+    )
+
+
 def load_practice(conn: Connection, practice_key: str) -> Practice | None:
     """The practice as the store holds it (``None`` when there is no such practice)."""
     head = conn.execute(select(practices).where(practices.c.practice_key == practice_key)).first()
@@ -127,16 +147,7 @@ def load_practice(conn: Connection, practice_key: str) -> Practice | None:
         phone=head.phone,
         signer_name=head.signer_name,
         signer_title=head.signer_title,
-        payers=tuple(
-            PayerInfo(
-                r.payer_id,
-                r.name,
-                PayerType(r.payer_type) if r.payer_type else None,
-                r.appeal_address,
-                r.appeal_days,
-            )
-            for r in _rows(conn, payers, pid)
-        ),
+        payers=tuple(_payer(r) for r in _rows(conn, payers, pid)),
         patients=tuple(
             Patient(
                 r.patient_id,

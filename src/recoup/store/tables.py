@@ -247,6 +247,9 @@ payers = _practice_table(
     Column("payer_type", String(32)),
     Column("appeal_address", Text, nullable=False),
     Column("appeal_days", Integer),
+    # the payer's decision settings (state, correction_form, co_member_billing, corrected-claim
+    # window) as JSON, migration 0007: triage from the store decides as triage from the folder
+    Column("settings", Text, nullable=False, server_default="{}"),
 )
 patients = _practice_table(
     "patients",
