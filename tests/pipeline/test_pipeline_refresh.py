@@ -97,3 +97,21 @@ def test_a_refresh_that_never_ran_is_finished_on_the_next_read(tmp_path: Path) -
     with Store.open(db) as store:
         assert store.pending_refreshes() == set()
         assert pipeline.catch_up(store, APP_TODAY) is None
+
+
+def test_the_web_pages_read_what_recoup_import_stored(tmp_path: Path) -> None:
+    """After `recoup import` (no upload), the Benefits page lists the example caps and the
+    denial page opens a CSV row of evidence: every page reads the store."""
+    with Store.open(str(tmp_path / "recoup.db")) as store:
+        paths = [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]
+        assert pipeline.import_paths(store, paths, today=APP_TODAY).ok
+        data = tmp_path / "data"
+        app = create_app(store, multi_user=False, today=lambda: APP_TODAY, data_dir=data)
+        client = TestClient(app, base_url="https://127.0.0.1")
+        page = client.get("/benefits")
+        assert page.status_code == 200 and "Kowalski" in page.text and "pt_ot" not in page.text
+        answer = client.get("/api/patients/P1001/benefits", params={"on": "2026-03-05"})
+        assert answer.status_code == 200, answer.text
+        (cap,) = [b for b in answer.json()["benefits"] if b["benefit"] == "pt_ot"]
+        assert (cap["used"], cap["remaining"]) == ("17", "3")
+        assert not (data / "practices").exists()  # no copy of the folder was needed

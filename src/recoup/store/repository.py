@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
-from recoup.practice import read_practice
+from recoup.practice import Practice, read_practice
 from recoup.store import accounts, sources, triage_inputs, worklist, worklist_query
 from recoup.store.accounts import AuditEntry, User
 from recoup.store.denial_rows import DenialRow
@@ -247,6 +247,19 @@ class Store:
         return None if found is None else found[1] is not None
 
     # -- reading ---------------------------------------------------------------------------
+
+    def practices(self) -> list[Practice]:
+        """Every practice the store holds, rebuilt from its rows (its folder is where it was
+        imported from: the documents the rows point to)."""
+        with reading(self.engine) as conn:
+            keys = list(conn.scalars(select(practices.c.practice_key).order_by(practices.c.id)))
+            found = [sources.load_practice(conn, key) for key in keys]
+        return [p for p in found if p is not None]
+
+    def data_version(self) -> int:
+        """Grows with every import that wrote something (for caches of what the store holds)."""
+        with reading(self.engine) as conn:
+            return int(conn.scalar(select(func.max(source_files.c.id))) or 0)
 
     def claims(self, patient: str | None = None) -> list[ClaimView]:
         with reading(self.engine) as conn:

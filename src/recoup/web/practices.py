@@ -17,9 +17,10 @@ from pathlib import Path
 
 from recoup.findings import Severity
 from recoup.practice import Practice, read_practice
+from recoup.store import Store
 from recoup.web.uploads import safe_name
 
-__all__ = ["kept_practice", "kept_practices", "load_practices"]
+__all__ = ["kept_practice", "kept_practices", "load_practices", "stored_practices"]
 
 _lock = threading.Lock()
 _cache: dict[Path, tuple[float, Practice | None]] = {}
@@ -98,3 +99,21 @@ def load_practices(data_dir: Path) -> list[tuple[Path, Practice]]:
         if practice is not None:
             out.append((folder, practice))
     return out
+
+
+_stored: list[tuple[int, str, list[tuple[Path, Practice]]]] = []  # (version, store url, practices)
+
+
+def stored_practices(store: Store) -> list[tuple[Path, Practice]]:
+    """Every practice the store holds, with the folder its documents are in: the one source
+    the pages read (practices imported with ``recoup import`` as well as uploaded ones). Read
+    again only when an import has written something since."""
+    version = store.data_version()
+    with _lock:
+        cached = _stored[:1]
+    if cached and cached[0][0] == version and cached[0][1] == store.url:
+        return cached[0][2]
+    found = [(Path(p.folder), p) for p in store.practices()]
+    with _lock:
+        _stored[:] = [(version, store.url, found)]
+    return found

@@ -28,7 +28,7 @@ from recoup.jsonout import to_jsonable
 from recoup.practice import Practice
 from recoup.web.deps import AppState, Viewer, app_state, reader
 from recoup.web.errors import BadRequest, NotFound
-from recoup.web.practices import load_practices
+from recoup.web.practices import stored_practices
 
 __all__ = ["PatientBenefits", "patient_benefits", "router"]
 
@@ -66,7 +66,7 @@ class PatientBenefits:
 
 
 def _find(state: AppState, patient_id: str) -> tuple[Path, Practice] | None:
-    for folder, practice in load_practices(state.data_dir):
+    for folder, practice in stored_practices(state.store):
         if practice.patient(patient_id) is not None:
             return folder, practice
     return None
@@ -92,7 +92,7 @@ def patient_benefits(state: AppState, patient_id: str, on: date) -> PatientBenef
 
 def _all_patients(state: AppState, on: date) -> list[PatientBenefits]:
     out = []
-    for _, practice in load_practices(state.data_dir):
+    for _, practice in stored_practices(state.store):
         with_limits = {b.patient_id for b in practice.benefits} | {
             a.patient_id for a in practice.authorizations
         }

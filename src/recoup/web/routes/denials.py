@@ -26,7 +26,7 @@ from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
 from recoup.web.filters import CHANNELS, OUTCOME_LABELS
 from recoup.web.packets import PACKET_FORMATS, packet_file
-from recoup.web.practices import load_practices
+from recoup.web.practices import stored_practices
 from recoup.web.routes.benefits import patient_benefits
 from recoup.web.routes.worklist import row_json
 from recoup.web.sources import Snippet, open_source
@@ -81,7 +81,7 @@ def _view(state: AppState, key: str, viewer: Viewer) -> DenialRow:
 
 def _practice(state: AppState, row: DenialRow) -> tuple[Path, Practice] | None:
     return next(
-        ((f, p) for f, p in load_practices(state.data_dir) if p.key == row.practice_key), None
+        ((f, p) for f, p in stored_practices(state.store) if p.key == row.practice_key), None
     )
 
 
