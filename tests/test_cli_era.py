@@ -82,3 +82,19 @@ def test_every_command_has_help() -> None:
         assert command in result.output
     assert runner.invoke(app, ["era", "show", "--help"]).exit_code == 0
     assert sys.version_info >= (3, 11)
+
+
+def test_control_characters_from_an_835_never_reach_the_terminal(tmp_path: Path) -> None:
+    """An ESC sequence in a payer's or patient's name (or in a broken segment) is shown as text,
+    and rich markup in a name stays a name."""
+    data = seed_file().replace(b"SUMMIT HEALTH PLAN", b"SUMMIT \x1b]0;owned\x07[red]PLAN")
+    data = data.replace(b"RIVERA", b"RIV\x1b[2JERA")
+    (tmp_path / "era.835").write_bytes(data)
+    broken = data.replace(b"CAS*CO*119*120.00", b"CAS*CO*119*1\x1b[8m20,00", 1)
+    (tmp_path / "broken.835").write_bytes(broken)
+    for path in (tmp_path / "era.835", tmp_path / "broken.835"):
+        result = CliRunner().invoke(app, ["era", "show", str(path)])
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "\\x1b" in result.output
+    shown = CliRunner().invoke(app, ["era", "show", str(tmp_path / "era.835")])
+    assert "[red]PLAN" in shown.output

@@ -19,8 +19,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from recoup.cli.common import SafeTable
 from recoup.findings import Severity
 from recoup.money import CENT
 from recoup.practice import read_practice
@@ -109,7 +109,7 @@ def _summary(tally: BatchTally, out: Path, as_json: bool) -> None:
         soft_wrap=True,
     )
     if tally.failures:
-        table = Table(title="Failed files (the rest of the batch landed)", title_justify="left")
+        table = SafeTable(title="Failed files (the rest of the batch landed)", title_justify="left")
         table.add_column("file", overflow="fold")
         table.add_column("why", overflow="fold")
         for name, why in tally.failures:

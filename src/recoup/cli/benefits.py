@@ -29,7 +29,7 @@ from recoup.accumulators import (
     load_eligibility,
     reconcile,
 )
-from recoup.cli.common import err, fail, out, parse_date, read_practice_folder
+from recoup.cli.common import SafeTable, err, fail, out, parse_date, read_practice_folder
 from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import display_money
@@ -79,7 +79,7 @@ def _payer_says(figures: tuple[PayerFigure, ...]) -> str:
 
 
 def _benefit_table(rows: list[BenefitStatus]) -> Table:
-    table = Table(title="Benefit caps", title_justify="left")
+    table = SafeTable(title="Benefit caps", title_justify="left")
     for column in ("benefit", "limit", "used here", "elsewhere", "remaining", "period"):
         table.add_column(column)
     for column in ("resets", "status", "auth remaining", "payer says (271)"):
@@ -102,7 +102,7 @@ def _benefit_table(rows: list[BenefitStatus]) -> Table:
 
 
 def _auth_table(rows: list[AuthStatus]) -> Table:
-    table = Table(title="Prior authorisations in force", title_justify="left")
+    table = SafeTable(title="Prior authorisations in force", title_justify="left")
     for column in ("authorisation", "codes", "limit", "used", "remaining", "window", "status"):
         table.add_column(column)
     for a in rows:
@@ -190,7 +190,7 @@ def _print_check(check: VisitCheck, practice: Practice, out: Console) -> None:
     if not check.checks:
         out.print("No benefit cap or authorisation on file covers this code: nothing to check.")
         return
-    table = Table()
+    table = SafeTable()
     for column in ("kind", "name", "limit", "used before", "this visit", "over by", "result"):
         table.add_column(column)
     for c in check.checks:
@@ -253,7 +253,7 @@ def _print_recount(rec: Reconciliation, out: Console) -> None:
     for line in rec.explanation:
         out.print(f"  {line}", soft_wrap=True)
     if rec.differences:
-        table = Table(title="Differences, date by date", title_justify="left")
+        table = SafeTable(title="Differences, date by date", title_justify="left")
         for column in ("date", "kind", "+", "claim", "payer claim (CLP07)", "codes"):
             table.add_column(column)
         for d in rec.differences:

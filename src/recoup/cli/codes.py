@@ -22,10 +22,10 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from recoup.cli.common import SafeTable
 from recoup.codes import (
     CARC,
     RARC,
@@ -215,7 +215,7 @@ def tables_info(
         }
         typer.echo(json.dumps(payload, indent=2))
         return
-    table = Table("table", "rows", "list date", "source")
+    table = SafeTable("table", "rows", "list date", "source")
     for info in tables.info.values():
         size = sizes.get(info.name)
         table.add_row(
@@ -344,7 +344,7 @@ def _print_search(query: str, found: list[CodeEntry], as_json: bool) -> None:
     if not found:
         out.print(f"No code matches {query!r}.")
         return
-    table = Table("code", "kind", "category", "meaning")
+    table = SafeTable("code", "kind", "category", "meaning")
     for e in found:
         meaning = e.description if e.active else f"{e.description} (deactivated)"
         category = e.category or ("" if e.kind == RARC else "other")

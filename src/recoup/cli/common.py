@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from recoup.findings import Finding, Severity
+from recoup.textsafe import terminal_text
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
     from recoup.practice import Practice
@@ -29,6 +31,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command 
 
 __all__ = [
     "DB_HELP",
+    "SafeTable",
     "db_option",
     "err",
     "fail",
@@ -38,6 +41,8 @@ __all__ = [
     "parse_date",
     "print_findings",
     "read_practice_folder",
+    "safe",
+    "shown",
     "table",
     "today_option",
 ]
@@ -119,26 +124,47 @@ def open_store(db: str | None, *, must_exist: bool = False) -> Iterator[Store]:
         store.close()
 
 
+def safe(value: object) -> str:
+    """Text from an input file, with its control characters (ESC among them) made visible, so
+    it can never drive the terminal."""
+    return terminal_text(str(value))
+
+
+def shown(value: object) -> str:
+    """:func:`safe`, and escaped for rich markup (a payer named "[red]" stays a name)."""
+    return escape(safe(value))
+
+
+class SafeTable(Table):
+    """A rich table whose text cells are made :func:`safe` (they hold names and numbers read
+    from 835s and practice files)."""
+
+    def add_row(self, *renderables: Any, **options: Any) -> None:
+        cells = [safe(r) if isinstance(r, str) else r for r in renderables]
+        super().add_row(*cells, **options)
+
+
 def print_findings(findings: Iterable[Finding], console: Console, indent: str = "  ") -> None:
     """Each finding on its line (place, severity, message), its segment's text beneath."""
     for finding in findings:
         style = "red" if finding.severity is Severity.ERROR else "yellow"
         console.print(
             Text.assemble(
-                (indent + finding.place + ": ", ""),
+                (safe(indent + finding.place + ": "), ""),
                 (f"{finding.severity}: ", style),
-                finding.message,
+                safe(finding.message),
             ),
             soft_wrap=True,
         )
         if finding.segment_text:
-            console.print(Text(indent + "    " + finding.segment_text, style="dim"), soft_wrap=True)
+            line = safe(indent + "    " + finding.segment_text)
+            console.print(Text(line, style="dim"), soft_wrap=True)
 
 
 def table(columns: Iterable[str], *, right: Iterable[str] = (), **options: Any) -> Table:
     """A rich table with these columns, those in ``right`` (amounts, counts) right-aligned."""
     aligned = set(right)
-    found = Table(**options)
+    found = SafeTable(**options)
     for column in columns:
         found.add_column(column, justify="right" if column in aligned else "left")
     return found

@@ -9,13 +9,11 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
-from rich.text import Text
 
+from recoup.cli.common import SafeTable, print_findings, shown
 from recoup.code_check import check_codes
 from recoup.codes import explain
 from recoup.denials import denied_items, summarize
-from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import display_money, format_money
 from recoup.x12 import ParseResult, read_835_file
@@ -45,16 +43,6 @@ def _read_all(paths: list[Path], console: Console) -> list[ParseResult]:
     return results
 
 
-def _print_findings(findings: list[Finding], console: Console) -> None:
-    for finding in findings:
-        style = "red" if finding.severity is Severity.ERROR else "yellow"
-        console.print(
-            f"[{style}]{finding.place}: {finding.severity}:[/] {finding.message}", soft_wrap=True
-        )
-        if finding.segment_text:
-            console.print(Text("    " + finding.segment_text, style="dim"), soft_wrap=True)
-
-
 def _meaning(group: str, reason: str) -> str:
     """The short own-words description of the reason code."""
     found = explain(group, reason)
@@ -62,7 +50,7 @@ def _meaning(group: str, reason: str) -> str:
 
 
 def _show(result: ParseResult, console: Console) -> None:
-    console.rule(f"[bold]{result.file}")
+    console.rule(f"[bold]{shown(result.file)}")
     if not result.remittances:
         console.print("no remittance could be read from this file")
     for remit in result.remittances:
@@ -71,11 +59,11 @@ def _show(result: ParseResult, console: Console) -> None:
         when = remit.payment_date.isoformat() if remit.payment_date else "no payment date"
         amount = remit.payment_amount
         console.print(
-            f"[bold]{remit.payer.name or '(payer not named)'}[/] pays "
-            f"[bold]{remit.payee.name or '(payee not named)'}[/] "
+            f"[bold]{shown(remit.payer.name or '(payer not named)')}[/] pays "
+            f"[bold]{shown(remit.payee.name or '(payee not named)')}[/] "
             f"{'an unknown amount' if amount is None else display_money(amount)} "
             f"by {method} on {when}, "
-            f"trace {remit.trace_number or '?'}"
+            f"trace {shown(remit.trace_number or '?')}"
         )
         if totals.reversals:
             console.print(
@@ -89,7 +77,7 @@ def _show(result: ParseResult, console: Console) -> None:
             f"(patient share {display_money(totals.patient_responsibility)}), "
             f"[bold red]denied {display_money(totals.denied)}[/]"
         )
-        table = Table(title="denied lines", title_justify="left", show_lines=False)
+        table = SafeTable(title="denied lines", title_justify="left", show_lines=False)
         for column, justify in (
             ("claim", "left"),
             ("patient", "left"),
@@ -161,6 +149,6 @@ def show(
         for result in results:
             _show(result, out)
             if result.findings:
-                _print_findings(list(result.findings), out)
+                print_findings(result.findings, out, indent="")
     if missing or any(not r.ok for r in results):
         raise typer.Exit(1)

@@ -19,6 +19,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from recoup.cli.common import safe
 from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps
 
@@ -48,7 +49,7 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 def _print_findings(findings: tuple[Finding, ...] | list[Finding]) -> None:
     for finding in findings:
-        _err.print(f"  {finding}", soft_wrap=True, markup=False)
+        _err.print(f"  {safe(finding)}", soft_wrap=True, markup=False)
 
 
 def _date(text: str | None, option: str) -> date | None:

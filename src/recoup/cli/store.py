@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from recoup.cli.common import (
+    SafeTable,
     db_option,
     fail,
     open_store,
@@ -179,7 +179,7 @@ def claims_command(
     if as_json:
         typer.echo(dumps({"claims": found}))
         return
-    table = Table(show_lines=False)
+    table = SafeTable(show_lines=False)
     for column, justify in (
         ("claim", "left"),
         ("payer claim", "left"),
@@ -283,7 +283,7 @@ def _show_history(history: ClaimHistory, out: Console) -> None:
         )
     out.print(table)
     for c in history.current:
-        lines = Table(title=f"lines of #{number[c.id]}", title_justify="left")
+        lines = SafeTable(title=f"lines of #{number[c.id]}", title_justify="left")
         for column in ("date", "procedure", "units", "billed", "paid", "adjustments", "remarks"):
             lines.add_column(column)
         for line in c.lines:

@@ -15,10 +15,17 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from recoup.cli.common import err, fail, out, parse_date, read_practice_folder, today_option
+from recoup.cli.common import (
+    SafeTable,
+    err,
+    fail,
+    out,
+    parse_date,
+    read_practice_folder,
+    today_option,
+)
 from recoup.money import CENT
 from recoup.triage import WorkItem, Worklist
 
@@ -50,7 +57,7 @@ def _money(value: object) -> str:
 
 
 def _table(worklist: Worklist, out: Console) -> None:
-    table = Table(title=f"Denials as of {worklist.today.isoformat()}", title_justify="left")
+    table = SafeTable(title=f"Denials as of {worklist.today.isoformat()}", title_justify="left")
     for column in ("deadline", "days left", "amount", "lane", "patient", "claim", "code"):
         table.add_column(column, justify="right" if column in ("days left", "amount") else "left")
     table.add_column("reason", overflow="fold")

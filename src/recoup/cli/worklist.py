@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from recoup.cli.common import db_option, err, fail, open_store, out, parse_date, today_option
+from recoup.cli.common import (
+    SafeTable,
+    db_option,
+    err,
+    fail,
+    open_store,
+    out,
+    parse_date,
+    today_option,
+)
 from recoup.cli.common import table as make_table
 from recoup.jsonout import dumps
 from recoup.money import format_money
@@ -233,7 +241,7 @@ def _kpi_text(k: Kpis, console: Console) -> None:
     ):
         console.print(f"  {label:<22} {value}", highlight=False)
     for title, rows in (("by CARC", k.by_carc), ("by payer", k.by_payer), ("by month", k.by_month)):
-        table = Table(title=title, title_justify="left")
+        table = SafeTable(title=title, title_justify="left")
         for column in ("", "denied", "lines", "rate", "denied $", "charged $", "$ rate"):
             table.add_column(column, justify="left" if not column else "right")
         for r in rows:
