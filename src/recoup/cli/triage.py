@@ -176,7 +176,8 @@ def write_letters(worklist: Worklist, outdir: Path, today: date) -> dict[str, st
     for message in report.failed:
         err.print(Text.assemble(("letter not written:", "red"), " ", message), soft_wrap=True)
     failed = f", {len(report.failed)} failed" if report.failed else ""
-    err.print(f"{len(report.written)} packet(s) written to {outdir}{failed}")
+    claims = f", {len(report.claims)} corrected or secondary 837P claim(s)" if report.claims else ""
+    err.print(f"{len(report.written)} packet(s) written to {outdir}{claims}{failed}")
     return report.letters
 
 

@@ -12,9 +12,11 @@ machine's clock): the same inputs on the same day give the same worklist.
 * :mod:`.stored` — imports into the store with exactly one worklist refresh per batch, the
   refresh itself, the stored worklist, one work item, one claim's items;
 * :mod:`.packets` — appeal packets from work items, with each practice's clinical records
-  read once and cached by modification time.
+  read once and cached by modification time;
+* :mod:`.claims` — the corrected or secondary 837P a packet's decisions call for.
 """
 
+from recoup.pipeline.claims import CLAIM_LANES, claim_for
 from recoup.pipeline.files import RemittanceFiles, read_remittances, triage_files
 from recoup.pipeline.packets import (
     PacketReport,
@@ -36,11 +38,13 @@ from recoup.pipeline.stored import (
 )
 
 __all__ = [
+    "CLAIM_LANES",
     "BatchImport",
     "ImportBatch",
     "PacketReport",
     "RemittanceFiles",
     "catch_up",
+    "claim_for",
     "claim_items",
     "claim_packet",
     "clinical_records",

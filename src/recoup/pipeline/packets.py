@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from recoup.findings import Finding
+from recoup.pipeline.claims import claim_for
 from recoup.practice import Practice
 from recoup.store import Store
 from recoup.triage import WorkItem
@@ -90,6 +91,7 @@ def packets(items: Iterable[WorkItem], today: date) -> Iterator[PacketResult]:
 class PacketReport(NamedTuple):
     letters: dict[str, str]  # denial id -> the letter's path
     written: list[str]  # packet keys
+    claims: list[str]  # the 837P files written beside the letters (corrections, secondaries)
     failed: list[str]  # the fact check's messages, one per packet not written
     record_findings: list[Finding]  # clinical documents that could not be read
 
@@ -97,12 +99,14 @@ class PacketReport(NamedTuple):
 def write_packets(
     items: Iterable[WorkItem], outdir: Path, today: date, formats: Iterable[str] | None = None
 ) -> PacketReport:
-    """Write a packet folder per claim and lane into ``outdir``. OSError (a folder that cannot
+    """Write a packet folder per claim and lane into ``outdir``, with the corrected or
+    secondary 837P beside the letter where the lane sends a claim. OSError (a folder that cannot
     be written) is the caller's to report."""
+    from recoup.claims_out import write_result
     from recoup.letters import FORMATS, write_packet
 
     chosen = tuple(formats) if formats is not None else FORMATS
-    report = PacketReport({}, [], [], [])
+    report = PacketReport({}, [], [], [], [])
     seen_records: set[str] = set()
     for result in packets(items, today):
         practice = _practice_of(result.items)
@@ -114,6 +118,11 @@ def write_packets(
             continue
         write_packet(result.packet, outdir, chosen)
         report.written.append(result.packet.key)
+        filed = claim_for(result.items)
+        if filed is not None:
+            path = write_result(filed, outdir / result.packet.key, today)
+            if path is not None:
+                report.claims.append(str(path))
         for denial in result.packet.denial_ids:
             report.letters[denial] = str(outdir / result.packet.key / "letter.md")
     return report

@@ -114,7 +114,10 @@ def _triage(
     """Triage with the store's NCCI quarters in force (the bundled illustrative table when the
     store has none loaded)."""
     use_store(store)
-    return triage(results, practice, today)
+    try:
+        return triage(results, practice, today)
+    finally:
+        use_store(None)  # a store that is closed later must not stay the default
 
 
 def refresh_worklist(

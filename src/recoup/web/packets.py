@@ -22,7 +22,7 @@ from recoup.store import DenialRow
 from recoup.web.deps import AppState
 from recoup.web.errors import BadRequest, NotFound
 
-__all__ = ["MEDIA_TYPES", "PACKET_FORMATS", "packet_file"]
+__all__ = ["MEDIA_TYPES", "PACKET_FORMATS", "claim_file", "packet_file"]
 
 PACKET_FORMATS = ("pdf", "docx", "md", "zip")
 MEDIA_TYPES = {
@@ -76,3 +76,33 @@ def packet_file(state: AppState, row: DenialRow, fmt: str) -> Response:
 
 def _stem(key: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in key)[:80]
+
+
+def claim_file(state: AppState, row: DenialRow) -> Response:
+    """The corrected or secondary 837P the denial's claim calls for, as an attachment; a claim
+    recoup cannot write (a reopening, or facts the practice's data lacks) answers 400 with what
+    to do or to add."""
+    from recoup.claims_out import write_result
+    from recoup.pipeline import CLAIM_LANES, claim_for, claim_items
+
+    if row.lane not in CLAIM_LANES:
+        raise BadRequest(f"the {row.lane} lane sends no claim: only {', '.join(CLAIM_LANES)} do")
+    items = claim_items(state.store, row.id, state.today())
+    filed = claim_for(items) if items else None
+    if filed is None:
+        raise NotFound(f"denial {row.id} cannot be triaged again with its practice folder")
+    outdir = Path(tempfile.mkdtemp(prefix="recoup-claim-"))
+    try:
+        path = write_result(filed, outdir, state.today())
+        if path is None:
+            todo = "; ".join([*filed.notes, *(f"add {m}" for m in filed.missing)])
+            raise BadRequest(
+                f"no 837P was written for claim {filed.claim_id} ({filed.form}): {todo}"
+            )
+        return Response(
+            path.read_bytes(),
+            media_type="application/edi-x12",
+            headers={"Content-Disposition": f'attachment; filename="{_stem(path.stem)}.837"'},
+        )
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)

@@ -25,7 +25,7 @@ from recoup.web.charts import timeline_chart
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
 from recoup.web.filters import CHANNELS, OUTCOME_LABELS
-from recoup.web.packets import PACKET_FORMATS, packet_file
+from recoup.web.packets import PACKET_FORMATS, claim_file, packet_file
 from recoup.web.practices import stored_practices
 from recoup.web.routes.benefits import patient_benefits
 from recoup.web.routes.worklist import row_json
@@ -189,6 +189,30 @@ def api_packet(
 ) -> Response:
     """The appeal packet: the letter as DOCX, PDF or Markdown, or the packet folder as a zip."""
     return _packet(request, key, format, viewer)
+
+
+def _claim_file(request: Request, key: str, viewer: Viewer) -> Response:
+    state = app_state(request)
+    row = _row(state, key)
+    response = claim_file(state, row)
+    state.store.audit(
+        viewer.username,
+        "denial.claim_file",
+        patient_id=row.patient_id or row.patient_account,
+        denial_id=row.denial_id,
+    )
+    return response
+
+
+@router.get("/denials/{key}/claim.837", include_in_schema=False)
+def claim_page(request: Request, key: str, viewer: Viewer = Depends(reader)) -> Response:
+    return _claim_file(request, key, viewer)
+
+
+@router.get("/api/denials/{key}/claim", tags=["denials"])
+def api_claim(request: Request, key: str, viewer: Viewer = Depends(reader)) -> Response:
+    """The corrected (frequency 7 or 1) or secondary 837P claim the decision calls for."""
+    return _claim_file(request, key, viewer)
 
 
 def _mark_sent(state: AppState, key: str, body: SentBody, viewer: Viewer) -> DenialRow:
