@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import pytest
+
+from pgserver import PgServer, PgUnavailable
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One real PostgreSQL server per test session (per xdist worker), started on first use by
+    the store and NCCI suites (see ``pgserver.py``); each test makes its own database on it.
+    Without the PostgreSQL binaries the ``postgres`` cases skip on a developer's machine but
+    fail in CI (``CI=true``), so a missing install step cannot pass unnoticed."""
+    try:
+        server = PgServer()
+    except PgUnavailable as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
