@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from recoup.findings import Finding, Severity
 from recoup.ncci.ptp import CODE
-from recoup.ncci.readers import read_rows
+from recoup.ncci.readers import load_table
 
 __all__ = ["MAI_MEANINGS", "MueTable", "MueValue", "load_cms_mue", "parse_mue_rows"]
 
@@ -161,17 +161,8 @@ def parse_mue_rows(
 
 def load_cms_mue(path: str | Path, *, note: str = "") -> tuple[MueTable, list[Finding]]:
     """Read a CMS practitioner MUE table from disk (CSV, tab text or Excel)."""
-    file = Path(path)
-    try:
-        return parse_mue_rows(read_rows(file), str(file), note=note)
-    except OSError as exc:
-        message = f"cannot read the file: {exc.strerror or exc}"
-        return MueTable((), str(file)), [
-            Finding(Severity.ERROR, "file.unreadable", message, str(file))
-        ]
-    except Exception as exc:  # openpyxl raises several kinds on a broken workbook
-        return MueTable((), str(file)), [
-            Finding(
-                Severity.ERROR, "file.unreadable", f"cannot read the workbook: {exc}", str(file)
-            )
-        ]
+    return load_table(
+        path,
+        lambda rows, file: parse_mue_rows(rows, file, note=note),
+        lambda file: MueTable((), file),
+    )

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from recoup.findings import Finding, Severity
-from recoup.ncci.readers import read_rows, rows_of_text
+from recoup.ncci.readers import load_table, rows_of_text
 
 __all__ = [
     "BUNDLED_SOURCE",
@@ -321,20 +321,11 @@ def parse_cms_ptp(
 
 def load_cms_ptp(path: str | Path, *, note: str = "") -> tuple[PtpTable, list[Finding]]:
     """Read a CMS practitioner PTP file (or one of its code-range parts; text, CSV or Excel)."""
-    file = Path(path)
-    try:
-        return parse_ptp_rows(read_rows(file), str(file), note=note)
-    except OSError as exc:
-        message = f"cannot read the file: {exc.strerror or exc}"
-        return PtpTable((), str(file)), [
-            Finding(Severity.ERROR, "file.unreadable", message, str(file))
-        ]
-    except Exception as exc:  # openpyxl raises several kinds on a broken workbook
-        return PtpTable((), str(file)), [
-            Finding(
-                Severity.ERROR, "file.unreadable", f"cannot read the workbook: {exc}", str(file)
-            )
-        ]
+    return load_table(
+        path,
+        lambda rows, file: parse_ptp_rows(rows, file, note=note),
+        lambda file: PtpTable((), file),
+    )
 
 
 @cache

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["EXCEL_SUFFIXES", "Rows", "cell_text", "read_rows", "rows_of_text"]
+from recoup.findings import Finding, Severity
+
+__all__ = ["EXCEL_SUFFIXES", "Rows", "cell_text", "load_table", "read_rows", "rows_of_text"]
 
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 
@@ -74,3 +77,23 @@ def read_rows(path: Path) -> Rows:
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     return rows_of_text(text)
+
+
+T = TypeVar("T")
+
+
+def load_table(
+    path: str | Path,
+    parse: Callable[[Rows, str], tuple[T, list[Finding]]],
+    empty: Callable[[str], T],
+) -> tuple[T, list[Finding]]:
+    """A CMS file on disk read by ``parse``; a file that cannot be read (or a broken workbook,
+    whose rows fail as they are read) is ``empty(file)`` with a finding, never an exception."""
+    file = Path(path)
+    try:
+        return parse(read_rows(file), str(file))
+    except OSError as exc:
+        message = f"cannot read the file: {exc.strerror or exc}"
+    except Exception as exc:  # openpyxl raises several kinds on a broken workbook
+        message = f"cannot read the workbook: {exc}"
+    return empty(str(file)), [Finding(Severity.ERROR, "file.unreadable", message, str(file))]
