@@ -105,7 +105,7 @@ class _Databases:
         self.pg = None
         if "postgresql" in backends:
             sys.path.insert(0, str(ROOT / "tests"))
-            from pgserver import PgServer
+            from pgserver import PgServer  # type: ignore[import-not-found]
 
             self.pg = PgServer().start()
 
@@ -114,7 +114,8 @@ class _Databases:
         if backend == "sqlite":
             return f"sqlite:///{self.work / f'store-{self.count}.db'}"
         assert self.pg is not None
-        return self.pg.create_database()
+        url: str = self.pg.create_database()
+        return url
 
     def close(self) -> None:
         if self.pg is not None:
@@ -163,7 +164,9 @@ def main() -> None:
             return
         print(f"{os.cpu_count()} cores; a fresh process per run; best of {args.repeat}")
         print()
-        print("| backend | code | claims | MB | import s | claims/s | peak MB | re-import s | re MB |")
+        print(
+            "| backend | code | claims | MB | import s | claims/s | peak MB | re-import s | re MB |"
+        )
         print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for size in sizes:
             file = work / f"claims-{size}.835"
