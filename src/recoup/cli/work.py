@@ -62,7 +62,7 @@ def assign_command(
     if bool(to) == nobody:
         raise fail("give --to USER or --nobody")
     with _store(db) as store:
-        changed = store.assign(_row_ids(store, denials), None if nobody else to, _who(user))
+        changed = len(store.assign(_row_ids(store, denials), None if nobody else to, _who(user)))
     whom = "nobody" if nobody else to
     typer.echo(f"{changed} of {len(denials)} denial(s) now assigned to {whom}")
 
@@ -79,7 +79,7 @@ def follow_up_command(
         raise fail("give --on YYYY-MM-DD or --clear")
     day = None if clear else parse_date(on, "--on")
     with _store(db) as store:
-        changed = store.set_follow_up(_row_ids(store, denials), day, _who(user))
+        changed = len(store.set_follow_up(_row_ids(store, denials), day, _who(user)))
     when = "cleared" if day is None else f"set to {day.isoformat()}"
     typer.echo(f"follow-up {when} on {changed} of {len(denials)} denial(s)")
 
@@ -92,7 +92,7 @@ def status_command(
 ) -> None:
     """Set where the denials stand (sent and closed follow from `recoup sent` and `outcome`)."""
     with _store(db) as store:
-        changed = store.set_work_status(_row_ids(store, denials), status, _who(user))
+        changed = len(store.set_work_status(_row_ids(store, denials), status, _who(user)))
     typer.echo(f"{changed} of {len(denials)} denial(s) now {status}")
 
 

@@ -354,14 +354,14 @@ class Store:
         with reading(self.engine) as conn:
             return worklist_query.matching_ids(conn, q, today)
 
-    def assign(self, ids: Iterable[int], assignee: str | None, user: str) -> int:
-        """Give the denials to ``assignee`` (None: unassign); how many changed."""
+    def assign(self, ids: Iterable[int], assignee: str | None, user: str) -> list[int]:
+        """Give the denials to ``assignee`` (None: unassign); the rows that changed."""
         return teamwork.assign(self.engine, ids, assignee, user)
 
-    def set_follow_up(self, ids: Iterable[int], day: date | None, user: str) -> int:
+    def set_follow_up(self, ids: Iterable[int], day: date | None, user: str) -> list[int]:
         return teamwork.set_follow_up(self.engine, ids, day, user)
 
-    def set_work_status(self, ids: Iterable[int], status: str, user: str) -> int:
+    def set_work_status(self, ids: Iterable[int], status: str, user: str) -> list[int]:
         return teamwork.set_work_status(self.engine, ids, status, user)
 
     def add_note(

@@ -195,8 +195,8 @@ def _set(
     action: str,
     detail: str,
     now: datetime | None,
-) -> int:
-    """Set one work column on rows that differ; each changed row audited. How many changed."""
+) -> list[int]:
+    """Set one work column on rows that differ; each changed row audited. The rows changed."""
     wanted = _ids(ids)
     user = _who(user)
     now = now or datetime.now(UTC)
@@ -207,7 +207,7 @@ def _set(
             conn.execute(update(denials).where(denials.c.id.in_(chunk)).values({column: value}))
         if rows:
             _audit_rows(conn, user, action, rows, detail, now)
-    return len(rows)
+    return [r.id for r in rows]
 
 
 def _assignee(engine: Engine, name: str | None) -> str | None:
@@ -237,8 +237,8 @@ def assign(
     user: str,
     *,
     now: datetime | None = None,
-) -> int:
-    """Give these denials to ``assignee`` (None: to nobody). How many changed hands."""
+) -> list[int]:
+    """Give these denials to ``assignee`` (None: to nobody). The rows that changed hands."""
     name = _assignee(engine, assignee)
     detail = f"to={name}" if name else "unassigned"
     return _set(engine, ids, "assigned_to", name, user, "denial.assign", detail, now)
@@ -251,7 +251,7 @@ def set_follow_up(
     user: str,
     *,
     now: datetime | None = None,
-) -> int:
+) -> list[int]:
     """Call back on ``day`` (None clears it)."""
     if day is not None and (isinstance(day, datetime) or not isinstance(day, date)):
         raise ValueError("the follow-up must be a date (YYYY-MM-DD)")
@@ -266,7 +266,7 @@ def set_work_status(
     user: str,
     *,
     now: datetime | None = None,
-) -> int:
+) -> list[int]:
     if status == "closed":
         raise ValueError("a denial closes with its outcome: record the outcome (or write it off)")
     if status not in WORK_STATUSES:
@@ -278,7 +278,7 @@ def set_work_status(
 
 def set_write_off_reason(
     engine: Engine, ids: Iterable[int], reason: str, user: str, *, now: datetime | None = None
-) -> int:
+) -> list[int]:
     check_write_off_reason(reason)
     detail = f"reason={reason}"
     return _set(engine, ids, "write_off_reason", reason, user, "denial.write_off", detail, now)
