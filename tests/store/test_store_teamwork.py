@@ -54,8 +54,14 @@ def test_assign_follow_up_status_and_the_audit_log(team: Store) -> None:
     entries = team.audit_entries(limit=50)
     assert [e.action for e in entries].count("denial.assign") == 5
     assert [e.action for e in entries].count("denial.follow_up") == 2
-    assign = next(e for e in entries if e.action == "denial.assign" and e.denial_id == first.denial_id)
-    assert (assign.username, assign.detail, assign.patient_id) == ("eli", "to=dana", first.patient_id)
+    assign = next(
+        e for e in entries if e.action == "denial.assign" and e.denial_id == first.denial_id
+    )
+    assert (assign.username, assign.detail, assign.patient_id) == (
+        "eli",
+        "to=dana",
+        first.patient_id,
+    )
     # unassign
     assert team.assign(five[4:], None, "eli") == five[4:]
     assert team.denial(five[4], today=TODAY).assigned_to is None  # type: ignore[union-attr]
@@ -241,12 +247,12 @@ def test_the_exports_hold_exactly_the_filtered_rows(team: Store) -> None:
 
 
 def test_text_that_looks_like_a_formula_stays_text(team: Store) -> None:
-    row = _all(team)[0]._replace(patient_name="=HYPERLINK(\"http://x\")", payer_name="+1-2")
+    row = _all(team)[0]._replace(patient_name='=HYPERLINK("http://x")', payer_name="+1-2")
     table = list(csv.reader(io.StringIO(exports.worklist_csv([row]).decode("utf-8-sig"))))
-    assert table[1][4] == "'=HYPERLINK(\"http://x\")" and table[1][7] == "'+1-2"
+    assert table[1][4] == '\'=HYPERLINK("http://x")' and table[1][7] == "'+1-2"
     sheet = load_workbook(io.BytesIO(exports.worklist_xlsx([row])))["Worklist"]
     assert sheet.cell(row=2, column=5).data_type == "s"
-    assert sheet.cell(row=2, column=5).value == "=HYPERLINK(\"http://x\")"
+    assert sheet.cell(row=2, column=5).value == '=HYPERLINK("http://x")'
 
 
 def test_the_kpi_exports(team: Store) -> None:
