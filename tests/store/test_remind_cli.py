@@ -140,7 +140,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], Message]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 OK"

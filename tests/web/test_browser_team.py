@@ -93,6 +93,15 @@ def test_a_billers_day(browser: Any, tmp_path: Path, example_dir: Path) -> None:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / "8-denial-work.png"), full_page=True)
 
+            # printed: no navigation or forms, codes kept whole
+            page.emulate_media(media="print")
+            assert page.locator("header.top").is_hidden()
+            assert page.locator("#n-add").is_hidden()
+            assert page.locator("#note-list").is_visible()
+            wrap = page.eval_on_selector(".mono", "e => getComputedStyle(e).whiteSpace")
+            assert wrap == "nowrap"
+            page.emulate_media(media="screen")
+
             # export the filtered worklist
             page.goto(base + "/?assignee=carol")
             with page.expect_download() as info:

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from recoup import exports, reminders
 from recoup.store import DenialRow
 from recoup.store.teamwork import BulkResult, status_label
-from recoup.web.deps import AppState, Viewer, app_state, check_csrf, reader, writer
+from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
 from recoup.web.filters import query as qs
 from recoup.web.routes.worklist import WorklistParams, build_query, params, row_json
@@ -342,10 +342,9 @@ def api_my_work(
 
 
 @router.post("/me/calendar-link", include_in_schema=False)
-async def new_calendar_link(request: Request, viewer: Viewer = Depends(reader)) -> Response:
-    """A new secret feed address (the old one stops working), shown once on the page. Any
-    signed-in user may have one (a read-only user too: the feed changes nothing)."""
-    await check_csrf(request)
+def new_calendar_link(request: Request, viewer: Viewer = Depends(writer)) -> Response:
+    """A new secret feed address (the old one stops working), shown once on the page. Like
+    every write, it needs a role that may change data (those who are assigned denials)."""
     state = app_state(request)
     token = state.store.new_calendar_token(viewer.username)
     url = f"{str(request.base_url).rstrip('/')}/calendar/{token}.ics"
@@ -370,7 +369,7 @@ def my_calendar(request: Request, viewer: Viewer = Depends(reader)) -> Response:
     return _ics(request, app_state(request), viewer.username)
 
 
-@router.get("/calendar/{token}.ics", tags=["team"])
+@router.get("/calendar/{token}.ics", include_in_schema=False)
 def calendar_feed(request: Request, token: str) -> Response:
     """A user's deadlines and follow-ups as an iCalendar feed; the secret token (made on the
     My work page) is the credential, so calendar apps can subscribe."""
@@ -410,7 +409,7 @@ def _export_worklist(
     return _download(exports.worklist_xlsx(rows), XLSX, name)
 
 
-@router.get("/worklist.csv", tags=["team"])
+@router.get("/worklist.csv", include_in_schema=False)
 def worklist_csv(
     request: Request, wanted: WorklistParams = Depends(params), viewer: Viewer = Depends(reader)
 ) -> Response:
@@ -418,7 +417,7 @@ def worklist_csv(
     return _export_worklist(request, wanted, viewer, "csv")
 
 
-@router.get("/worklist.xlsx", tags=["team"])
+@router.get("/worklist.xlsx", include_in_schema=False)
 def worklist_xlsx(
     request: Request, wanted: WorklistParams = Depends(params), viewer: Viewer = Depends(reader)
 ) -> Response:
@@ -426,7 +425,7 @@ def worklist_xlsx(
     return _export_worklist(request, wanted, viewer, "xlsx")
 
 
-@router.get("/dashboard/kpis.{fmt}", tags=["team"])
+@router.get("/dashboard/kpis.{fmt}", include_in_schema=False)
 def kpis_export(
     request: Request,
     fmt: Literal["csv", "xlsx"],
