@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, insert, select, update
 
-from recoup.practice import PRACTICE_FILES, PayerInfo, Practice
+from recoup.practice import PayerInfo, Practice, practice_files
 from recoup.store.tables import (
     authorizations,
     benefits,
@@ -44,7 +44,7 @@ def folder_digest(folder: Path) -> tuple[str, int]:
     """SHA-256 over the folder's practice files (names and bytes), and their total size."""
     digest = hashlib.sha256()
     size = 0
-    for name in PRACTICE_FILES:
+    for name in practice_files(folder):
         path = folder / name
         if path.is_file():
             data = path.read_bytes()
