@@ -179,16 +179,14 @@ def _patient_name(practice: Practice | None, claim: ClaimPayment) -> str:
     return claim.patient.display_name if claim.patient else ""
 
 
-def _item(
-    ctx: DenialContext, *, share: bool = False, underpaid: Decimal | None = None
-) -> WorkItem:
+def _item(ctx: DenialContext, *, share: bool = False, underpaid: Decimal | None = None) -> WorkItem:
+    info: RuleInfo | None
     if underpaid is not None:  # an underpayment: its rule, not the CAS codes', decides
         info = _UNDERPAYMENT
         adj = ctx.item.adjustments[0] if ctx.item.adjustments else _NO_ADJUSTMENT
-        decision = _decide(ctx, adj, info)
     else:
         adj, info = _pick(ctx.item)
-        decision = _decide(ctx, adj, info)
+    decision = _decide(ctx, adj, info)
     evidence = decision.evidence
     if ctx.item.adjustments and not any(e.place.segment_id == "CAS" for e in evidence):
         evidence = (cas_evidence(ctx), *evidence)

@@ -192,8 +192,7 @@ def underpayment(ctx: DenialContext) -> Decision:
         ),
         Evidence(
             segment_source(ctx.file, line.segment, "SVC"),
-            f"{code} charged {money(line.charge)}, paid {money(line.paid)}, "
-            f"{found.units} unit(s)",
+            f"{code} charged {money(line.charge)}, paid {money(line.paid)}, {found.units} unit(s)",
         ),
     ]
     if found.stated is not None:
