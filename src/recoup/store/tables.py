@@ -332,6 +332,17 @@ documents = _practice_table(
     Column("kind", Text, nullable=False),
 )
 
+# fee_schedules/<payer_id>.csv, migration 0010: the contracted rates underpayments are found by
+fee_schedules = _practice_table(
+    "fee_schedules",
+    Column("payer_id", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("modifiers", Text, nullable=False),
+    Column("allowed", Money, nullable=False),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+)
+
 PRACTICE_TABLES = (
     payers,
     patients,
@@ -341,6 +352,7 @@ PRACTICE_TABLES = (
     visits,
     waivers,
     documents,
+    fee_schedules,
 )
 
 # The worklist: one row per denial, keyed by the practice and the triage's denial id. The triage
