@@ -5,7 +5,7 @@ for reminders; and the secret calendar feed of each user (``calendar_feeds``, th
 SHA-256 only).
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-03 23:10:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
