@@ -238,6 +238,7 @@ def _kpi_text(k: Kpis, console: Console) -> None:
             f"(${format_money(k.patient_billed)} of ${format_money(k.patient_lane_amount)})",
         ),
         ("expiring in 14 days", f"{k.expiring_count} (${format_money(k.expiring_amount)})"),
+        *_truth_lines(k),
     ):
         console.print(f"  {label:<22} {value}", highlight=False)
     for title, rows in (("by CARC", k.by_carc), ("by payer", k.by_payer), ("by month", k.by_month)):
@@ -255,6 +256,60 @@ def _kpi_text(k: Kpis, console: Console) -> None:
                 _rate(r.dollar_rate),
             )
         console.print(table)
+    _truth_tables(k, console)
+
+
+def _truth_lines(k: Kpis) -> list[tuple[str, str]]:
+    """The dashboard's figures beyond the first ones (issue 17, issue 16): overdue apart from
+    expiring, open dollars, corrected claims apart from appeals, what patients paid, underpaid."""
+    return [
+        ("overdue", f"{k.overdue_count} (${format_money(k.overdue_amount)}) past the deadline"),
+        ("open denied", f"{k.open_count} (${format_money(k.open_amount)})"),
+        (
+            "corrected claims",
+            f"{_rate(k.corrected_success_rate)} ({k.corrected_won} won, {k.corrected_lost} lost)",
+        ),
+        (
+            "patients paid",
+            f"${format_money(k.patient_collected)} of ${format_money(k.patient_owed)} owed; "
+            f"${format_money(k.patient_received)} received in {k.patient_payments} payment(s)",
+        ),
+        ("underpaid", f"{k.underpaid_lines} line(s), ${format_money(k.underpaid_amount)}"),
+    ]
+
+
+def _truth_tables(k: Kpis, console: Console) -> None:
+    aging = SafeTable(
+        title="open denied dollars by age (days since the remittance)", title_justify="left"
+    )
+    for column in ("days", "denials", "denied $"):
+        aging.add_column(column, justify="left" if column == "days" else "right")
+    for row in k.aging:
+        aging.add_row(row.bucket, str(row.denials), format_money(row.amount))
+    console.print(aging)
+    for title, rows in (
+        ("underpaid by payer", k.underpaid_by_payer),
+        ("underpaid by code", k.underpaid_by_code),
+    ):
+        table = SafeTable(title=title, title_justify="left")
+        for column in ("", "lines", "underpaid $", "open $"):
+            table.add_column(column, justify="left" if not column else "right")
+        for r in rows:
+            table.add_row(r.key, str(r.lines), format_money(r.amount), format_money(r.open_amount))
+        console.print(table)
+
+
+def _practice_key(store: Store, practice: str | None) -> str | None:
+    """``--practice``: a practice's key (NPI) or its name, as the store holds it."""
+    if practice is None:
+        return None
+    wanted = practice.strip()
+    known = store.practices()
+    for p in known:
+        if wanted in (p.key, p.npi) or wanted.casefold() == p.name.casefold():
+            return p.key
+    names = ", ".join(f"{p.name} ({p.key})" for p in known) or "none imported"
+    raise fail(f'no practice "{wanted[:60]}" in the store (practices: {names})')
 
 
 def kpis_command(
@@ -262,12 +317,17 @@ def kpis_command(
     today: str | None = typer.Option(None, "--today", help="The window's last day (YYYY-MM-DD)."),
     months: int = typer.Option(12, "--months", help="How many calendar months (1-120)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    practice: str | None = typer.Option(
+        None, "--practice", help="One practice only: its NPI or name (default: every practice)."
+    ),
 ) -> None:
     """Denial rates by code, payer and month; dollars denied, recovered and written off; appeal
-    success; days to resolution; patient collection; what expires in the next 14 days."""
+    and corrected-claim success; days to resolution; what patients paid; what is overdue and what
+    expires in 14 days; open denied dollars by age; underpaid dollars by payer and code. The
+    definitions are in the README ("The dashboard")."""
     day = parse_date(today)
     with _store(db) as store:
-        figures = store.kpis(day, months)
+        figures = store.kpis(day, months, practice=_practice_key(store, practice))
     if as_json:
         typer.echo(dumps(figures.to_dict()))
         return

@@ -446,9 +446,10 @@ class Store:
     def has_calendar(self, username: str) -> bool:
         return teamwork.has_calendar(self.engine, username)
 
-    def kpis(self, today: date, months: int = 12) -> Kpis:
+    def kpis(self, today: date, months: int = 12, practice: str | None = None) -> Kpis:
+        """The KPIs of every practice, or of one (``practice``: its key, the NPI else name)."""
         with reading(self.engine) as conn:
-            return compute_kpis(conn, today, months)
+            return compute_kpis(conn, today, months, practice)
 
     def files_without_bytes(self) -> list[str]:
         """835 files imported before the store kept their bytes: re-import them to triage."""

@@ -343,6 +343,17 @@ fee_schedules = _practice_table(
     Column("valid_to", Date),
 )
 
+# payments.csv, migration 0016: what patients actually paid (the patient collection KPI)
+patient_payments = _practice_table(
+    "patient_payments",
+    Column("paid_on", Date, nullable=False),
+    Column("patient_id", Text, nullable=False),
+    Column("claim_id", Text, nullable=False, index=True),
+    Column("amount", Money, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("reference", Text, nullable=False),
+)
+
 PRACTICE_TABLES = (
     payers,
     patients,
@@ -353,6 +364,7 @@ PRACTICE_TABLES = (
     waivers,
     documents,
     fee_schedules,
+    patient_payments,
 )
 
 # The worklist: one row per denial, keyed by the practice and the triage's denial id. The triage
