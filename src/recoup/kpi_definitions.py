@@ -59,11 +59,11 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "appeal-success",
         "Appeal success",
-        "(won + partly won) / (won + partly won + lost), over outcomes in the window of items in "
-        "an appeal lane: appeal, exception appeal, recount dispute, underpayment, and review "
-        "(what a biller sends after looking is an appeal). Corrected claims are not appeals and "
-        "have their own rate; outcomes of the billing lanes (bill another payer, bill the "
-        "patient, write off) count in neither.",
+        "(won + partly won) / (won + partly won + lost), over the outcomes in the window of "
+        "items that were appealed: every lane but the corrected claim and the billing lanes "
+        "(appeal, exception appeal, recount dispute, underpayment; and review or write-off "
+        "items a biller appealed all the same). Corrected claims are not appeals and have their "
+        "own rate; billing another payer or the patient is a new bill and counts in neither.",
     ),
     Definition(
         "corrected-success",

@@ -138,7 +138,7 @@ def test_benefit_warning_state_at_75_percent(web: Web) -> None:
 
 def test_dashboard_page_has_figures_and_svg_charts(web: Web) -> None:
     text = web.client.get("/dashboard").text
-    assert text.count("<svg") == 5
+    assert text.count("<svg") == 7  # five, then open dollars by age and underpaid by payer
     assert "Denial rate by payer" in text and "SUMMIT HEALTH PLAN" in text
     assert "Expiring in 14 days" in text
     assert "<script" not in text.split("</head>")[1]  # no chart library, no inline script

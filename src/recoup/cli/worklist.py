@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 
 from recoup.cli.common import (
     SafeTable,
@@ -234,8 +235,8 @@ def _kpi_text(k: Kpis, console: Console) -> None:
         ),
         (
             "patient collection",
-            f"{_rate(k.patient_collection_rate)} "
-            f"(${format_money(k.patient_billed)} of ${format_money(k.patient_lane_amount)})",
+            f"{_rate(k.patient_collection_rate)} (${format_money(k.patient_collected)} paid "
+            f"of ${format_money(k.patient_owed)} owed)",
         ),
         ("expiring in 14 days", f"{k.expiring_count} (${format_money(k.expiring_amount)})"),
         *_truth_lines(k),
@@ -270,9 +271,9 @@ def _truth_lines(k: Kpis) -> list[tuple[str, str]]:
             f"{_rate(k.corrected_success_rate)} ({k.corrected_won} won, {k.corrected_lost} lost)",
         ),
         (
-            "patients paid",
-            f"${format_money(k.patient_collected)} of ${format_money(k.patient_owed)} owed; "
-            f"${format_money(k.patient_received)} received in {k.patient_payments} payment(s)",
+            "patient payments",
+            f"${format_money(k.patient_received)} in {k.patient_payments} payment(s) "
+            f"(billed to patients: ${format_money(k.patient_billed)})",
         ),
         ("underpaid", f"{k.underpaid_lines} line(s), ${format_money(k.underpaid_amount)}"),
     ]
@@ -299,6 +300,14 @@ def _truth_tables(k: Kpis, console: Console) -> None:
         console.print(table)
 
 
+def _print_definitions(console: Console) -> None:
+    from recoup.kpi_definitions import DEFINITIONS
+
+    for d in DEFINITIONS:
+        console.print(f"[bold]{d.name}[/]", highlight=False)
+        console.print(Padding(d.text, (0, 0, 1, 2)), highlight=False)
+
+
 def _practice_key(store: Store, practice: str | None) -> str | None:
     """``--practice``: a practice's key (NPI) or its name, as the store holds it."""
     if practice is None:
@@ -320,11 +329,17 @@ def kpis_command(
     practice: str | None = typer.Option(
         None, "--practice", help="One practice only: its NPI or name (default: every practice)."
     ),
+    definitions: bool = typer.Option(
+        False, "--definitions", help="Print what each figure counts, and nothing else."
+    ),
 ) -> None:
     """Denial rates by code, payer and month; dollars denied, recovered and written off; appeal
     and corrected-claim success; days to resolution; what patients paid; what is overdue and what
     expires in 14 days; open denied dollars by age; underpaid dollars by payer and code. The
-    definitions are in the README ("The dashboard")."""
+    definitions are in the README ("The dashboard") and in --definitions."""
+    if definitions:
+        _print_definitions(out(100))
+        return
     day = parse_date(today)
     with _store(db) as store:
         figures = store.kpis(day, months, practice=_practice_key(store, practice))

@@ -18,10 +18,10 @@ NPI, else by its visits) and its payments.csv; ``None`` is every practice.
 * **recovered**: outcome amounts recorded as won or partly won; **written off**: outcome amounts
   recorded as written off; both with an outcome date in the window.
 * **appeal success rate**: (won + partly won) / (won + partly won + lost), outcomes in the window
-  of items in an appeal lane (appeal, exception appeal, recount dispute, underpayment, and
-  review: what a biller sends after looking is an appeal). **corrected claim success rate**:
-  the same over items in the corrected claim lane. Outcomes of the billing lanes (bill another
-  payer, bill the patient, write off) count in neither rate (they were not appeals).
+  of items appealed: every lane but the corrected claim and the two billing lanes (bill another
+  payer, bill the patient: a new bill, not an appeal; a won or lost item of the write-off or
+  review lane was appealed all the same). **corrected claim success rate**: the same over
+  items in the corrected claim lane. Outcomes of the billing lanes count in neither rate.
 * **days to resolution**: outcome date - the remittance's date, over outcomes in the window
   (mean and median).
 * **patient collection rate**: what patients paid / what they owe, over the claims of denials
@@ -65,9 +65,9 @@ from recoup.store.tables import (
 
 __all__ = [
     "AGING_BUCKETS",
-    "APPEAL_LANES",
     "CORRECTED_LANES",
     "EXPIRING_DAYS",
+    "NOT_APPEAL_LANES",
     "AgingRow",
     "Kpis",
     "PatientCollection",
@@ -84,10 +84,9 @@ EXPIRING_DAYS = 14
 _RATE = Decimal("0.0001")
 _DAYS = Decimal("0.1")
 APPEAL_OUTCOMES = ("won", "partly_won", "lost")
-# review: triage could not decide; what a biller sends after looking is an appeal
-APPEAL_LANES = frozenset(
-    {"appeal", "exception_appeal", "recount_dispute", "underpayment", "review"}
-)
+# an outcome (won, partly won, lost) on an item of these lanes is not an appeal's: billing
+# another payer or the patient is a new bill, and a corrected claim has its own rate
+NOT_APPEAL_LANES = frozenset({"bill_other_payer", "bill_patient", "corrected_claim"})
 CORRECTED_LANES = frozenset({"corrected_claim"})
 UNDERPAYMENT_LANE = "underpayment"
 # (label, lowest age in days, highest age in days or None)
@@ -338,10 +337,10 @@ def compute_kpis(
     for outcome, amount, when, notice, lane in outcomes:
         if outcome in ("won", "partly_won"):
             recovered += amount
-            won += lane in APPEAL_LANES
+            won += lane not in NOT_APPEAL_LANES
             corrected_won += lane in CORRECTED_LANES
         elif outcome == "lost":
-            lost += lane in APPEAL_LANES
+            lost += lane not in NOT_APPEAL_LANES
             corrected_lost += lane in CORRECTED_LANES
         elif outcome == "written_off":
             written_off += amount

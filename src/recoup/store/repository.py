@@ -257,6 +257,13 @@ class Store:
             found = [sources.load_practice(conn, key) for key in keys]
         return [p for p in found if p is not None]
 
+    def practice_names(self) -> list[tuple[str, str]]:
+        """Each stored practice's key (NPI, else name) and name, by name: for a practice filter
+        (light: reads no practice rows)."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(select(practices.c.practice_key, practices.c.name)).all()
+        return sorted(((r.practice_key, r.name) for r in rows), key=lambda r: (r[1], r[0]))
+
     def data_version(self) -> int:
         """Grows with every import that wrote something (for caches of what the store holds)."""
         with reading(self.engine) as conn:
