@@ -489,7 +489,9 @@ class _Reader:
         end: date | None,
     ) -> None:
         """Two rates of one code and modifier set in force on the same day: which is the
-        contract cannot be told, so the second is an error naming the first."""
+        contract cannot be told, so the second is an error naming the first. The second's
+        period is kept all the same, so a third that overlaps it is reported in the same run
+        (fixing one row must not reveal the next problem only on the next import)."""
         key = (row.file, code, modifiers)
         lo, hi = start or date.min, end or date.max
         for other_lo, other_hi, other_row in self.periods.get(key, ()):
@@ -500,7 +502,7 @@ class _Reader:
                     f"the rate of {code} overlaps the one on row {other_row} "
                     "(valid_from..valid_to must not share a day)",
                 )
-                return
+                break
         self.periods.setdefault(key, []).append((lo, hi, row.row))
 
     def _document(self, row: Row, column: str, name: str) -> None:
