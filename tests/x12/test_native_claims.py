@@ -262,7 +262,7 @@ def mutated(draw: st.DrawFn) -> bytes:
         i = draw(st.integers(first, last))
         kind = draw(st.sampled_from(["value", "append", "drop", "delete", "insert", "dup"]))
         elements = segments[i].split("*")
-        if kind == "value":
+        if kind == "value" and len(elements) > 1:
             elements[draw(st.integers(1, len(elements) - 1))] = draw(st.sampled_from(VALUES))
         elif kind == "append":
             elements.append(draw(st.sampled_from(VALUES)))
@@ -296,3 +296,13 @@ def test_other_separators_read_the_same(data: st.DataObject) -> None:
     swapped = GENERATED.replace(b"*", element.encode()).replace(b":", component.encode())
     swapped = swapped.replace(b"^", b"{") if element != "^" else swapped
     assert_same(swapped)
+
+
+def test_claims_larger_than_the_c_path_holds_read_the_same() -> None:
+    head, claims, tail = _claims_of(GENERATED)
+    claim = next(c for c in claims if sum(s.startswith("SVC*") for s in c) == 1)
+    svc = next(i for i, s in enumerate(claim) if s.startswith("SVC*"))
+    many_cas = [*claim, *["CAS*OA*23*0.00"] * 40]  # more adjustments in a line than it holds
+    many_lines = [*claim[:svc], *claim[svc:] * 300]  # more lines than it holds
+    many_refs = [*claim[:svc], *["REF*EA*X"] * 40, *claim[svc:]]
+    assert_same(_file(head, [many_cas, many_lines, many_refs, claim], tail))

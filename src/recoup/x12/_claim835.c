@@ -247,8 +247,49 @@ static PyObject *record(PyTypeObject *type, Py_ssize_t size) {
     return type->tp_alloc(type, size); /* a NamedTuple: a tuple subclass without a __dict__ */
 }
 
-/* Append (a, b) to list, stealing both references. */
-static int append_pair(PyObject *list, PyObject *a, PyObject *b) {
+/* What becomes one tuple of a record (its adjustments, references, ...), gathered without a
+ * list. A claim with more than fits is left to Python. */
+#define BAG_SIZE 32
+#define MAX_LINES 256
+typedef struct {
+    Py_ssize_t n, size;
+    PyObject **items;
+} Bag;
+#define BAG(name, capacity) \
+    PyObject *name##_items[capacity]; \
+    Bag name = {0, capacity, name##_items}
+
+/* Add item (a stolen reference): OK, BAIL when the bag is full, ERROR when item is NULL. */
+static int bag_add(Bag *bag, PyObject *item) {
+    if (item == NULL)
+        return ERROR;
+    if (bag->n == bag->size) {
+        Py_DECREF(item);
+        return BAIL;
+    }
+    bag->items[bag->n++] = item;
+    return OK;
+}
+
+/* The bag's items as a tuple (the bag is left empty), or NULL on an error. */
+static PyObject *bag_tuple(Bag *bag) {
+    PyObject *out = PyTuple_New(bag->n);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < bag->n; k++)
+        PyTuple_SET_ITEM(out, k, bag->items[k]);
+    bag->n = 0;
+    return out;
+}
+
+static void bag_clear(Bag *bag) {
+    for (Py_ssize_t k = 0; k < bag->n; k++)
+        Py_DECREF(bag->items[k]);
+    bag->n = 0;
+}
+
+/* Add (a, b) to the bag, stealing both references. */
+static int append_pair(Bag *list, PyObject *a, PyObject *b) {
     if (a == NULL || b == NULL) {
         Py_XDECREF(a);
         Py_XDECREF(b);
@@ -262,13 +303,11 @@ static int append_pair(PyObject *list, PyObject *a, PyObject *b) {
     }
     PyTuple_SET_ITEM(pair, 0, a);
     PyTuple_SET_ITEM(pair, 1, b);
-    int rc = PyList_Append(list, pair);
-    Py_DECREF(pair);
-    return rc < 0 ? ERROR : OK;
+    return bag_add(list, pair);
 }
 
 /* (qualifier, Decimal) from e[1] and e[2]: AMT and QTY. */
-static int qualified_amount(Span *e, int n, PyObject *list) {
+static int qualified_amount(Span *e, int n, Bag *list) {
     if (n < 3)
         return BAIL;
     PyObject *value;
@@ -280,14 +319,14 @@ static int qualified_amount(Span *e, int n, PyObject *list) {
 }
 
 /* (qualifier, value) from REF: e[2] may be missing. */
-static int reference(Span *e, int n, PyObject *list) {
+static int reference(Span *e, int n, Bag *list) {
     if (n < 2)
         return BAIL;
     return append_pair(list, text(e[1]), n > 2 ? text(e[2]) : (Py_INCREF(Empty), Empty));
 }
 
 /* CAS, as ClaimBuilder.adjustments reads it when it reports nothing. */
-static int adjustments(Span *e, int n, PyObject *out, Py_ssize_t number) {
+static int adjustments(Span *e, int n, Bag *out, Py_ssize_t number) {
     if (n < 2)
         return BAIL;
     Span group = e[1];
@@ -334,10 +373,9 @@ static int adjustments(Span *e, int n, PyObject *out, Py_ssize_t number) {
         PyTuple_SET_ITEM(adj, 0, g);
         PyTuple_SET_ITEM(adj, 1, r);
         PyTuple_SET_ITEM(adj, 4, num);
-        int rc = PyList_Append(out, adj);
-        Py_DECREF(adj);
-        if (rc < 0)
-            return ERROR;
+        int rc = bag_add(out, adj);
+        if (rc != OK)
+            return rc;
     }
     return OK;
 }
@@ -401,9 +439,9 @@ static PyObject *nonempty(Span *e, int n, int from, int to, int from2, int to2) 
 }
 
 /* Does charge - (ZERO + the adjustments' amounts) equal paid? 1 yes, 0 no, -1 error. */
-static int balances(PyObject *charge, PyObject *paid, PyObject **adjusted, PyObject *adjs) {
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(adjs); k++) {
-        PyObject *sum = PyNumber_Add(*adjusted, PyTuple_GET_ITEM(PyList_GET_ITEM(adjs, k), 2));
+static int balances(PyObject *charge, PyObject *paid, PyObject **adjusted, Bag *adjs) {
+    for (Py_ssize_t k = 0; k < adjs->n; k++) {
+        PyObject *sum = PyNumber_Add(*adjusted, PyTuple_GET_ITEM(adjs->items[k], 2));
         if (sum == NULL)
             return -1;
         Py_SETREF(*adjusted, sum);
@@ -451,7 +489,11 @@ static int line(Context *cx, PyObject *segs, Py_ssize_t start, Py_ssize_t stop,
         return BAIL;
     PyObject *proc = NULL, *charge = NULL, *paid = NULL, *units = NULL, *original = NULL,
              *original_units = NULL, *d472 = NULL, *d150 = NULL, *d151 = NULL, *adjusted = NULL;
-    PyObject *cas = NULL, *remarks = NULL, *refs = NULL, *amts = NULL, *qtys = NULL;
+    BAG(cas, BAG_SIZE);
+    BAG(remarks, BAG_SIZE);
+    BAG(refs, BAG_SIZE);
+    BAG(amts, BAG_SIZE);
+    BAG(qtys, BAG_SIZE);
 
     Span proc_text = n > 1 ? e[1] : (Span){p, 0};
     proc = procedure(proc_text, cx->procedures);
@@ -474,13 +516,6 @@ static int line(Context *cx, PyObject *segs, Py_ssize_t start, Py_ssize_t stop,
         if (original == NULL)
             goto done;
     }
-    cas = PyList_New(0);
-    remarks = PyList_New(0);
-    refs = PyList_New(0);
-    amts = PyList_New(0);
-    qtys = PyList_New(0);
-    if (!cas || !remarks || !refs || !amts || !qtys)
-        goto error;
     for (Py_ssize_t j = start + 1; j < stop; j++) {
         const char *t;
         Py_ssize_t tn;
@@ -497,17 +532,19 @@ static int line(Context *cx, PyObject *segs, Py_ssize_t start, Py_ssize_t stop,
         }
         if (starts(t, tn, cx->p_ref, 7)) {
             Py_INCREF(Str6R);
-            if (append_pair(refs, Str6R, text((Span){t + 7, tn - 7})) < 0)
+            int step = append_pair(&refs, Str6R, text((Span){t + 7, tn - 7}));
+            if (step == ERROR)
                 goto error;
+            if (step == BAIL)
+                goto done;
             continue;
         }
         if (starts(t, tn, cx->p_lq, 6)) {
-            PyObject *remark = text((Span){t + 6, tn - 6});
-            if (remark == NULL || PyList_Append(remarks, remark) < 0) {
-                Py_XDECREF(remark);
+            int step = bag_add(&remarks, text((Span){t + 6, tn - 6}));
+            if (step == ERROR)
                 goto error;
-            }
-            Py_DECREF(remark);
+            if (step == BAIL)
+                goto done;
             continue;
         }
         int nf = split(t, tn, cx->sep, f);
@@ -515,9 +552,9 @@ static int line(Context *cx, PyObject *segs, Py_ssize_t start, Py_ssize_t stop,
             goto done;
         int step;
         if (IS(f[0], "CAS")) {
-            step = adjustments(f, nf, cas, claim_number + j);
+            step = adjustments(f, nf, &cas, claim_number + j);
         } else if (IS(f[0], "AMT")) {
-            step = qualified_amount(f, nf, amts);
+            step = qualified_amount(f, nf, &amts);
         } else if (IS(f[0], "DTM")) {
             if (nf < 3)
                 goto done;
@@ -533,26 +570,20 @@ static int line(Context *cx, PyObject *segs, Py_ssize_t start, Py_ssize_t stop,
             Py_XSETREF(*slot, d);
             step = OK;
         } else if (IS(f[0], "REF")) {
-            step = reference(f, nf, refs);
+            step = reference(f, nf, &refs);
         } else if (IS(f[0], "LQ")) {
             if (nf < 3)
                 goto done;
             if (IS(f[1], "HE")) {
-                PyObject *remark = text(f[2]);
-                if (remark == NULL || PyList_Append(remarks, remark) < 0) {
-                    Py_XDECREF(remark);
-                    goto error;
-                }
-                Py_DECREF(remark);
-                step = OK;
+                step = bag_add(&remarks, text(f[2]));
             } else {
                 PyObject *code = text(f[1]);
                 PyObject *qual = code ? PyUnicode_Concat(StrLQ, code) : NULL;
                 Py_XDECREF(code);
-                step = append_pair(refs, qual, text(f[2]));
+                step = append_pair(&refs, qual, text(f[2]));
             }
         } else if (IS(f[0], "QTY")) {
-            step = qualified_amount(f, nf, qtys);
+            step = qualified_amount(f, nf, &qtys);
         } else {
             goto done; /* an unexpected segment is reported */
         }
@@ -563,7 +594,7 @@ static int line(Context *cx, PyObject *segs, Py_ssize_t start, Py_ssize_t stop,
     }
     adjusted = Zero;
     Py_INCREF(adjusted);
-    int ok = balances(charge, paid, &adjusted, cas);
+    int ok = balances(charge, paid, &adjusted, &cas);
     if (ok < 0)
         goto error;
     if (!ok)
@@ -577,8 +608,8 @@ static int line(Context *cx, PyObject *segs, Py_ssize_t start, Py_ssize_t stop,
         original_units ? original_units : (Py_INCREF(Py_None), Py_None),
         d472 ? d472 : (Py_INCREF(Py_None), Py_None), d150 ? d150 : (Py_INCREF(Py_None), Py_None),
         d151 ? d151 : (Py_INCREF(Py_None), Py_None),
-        PyList_AsTuple(cas), PyList_AsTuple(remarks), PyList_AsTuple(refs), PyList_AsTuple(amts),
-        PyList_AsTuple(qtys), PyLong_FromSsize_t(claim_number + start),
+        bag_tuple(&cas), bag_tuple(&remarks), bag_tuple(&refs), bag_tuple(&amts),
+        bag_tuple(&qtys), PyLong_FromSsize_t(claim_number + start),
     };
     proc = charge = paid = units = original = original_units = d472 = d150 = d151 = NULL;
     int missing = 0;
@@ -607,11 +638,11 @@ done:
     Py_XDECREF(d150);
     Py_XDECREF(d151);
     Py_XDECREF(adjusted);
-    Py_XDECREF(cas);
-    Py_XDECREF(remarks);
-    Py_XDECREF(refs);
-    Py_XDECREF(amts);
-    Py_XDECREF(qtys);
+    bag_clear(&cas);
+    bag_clear(&remarks);
+    bag_clear(&refs);
+    bag_clear(&amts);
+    bag_clear(&qtys);
     if (rc == BAIL && PyErr_Occurred())
         rc = ERROR;
     return rc;
@@ -647,8 +678,8 @@ static PyObject *build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     cx.p_date[3] = cx.p_date[7] = cx.p_ref[3] = cx.p_ref[6] = cx.p_lq[2] = cx.p_lq[5] = cx.sep;
 
     Py_ssize_t nsegs = PyList_GET_SIZE(segs), nstarts = PyList_GET_SIZE(line_starts);
-    Py_ssize_t starts_at[256];
-    if (nsegs < 1 || nstarts > 256)
+    Py_ssize_t starts_at[MAX_LINES];
+    if (nsegs < 1 || nstarts > MAX_LINES)
         Py_RETURN_NONE;
     for (Py_ssize_t k = 0; k < nstarts; k++) {
         PyObject *item = PyList_GET_ITEM(line_starts, k);
@@ -678,23 +709,19 @@ static PyObject *build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     PyObject *charge = NULL, *paid = NULL, *presp = NULL, *mia = NULL, *moa = NULL,
              *adjusted = NULL, *result = NULL;
     PyObject *named[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
-    PyObject *others = NULL, *refs = NULL, *dates_list = NULL, *amts = NULL, *qtys = NULL,
-             *cas = NULL, *lines = NULL;
+    BAG(others, BAG_SIZE);
+    BAG(refs, BAG_SIZE);
+    BAG(dates_list, BAG_SIZE);
+    BAG(amts, BAG_SIZE);
+    BAG(qtys, BAG_SIZE);
+    BAG(cas, BAG_SIZE);
+    BAG(lines, MAX_LINES);
     if (amount(c[3], &charge) < 0 || charge == NULL || amount(c[4], &paid) < 0 || paid == NULL)
         goto done;
     if (c[5].n) {
         if (amount(c[5], &presp) < 0 || presp == NULL)
             goto done;
     }
-    others = PyList_New(0);
-    refs = PyList_New(0);
-    dates_list = PyList_New(0);
-    amts = PyList_New(0);
-    qtys = PyList_New(0);
-    cas = PyList_New(0);
-    lines = PyList_New(0);
-    if (!others || !refs || !dates_list || !amts || !qtys || !cas || !lines)
-        goto error;
     Py_ssize_t end = nstarts ? starts_at[0] : nsegs;
     for (Py_ssize_t i = 1; i < end; i++) {
         if (!ascii_text(PyList_GET_ITEM(segs, i), &p, &len))
@@ -713,16 +740,12 @@ static PyObject *build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
             for (int k = 0; k < 6; k++)
                 if (e[1].n == 2 && memcmp(e[1].p, CLAIM_NAMES[k], 2) == 0)
                     slot = k;
-            if (slot >= 0 && named[slot] == NULL) {
+            if (slot >= 0 && named[slot] == NULL)
                 named[slot] = who;
-            } else {
-                int bad = PyList_Append(others, who);
-                Py_DECREF(who);
-                if (bad < 0)
-                    goto error;
-            }
+            else
+                step = bag_add(&others, who);
         } else if (IS(e[0], "CAS")) {
-            step = adjustments(e, n, cas, number + i);
+            step = adjustments(e, n, &cas, number + i);
         } else if (IS(e[0], "DTM")) {
             if (n < 3)
                 goto done;
@@ -731,13 +754,13 @@ static PyObject *build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
                 goto error;
             if (d == NULL)
                 goto done;
-            step = append_pair(dates_list, text(e[1]), d);
+            step = append_pair(&dates_list, text(e[1]), d);
         } else if (IS(e[0], "REF")) {
-            step = reference(e, n, refs);
+            step = reference(e, n, &refs);
         } else if (IS(e[0], "AMT")) {
-            step = qualified_amount(e, n, amts);
+            step = qualified_amount(e, n, &amts);
         } else if (IS(e[0], "QTY")) {
-            step = qualified_amount(e, n, qtys);
+            step = qualified_amount(e, n, &qtys);
         } else if (IS(e[0], "MOA")) {
             PyObject *t = nonempty(e, n, 3, 8, 0, 0);
             if (t == NULL)
@@ -764,17 +787,15 @@ static PyObject *build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
             goto error;
         if (step == BAIL)
             goto done;
-        int bad = PyList_Append(lines, built);
-        Py_DECREF(built);
-        if (bad < 0)
-            goto error;
+        if (bag_add(&lines, built) != OK)
+            goto error; /* cannot be full: there are at most MAX_LINES lines */
     }
     adjusted = Zero;
     Py_INCREF(adjusted);
-    if (balances(NULL, NULL, &adjusted, cas) < 0)
+    if (balances(NULL, NULL, &adjusted, &cas) < 0)
         goto error;
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(lines); k++) {
-        PyObject *line_cas = PyTuple_GET_ITEM(PyList_GET_ITEM(lines, k), 10);
+    for (Py_ssize_t k = 0; k < lines.n; k++) {
+        PyObject *line_cas = PyTuple_GET_ITEM(lines.items[k], 10);
         for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(line_cas); a++) {
             PyObject *sum = PyNumber_Add(adjusted, PyTuple_GET_ITEM(PyTuple_GET_ITEM(line_cas, a), 2));
             if (sum == NULL)
@@ -802,9 +823,9 @@ static PyObject *build(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
         text(c[1]), text(c[2]), charge, paid, OR_NONE(presp), text(c[6]), text(c[7]),
         nc > 8 ? text(c[8]) : (Py_INCREF(Empty), Empty), nc > 9 ? text(c[9]) : (Py_INCREF(Empty), Empty),
         OR_NONE(named[0]), OR_NONE(named[1]), OR_NONE(named[2]), OR_NONE(named[3]),
-        OR_NONE(named[4]), OR_NONE(named[5]), PyList_AsTuple(others), OR_EMPTY_TUPLE(mia),
-        OR_EMPTY_TUPLE(moa), PyList_AsTuple(refs), PyList_AsTuple(dates_list),
-        PyList_AsTuple(amts), PyList_AsTuple(qtys), PyList_AsTuple(cas), PyList_AsTuple(lines),
+        OR_NONE(named[4]), OR_NONE(named[5]), bag_tuple(&others), OR_EMPTY_TUPLE(mia),
+        OR_EMPTY_TUPLE(moa), bag_tuple(&refs), bag_tuple(&dates_list), bag_tuple(&amts),
+        bag_tuple(&qtys), bag_tuple(&cas), bag_tuple(&lines),
         (Py_INCREF(header_number), header_number), PyLong_FromSsize_t(number),
     };
 #undef OR_NONE
@@ -835,13 +856,13 @@ done:
     Py_XDECREF(adjusted);
     for (int k = 0; k < 6; k++)
         Py_XDECREF(named[k]);
-    Py_XDECREF(others);
-    Py_XDECREF(refs);
-    Py_XDECREF(dates_list);
-    Py_XDECREF(amts);
-    Py_XDECREF(qtys);
-    Py_XDECREF(cas);
-    Py_XDECREF(lines);
+    bag_clear(&others);
+    bag_clear(&refs);
+    bag_clear(&dates_list);
+    bag_clear(&amts);
+    bag_clear(&qtys);
+    bag_clear(&cas);
+    bag_clear(&lines);
     if (rc == OK)
         return result;
     if (rc == ERROR || PyErr_Occurred())
