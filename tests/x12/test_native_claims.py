@@ -1,5 +1,8 @@
 """The C claim builder (``_claim835.c``) and the Python one read the same records and findings.
 
+(The same file's ``gather``, the reader's loop that collects a claim's segments, is compared
+with ``reader835._gather`` here too.)
+
 ``ClaimBuilder.build`` hands each claim to the C fast path first; it builds the records when the
 claim needs no finding and gives up (None) otherwise, leaving the claim to the Python code. So
 the two must agree on every claim the C path accepts, and the C path must give up on every claim
@@ -22,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recoup.x12 import ParseResult, Reader835, claims835
+from recoup.x12 import ParseResult, Reader835, claims835, reader835
 
 ROOT = Path(__file__).parents[2]
 SEEDS = sorted((ROOT / "tests" / "data" / "era").glob("*.835")) + sorted(
@@ -51,6 +54,7 @@ def read(data: bytes, *, native: bool, calls: list[bool] | None = None) -> Parse
     reader = Reader835(io.BytesIO(data), "claims.835")
     if not native:
         reader.builder.native = None
+        reader.gather = reader835._gather
     elif calls is not None:
         build = reader.builder.native
         assert build is not None
@@ -306,3 +310,28 @@ def test_claims_larger_than_the_c_path_holds_read_the_same() -> None:
     many_lines = [*claim[:svc], *claim[svc:] * 300]  # more lines than it holds
     many_refs = [*claim[:svc], *["REF*EA*X"] * 40, *claim[svc:]]
     assert_same(_file(head, [many_cas, many_lines, many_refs, claim], tail))
+
+
+TAGS = ["CLP", "SVC", "CAS", "DTM", "REF", "AMT", "NM1", "QTY", "MOA", "MIA", "PER", "LQ", "LX",
+        "SE", "PLB", "N1", "CA", "SV", "MI", "LQX", "NM", "C", "", "\xc9AS", "CAS\xe9"]  # fmt: skip
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(TAGS), st.sampled_from(["*", "|", "", "*X"])), max_size=30),
+    st.sampled_from("*|"),
+    st.integers(-2, 32),
+)
+def test_gathering_a_claim_in_c_matches_python(
+    pieces: list[tuple[str, str]], sep: str, start: int
+) -> None:
+    from recoup.x12 import _claim835  # type: ignore[attr-defined]
+
+    segments = [tag + rest for tag, rest in pieces]
+    claim_c: list[str] = ["CLP*1"]
+    claim_py: list[str] = ["CLP*1"]
+    starts_c: list[int] = []
+    starts_py: list[int] = []
+    begin = max(start, 0)
+    end_c = _claim835.gather(segments, begin, claim_c, starts_c, sep)
+    end_py = reader835._gather(segments, begin, claim_py, starts_py, sep)
+    assert (end_c, claim_c, starts_c) == (end_py, claim_py, starts_py)

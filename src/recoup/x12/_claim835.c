@@ -21,6 +21,8 @@
  *
  * configure(ClaimPayment, ServiceLine, Adjustment, Person, Decimal, ZERO) must be called first;
  * it checks the record types have the field counts this file fills.
+ *
+ * gather() is the reader's loop that collects a claim's segments (see its comment below).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -870,6 +872,64 @@ done:
     Py_RETURN_NONE;
 }
 
+/* gather(segments, start, claim, line_starts, sep) -> int
+ *
+ * The reader's claim loop (Reader835._run) over segments[start:]: each segment that belongs to
+ * the claim being gathered (CAS DTM REF AMT NM1 QTY MOA MIA PER, LQ followed by the separator,
+ * by its first three characters) is appended to claim, each SVC too with its place in claim
+ * appended to line_starts; returns the index of the first segment that does not belong (or
+ * len(segments)). reader835._gather is the same in Python. */
+static PyObject *gather(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5 || !PyList_CheckExact(args[0]) || !PyLong_Check(args[1]) ||
+        !PyList_CheckExact(args[2]) || !PyList_CheckExact(args[3]) || !PyUnicode_Check(args[4]) ||
+        PyUnicode_GET_LENGTH(args[4]) != 1) {
+        PyErr_SetString(PyExc_TypeError, "gather(segments, start, claim, line_starts, sep)");
+        return NULL;
+    }
+    PyObject *segments = args[0], *claim = args[2], *line_starts = args[3];
+    Py_UCS4 sep = PyUnicode_READ_CHAR(args[4], 0);
+    Py_ssize_t k = PyLong_AsSsize_t(args[1]);
+    if (k == -1 && PyErr_Occurred())
+        return NULL;
+    if (k < 0)
+        k = 0;
+    if (k > PyList_GET_SIZE(segments))
+        k = PyList_GET_SIZE(segments);
+    for (; k < PyList_GET_SIZE(segments); k++) {
+        PyObject *seg = PyList_GET_ITEM(segments, k);
+        if (!PyUnicode_Check(seg) || PyUnicode_GET_LENGTH(seg) < 3)
+            break;
+        Py_UCS4 a = PyUnicode_READ_CHAR(seg, 0), b = PyUnicode_READ_CHAR(seg, 1),
+                c = PyUnicode_READ_CHAR(seg, 2);
+        int body = 0, svc = 0;
+        switch (a) {
+        case 'C': body = b == 'A' && c == 'S'; break;
+        case 'D': body = b == 'T' && c == 'M'; break;
+        case 'R': body = b == 'E' && c == 'F'; break;
+        case 'A': body = b == 'M' && c == 'T'; break;
+        case 'N': body = b == 'M' && c == '1'; break;
+        case 'Q': body = b == 'T' && c == 'Y'; break;
+        case 'M': body = b == 'O' ? c == 'A' : b == 'I' && c == 'A'; break;
+        case 'P': body = b == 'E' && c == 'R'; break;
+        case 'L': body = b == 'Q' && c == sep; break;
+        case 'S': svc = b == 'V' && c == 'C'; break;
+        }
+        if (svc) {
+            PyObject *place = PyLong_FromSsize_t(PyList_GET_SIZE(claim));
+            if (place == NULL || PyList_Append(line_starts, place) < 0) {
+                Py_XDECREF(place);
+                return NULL;
+            }
+            Py_DECREF(place);
+        } else if (!body) {
+            break;
+        }
+        if (PyList_Append(claim, seg) < 0)
+            return NULL;
+    }
+    return PyLong_FromSsize_t(k);
+}
+
 static int field_count(PyObject *type, Py_ssize_t expected) {
     if (!PyType_Check(type) || !PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "configure() needs the NamedTuple record types");
@@ -916,6 +976,8 @@ static PyObject *configure(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"build", (PyCFunction)(void (*)(void))build, METH_FASTCALL,
      "build(segs, number, line_starts, header_number, sep, procedures) -> ClaimPayment | None"},
+    {"gather", (PyCFunction)(void (*)(void))gather, METH_FASTCALL,
+     "gather(segments, start, claim, line_starts, sep) -> index of the first segment not taken"},
     {"configure", configure, METH_VARARGS,
      "configure(ClaimPayment, ServiceLine, Adjustment, Person, Decimal, ZERO)"},
     {NULL, NULL, 0, NULL},

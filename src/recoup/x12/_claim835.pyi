@@ -20,3 +20,6 @@ def configure(
     zero: Decimal,
     /,
 ) -> None: ...
+def gather(
+    segments: list[str], start: int, claim: list[str], line_starts: list[int], sep: str, /
+) -> int: ...
