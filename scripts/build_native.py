@@ -4,7 +4,7 @@ and build the hand-written segment splitter ``src/recoup/x12/_segsplit.c`` and c
 
 The same typed Python source runs interpreted when no compiled module is present, so this step
 is an accelerator, never a requirement: if it fails (no C compiler, say), recoup still works,
-about 1.7 times slower. See benchmarks/README.md for the measurements behind the choice.
+about 4.6 times slower. See benchmarks/README.md for the measurements behind the choice.
 
     python scripts/build_native.py          # build next to the sources (src/recoup/x12/*.so)
     python scripts/build_native.py --clean  # remove the compiled modules
