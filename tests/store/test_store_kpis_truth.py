@@ -57,7 +57,7 @@ def test_open_dollars_age_from_the_remittance_date(store: Store, tmp_path: Path)
 
     def buckets(today: date) -> list[tuple[str, int, Decimal]]:
         k = store.kpis(today, months=1)  # aging ignores the window: every open denial counts
-        return [(row.bucket, row.count, row.amount) for row in k.aging]
+        return [(row.bucket, row.denials, row.amount) for row in k.aging]
 
     zero = Decimal("0.00")
     both = Decimal("185.00")

@@ -121,20 +121,21 @@ def test_practice_filter(late_web: Web) -> None:
 
 
 def test_patient_collection_from_an_uploaded_payments_csv(late_web: Web, tmp_path: Path) -> None:
-    # BP26061 (P1006) is in the bill-the-patient lane for $185.00; the patient paid $74.00
+    # BP26061 (P1006) is in the bill-the-patient lane for $185.00; the example's payments.csv
+    # has $65.00 and $50.00 on it, and a $25.00 copay on BP26001 (received, not collected)
+    before = late_web.client.get("/api/kpis").json()
+    assert (before["patient_owed"], before["patient_collected"]) == ("185.00", "115.00")
+    assert before["patient_collection_rate"] == "0.6216"
+    assert (before["patient_received"], before["patient_payments"]) == ("140.00", 3)
+    # the practice exports its ledger again with one more payment: $20.00
     folder = tmp_path / "brightpath-pt"
     shutil.copytree(EXAMPLE, folder)
-    (folder / "payments.csv").write_text(
-        "date,patient_id,claim_id,amount,method,reference\n"
-        "2026-10-01,P1006,BP26061,74.00,card,R-88\n",
-        encoding="utf-8",
-    )
-    before = late_web.client.get("/api/kpis").json()
-    assert (before["patient_collected"], before["patient_collection_rate"]) == ("0", "0.0000")
+    with (folder / "payments.csv").open("a", encoding="utf-8") as ledger:
+        ledger.write("2026-11-30,P1006,BP26061,20.00,cash,,paid at the front desk\n")
     _import(late_web, folder)
     body = late_web.client.get("/api/kpis").json()
-    assert (body["patient_owed"], body["patient_collected"]) == ("185.00", "74.00")
-    assert body["patient_collection_rate"] == "0.4000"
+    assert (body["patient_owed"], body["patient_collected"]) == ("185.00", "135.00")
+    assert body["patient_collection_rate"] == "0.7297"
     text = late_web.client.get("/dashboard").text
-    assert _stat(text, "kpi-patient") == "40%"
-    assert "$74 paid of $185 owed" in text
+    assert _stat(text, "kpi-patient") == "73%"
+    assert "$135 paid of $185 owed" in text
