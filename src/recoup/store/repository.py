@@ -310,10 +310,17 @@ class Store:
         with reading(self.engine) as conn:
             return worklist_query.query(conn, q, day)
 
-    def denial(self, denial_key: int | str, *, today: date) -> DenialRow | None:
-        """A denial by numeric id or denial id (``BP26021-1@2026...``)."""
+    def denial(
+        self,
+        denial_key: int | str,
+        *,
+        today: date,
+        practice_keys: frozenset[str] | None = None,
+    ) -> DenialRow | None:
+        """A denial by numeric id or denial id (``BP26021-1@2026...``); with
+        ``practice_keys``, only one of those practices."""
         with reading(self.engine) as conn:
-            return worklist_query.find(conn, denial_key, today)
+            return worklist_query.find(conn, denial_key, today, practice_keys)
 
     def stored_835(self, file_id: int) -> bytes | None:
         """An imported 835's bytes by its stored file id (evidence names it)."""
@@ -334,9 +341,12 @@ class Store:
             self.engine, denial_key, outcome, amount, outcome_date, user
         )
 
-    def kpis(self, today: date, months: int = 12) -> Kpis:
+    def kpis(
+        self, today: date, months: int = 12, practice_keys: frozenset[str] | None = None
+    ) -> Kpis:
+        """The KPIs over every practice, or only ``practice_keys``."""
         with reading(self.engine) as conn:
-            return compute_kpis(conn, today, months)
+            return compute_kpis(conn, today, months, practice_keys)
 
     def files_without_bytes(self) -> list[str]:
         """835 files imported before the store kept their bytes: re-import them to triage."""
@@ -365,6 +375,16 @@ class Store:
 
     def set_user_disabled(self, username: str, disabled: bool) -> User:
         return accounts.set_disabled(self.engine, username, disabled)
+
+    def practice_grants(self, username: str) -> list[str]:
+        """The practice keys a user was granted (``*``: every practice)."""
+        return accounts.practice_grants(self.engine, username)
+
+    def grant_practice(self, username: str, practice_key: str) -> bool:
+        return accounts.grant_practice(self.engine, username, practice_key)
+
+    def revoke_practice(self, username: str, practice_key: str) -> bool:
+        return accounts.revoke_practice(self.engine, username, practice_key)
 
     def audit(
         self,

@@ -5,7 +5,7 @@ The same query parameters drive the page (``/``) and the API (``/api/denials``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -124,7 +124,7 @@ def _fetch(
     request: Request, wanted: WorklistParams, viewer: Viewer
 ) -> tuple[DenialPage, DenialQuery]:
     state = app_state(request)
-    query = wanted.to_query(state.today())
+    query = replace(wanted.to_query(state.today()), practice_keys=viewer.practices)
     page = state.store.denials(query)
     state.store.audit(
         viewer.username,
