@@ -90,7 +90,7 @@ _STATUSES = {
     # benefit and authorisation standing
     "ok": "OK",
     "warning": "Nearly used up",
-    "exhausted": "Used up",
+    "exhausted": "Exhausted",
     "expired": "Expired",
     "not_started": "Not started",
     "none": "No limits",

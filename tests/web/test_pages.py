@@ -27,7 +27,7 @@ def test_worklist_page_shows_days_left_highlights_and_lane_totals(web: Web) -> N
     assert page.status_code == 200
     text = page.text
     assert "21 d left" in text and "no deadline" in text  # BP26065: 90 days from 2026-09-15
-    assert "All lanes · 19" in text and "$1,645.00" in text
+    assert "All lanes · 20" in text and "$1,647.20" in text
     assert "Recount dispute" in text and "$369.00" in text
     assert 'class="num">$136.00' in text  # money right-aligned
     assert "Single-user mode" in text
@@ -115,7 +115,8 @@ def test_benefits_pages_and_visit_check(web: Web) -> None:
     index = web.client.get("/benefits").text
     assert "Rachel Lindqvist" in index and "Choose a patient" in index
     one = web.client.get("/benefits/P1001").text
-    assert "pt_ot" in one and "2027-01-01" in one and "Exhausted" in one
+    assert "Physical and occupational therapy" in one and "2027-01-01" in one
+    assert "Exhausted" in one and ">pt_ot<" not in one
     check = web.client.get("/benefits/P1001", params={"code": "97110", "visit_date": "2026-11-24"})
     assert "would exceed a limit" in check.text
     partial = web.client.get(

@@ -34,10 +34,10 @@ from recoup.store.engine import reading, writing
 from recoup.store.tables import audit_log, login_attempts, user_practices, users, web_sessions
 
 __all__ = [
+    "ALL_PRACTICES",
     "MAX_ACCOUNT_FAILURES",
     "MAX_FAILURES",
     "MAX_REMOTE_FAILURES",
-    "ALL_PRACTICES",
     "ROLES",
     "WINDOW",
     "AuditEntry",

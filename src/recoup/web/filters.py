@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from jinja2 import Environment
 
 from recoup.textsafe import terminal_text
-from recoup.words import WORDS, word
 from recoup.web.security import CSRF_FIELD
+from recoup.words import WORDS, word
 
 __all__ = ["LANE_LABELS", "OUTCOME_LABELS", "days_class", "install", "money"]
 

@@ -39,13 +39,16 @@ class Grant(BaseModel):
     practice: str = Field(min_length=1, max_length=200, description='a practice key, or "*"')
 
 
-def _known_practice(request: Request, key: str) -> str:
-    key = key.strip()
-    if key == ALL_PRACTICES:
-        return key
-    known = {p.key for p in app_state(request).store.practices()}
-    if key not in known:
-        raise BadRequest(f"no practice {key!r} in the store: one of {', '.join(sorted(known))}")
+def _known_practice(request: Request, text: str) -> str:
+    """The key of the stored practice ``text`` names (key, NPI or name), or ``*``."""
+    store = app_state(request).store
+    key = store.practice_key(text)
+    if key is None:
+        known = sorted(p.key for p in store.practices())
+        raise BadRequest(
+            f"no practice {text.strip()[:80]!r} in the store: one of {', '.join(known)} or "
+            f"{ALL_PRACTICES} (every practice)"
+        )
     return key
 
 

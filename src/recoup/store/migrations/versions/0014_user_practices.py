@@ -4,7 +4,7 @@ practice ("*"), so a server that worked before works the same; new users get wha
 granted.
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-03 23:20:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 revision: str = "0014"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
