@@ -179,7 +179,7 @@ def remind_command(
         raise fail("--days must be 0 or more")
     day = parse_date(today)
     with _store(db) as store:
-        groups = store.reminders(day, days, user)
+        groups = store.reminders_by_access(store.reminders(day, days, user))
         addresses = store.user_emails() if email else {}
     if email:
         try:

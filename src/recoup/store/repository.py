@@ -449,6 +449,18 @@ class Store:
         within ``practice_keys`` (None: every practice)."""
         return teamwork.reminders(self.engine, today, days, user, practice_keys)
 
+    def reminders_by_access(self, groups: dict[str, list[Reminder]]) -> dict[str, list[Reminder]]:
+        """Each user's reminders kept to the practices that user may see (a practice taken
+        away is not mailed to them); "unassigned" and names without an account stay whole."""
+        out: dict[str, list[Reminder]] = {}
+        for who, items in groups.items():
+            account = self.user(who)
+            allowed = None if account is None else self.allowed_practices(who, account.role)
+            kept = [i for i in items if allowed is None or i.row.practice_key in allowed]
+            if kept:
+                out[who] = kept
+        return out
+
     def visible_ids(self, ids: Iterable[int], practice_keys: frozenset[str] | None) -> list[int]:
         """Those of ``ids`` a user of ``practice_keys`` may act on (None: all that exist)."""
         return teamwork.visible_ids(self.engine, ids, practice_keys)
