@@ -97,12 +97,16 @@ def test_remind_keeps_each_user_to_their_practices(db: str) -> None:
         b_row = next(r for r in rows if r.practice_key == B)
         store.assign([a_row.id, b_row.id], "sam", "admin")
         store.set_follow_up([a_row.id, b_row.id], TODAY, "admin")
-    code, text = _run("remind", "--json", "--user", "sam", "--today", TODAY.isoformat(), "--db", db)
-    assert code == 0, text
-    items = json.loads(text)["users"]["sam"]
+    result = runner.invoke(
+        app, ["remind", "--json", "--user", "sam", "--today", TODAY.isoformat(), "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["users"]["sam"]
     assert {i["denial"] for i in items} == {b_row.id}
+    assert "left out: 1 item(s) of sam in practices sam may not see" in result.stderr
     _run("user", "grant", "sam", A, "--db", db)
     code, text = _run("remind", "--json", "--user", "sam", "--today", TODAY.isoformat(), "--db", db)
+    assert code == 0
     assert {i["denial"] for i in json.loads(text)["users"]["sam"]} == {a_row.id, b_row.id}
 
 
