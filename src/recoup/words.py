@@ -19,17 +19,13 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from recoup.triage.model import Lane
+
 __all__ = ["KINDS", "WORDS", "word"]
 
+# the lanes' own labels (recoup.triage.model.Lane.label), and lanes still to come
 _LANES = {
-    "recount_dispute": "Recount dispute",
-    "exception_appeal": "Exception appeal",
-    "appeal": "Appeal",
-    "corrected_claim": "Corrected claim",
-    "bill_other_payer": "Bill other payer",
-    "bill_patient": "Bill patient",
-    "write_off": "Write off",
-    "review": "Review",
+    **{lane.value: lane.label for lane in Lane},
     "missing_remittance": "Missing remittance",
 }
 
@@ -89,7 +85,7 @@ _STATUSES = {
     "appealed": "Appealed",
     # benefit and authorisation standing
     "ok": "OK",
-    "warning": "Nearly used up",
+    "warning": "75% used",
     "exhausted": "Exhausted",
     "expired": "Expired",
     "not_started": "Not started",

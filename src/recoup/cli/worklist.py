@@ -32,6 +32,7 @@ from recoup.cli.common import table as make_table
 from recoup.jsonout import dumps
 from recoup.money import format_money
 from recoup.triage.model import Lane
+from recoup.words import word
 from recoup.workflow import Channel, Outcome, StatusFilter
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
@@ -77,13 +78,13 @@ def _row_line(row: DenialRow) -> list[str]:
         row.deadline.isoformat() if row.deadline else "-",
         "" if row.days_left is None else str(row.days_left),
         format_money(row.denied_amount),
-        row.lane,
+        word("lane", row.lane),
         row.patient_name,
         row.patient_account,
         row.code or "(claim)",
         row.carc,
         row.payer_name,
-        row.status,
+        word("status", row.status),
     ]
 
 
@@ -161,7 +162,9 @@ def worklist_command(
         table.add_row(*_row_line(row), style="red" if overdue else None)
     console = out(200)
     console.print(table)
-    lanes = ", ".join(f"{k} ${format_money(v)}" for k, v in page.totals_by_lane.items())
+    lanes = ", ".join(
+        f"{word('lane', k)} ${format_money(v)}" for k, v in page.totals_by_lane.items()
+    )
     shown = f" (first {len(page.rows)} shown)" if len(page.rows) < page.total else ""
     console.print(
         f"{page.total} denials{shown}, ${format_money(page.total_amount)}"

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
+from recoup.letters.reader import key_words
 from recoup.textsafe import terminal_text
 from recoup.web.security import CSRF_FIELD
 from recoup.words import WORDS, word
@@ -93,6 +94,12 @@ def query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
+def in_words(text: str | None) -> str:
+    """A rule's sentence with recoup's lane, benefit and period keys as words ("20 visits per
+    calendar year"); setting names stay, for the biller to find them."""
+    return key_words(text) if text else ""
+
+
 def basename(path: str | None) -> str:
     return PurePath(path).name if path else ""
 
@@ -106,6 +113,7 @@ def install(env: Environment) -> None:
         days_label=days_label,
         lane_label=lane_label,
         words=words,
+        in_words=in_words,
         percent=percent,
         number=number,
         basename=basename,
