@@ -509,3 +509,26 @@ def test_a_user_with_no_practice_sees_nothing(two: Two) -> None:
     two.store.grant_practice("nemo", "*")
     total = nemo.client.get("/api/denials?status=all").json()["total"]
     assert total == len(two.a_rows) + len(two.b_rows)
+
+
+def test_an_administrator_gives_and_takes_a_practice(two: Two) -> None:
+    row = two.a_rows[0]
+    given = two.admin.post(
+        "/api/users/bo/practices", json={"practice": "Brightpath Physical Therapy"}
+    )
+    assert given.status_code == 200 and given.json()["practices"] == sorted([A, B])
+    assert two.bo.client.get(f"/api/denials/{row.id}").status_code == 200
+    taken = two.admin.client.delete(
+        f"/api/users/bo/practices/{A}", headers={"X-CSRF-Token": two.admin.token}
+    )
+    assert taken.status_code == 200 and taken.json()["practices"] == [B]
+    assert two.bo.client.get(f"/api/denials/{row.id}").status_code == 404
+    unknown = two.admin.post("/api/users/bo/practices", json={"practice": "Nowhere Clinic"})
+    assert unknown.status_code == 400 and A in unknown.json()["error"]
+    form = two.admin.post("/admin/users/bo/practices", data={"practice": A, "action": "grant"})
+    assert form.status_code == 303
+    assert "Brightpath Physical Therapy" in two.admin.client.get("/admin").text
+    two.admin.post("/admin/users/bo/practices", data={"practice": A, "action": "revoke"})
+    assert two.store.practice_grants("bo") == [B]
+    details = [e.detail for e in two.store.audit_entries(limit=50) if "practice" in e.action]
+    assert f"bo: {A}" in details
