@@ -54,9 +54,10 @@ def _summary(result: ImportResult) -> str:
                 part = f"{table} {change.inserted} new"
                 parts.append(part + (f", {change.updated} updated" if change.updated else ""))
         return "imported: " + "; ".join(parts)
+    repeated = f", {result.repeated_claims} repeated in the file" if result.repeated_claims else ""
     text = (
         f"imported {_count(result.claims, 'claim')} ({result.new_claims} new, "
-        f"{result.known_claims} already stored), {_count(result.denials, 'denial')}"
+        f"{result.known_claims} already stored{repeated}), {_count(result.denials, 'denial')}"
     )
     if result.relinked:
         text += f", reversal links updated on {_count(result.relinked, 'claim')}"
@@ -145,6 +146,7 @@ def import_command(
                 "claims": r.claims,
                 "new_claims": r.new_claims,
                 "already_stored_claims": r.known_claims,
+                "repeated_claims": r.repeated_claims,
                 "denials": r.denials,
                 "reversal_links_updated": r.relinked,
                 "payments_left_out": r.left_out,
