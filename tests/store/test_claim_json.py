@@ -84,3 +84,18 @@ def test_the_keys_of_an_example_file_are_the_ones_stored_before() -> None:
     )
     detail_hash = hashlib.sha256(first.row["detail"].encode()).hexdigest()
     assert detail_hash == "cb61adb707a46c54e001039e3f3b3b87a2b38b036e30a70ae933592f5c17cada"
+
+
+def test_names_outside_ascii_and_odd_values_read_as_before() -> None:
+    path = ROOT / "examples" / "brightpath-pt" / "remittances" / "2026-04-17_summit-health-plan.835"
+    claim = read_835(path.read_bytes(), file=path.name).remittances[0].claims[0]
+    assert claim.patient is not None
+    odd = claim._replace(
+        patient=claim.patient._replace(last_name='NÚÑEZ "ÑO" \\ 李', first_name="Zoë\t"),
+        references=(*claim.references, ("F8", "ÅB")),
+        dates=(),
+        lines=(),
+    )
+    detail, digest = claim_json(odd)
+    assert detail == dumps(odd, indent=None) and "NÚÑEZ" in detail
+    assert digest == _old_hash(odd)
