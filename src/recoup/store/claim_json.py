@@ -86,6 +86,10 @@ def _as_list(value: Any) -> _Texts:
             text = _escape_ascii(item)
             details.append(text)
             contents.append(text)
+        elif item.__class__ is tuple and all(e.__class__ is str and e.isascii() for e in item):
+            parts = [_escape_ascii(e) for e in item]  # a (qualifier, value) pair, most often
+            details.append("[" + ", ".join(parts) + "]")
+            contents.append("[" + ",".join(parts) + "]")
         else:
             detail, content = _texts(item)
             details.append(detail)
