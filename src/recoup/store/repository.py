@@ -160,6 +160,12 @@ class Store:
             return _failed(
                 path, "835", _error(path, "file.unreadable", f"cannot read: {exc.strerror}")
             )
+        return self.import_835_data(data, str(path), strict=strict)
+
+    def import_835_data(self, data: bytes, name: str, *, strict: bool = False) -> ImportResult:
+        """Import an 835's bytes read elsewhere (a batch's Parquet output), stored under
+        ``name``, exactly as :meth:`import_835` imports a file."""
+        path = Path(name)
         sha256 = hashlib.sha256(data).hexdigest()
         known = self._known_file(sha256)
         if known is not None:
