@@ -188,14 +188,15 @@ _ADJUSTMENT_COLUMNS = ("position", "group_code", "reason_code", "amount", "quant
 
 
 def _adjustment_rows(items: Any) -> list[dict[str, Any]]:
+    """Each CAS triplet's row (the keys in the order of ``_ADJUSTMENT_COLUMNS``)."""
     return [
-        dict(
-            zip(
-                _ADJUSTMENT_COLUMNS,
-                (position, adj.group, adj.reason, adj.amount, adj.quantity),
-                strict=True,
-            )
-        )
+        {
+            "position": position,
+            "group_code": adj.group,
+            "reason_code": adj.reason,
+            "amount": adj.amount,
+            "quantity": adj.quantity,
+        }
         for position, adj in enumerate(items, start=1)
     ]
 
