@@ -133,3 +133,10 @@ def test_the_command_loads_and_prints_json(tmp_path: Path) -> None:
     assert text.exit_code == 0 and text.output.count("already imported, nothing changed") == 3
     missing = runner.invoke(app, ["load-parquet", str(tmp_path / "nope"), "--db", str(db)])
     assert missing.exit_code == 1 and "no such folder" in missing.output
+
+
+def test_the_command_documents_itself() -> None:
+    result = CliRunner().invoke(app, ["load-parquet", "--help"])
+    assert result.exit_code == 0 and "--db" in result.output and "batch" in result.output
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "recoup load-parquet" in readme
