@@ -44,8 +44,8 @@ PLACE_FIELDS = frozenset(
 # escapes, no spaces, place fields left out).
 _Texts = tuple[str, str]
 _walkers: dict[type, Callable[[Any], _Texts]] = {}
-_escape_ascii: Callable[[str], str] = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
-_escape: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_escape_ascii: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_escape: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def _texts(value: Any) -> _Texts:
