@@ -299,3 +299,20 @@ def test_a_claim_repeated_inside_one_file_is_stored_once_and_reported_as_repeate
     copy = write(tmp_path, "copy.835", twice_in_one_file().replace(b"000000501", b"000000502"))
     again = store.import_path(copy)
     assert (again.new_claims, again.known_claims, again.repeated_claims) == (0, 1, 1)
+
+
+def test_the_database_refusing_a_bulk_write_is_a_failed_import_that_writes_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.import_path(write(tmp_path, "a.835", original_file()))
+    before = snapshot(store)
+    # The claims of a re-sent copy taken for new ones: their keys are unique in the store, so
+    # the bulk insert (executemany on SQLite, COPY on PostgreSQL) is refused by the database.
+    monkeypatch.setattr(recoup.store.remits, "_existing_claims", lambda conn, keys: {})
+    resent = store.import_path(write(tmp_path, "b.835", original_file(control="000000102")))
+    assert resent.status == "failed" and resent.findings[0].code == "store.write"
+    assert "nothing was written" in resent.findings[0].message
+    assert snapshot(store) == before
+    monkeypatch.undo()
+    again = store.import_path(tmp_path / "b.835")
+    assert (again.status, again.new_claims, again.known_claims) == ("imported", 0, 2)

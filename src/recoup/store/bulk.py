@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 __all__ = ["BulkTable", "IdSource"]
 
@@ -82,21 +83,28 @@ class BulkTable:
         return converted
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Write the rows; the database refusing them raises SQLAlchemy's ``DBAPIError`` (as a
+        statement through SQLAlchemy would), and the caller's transaction rolls back."""
         if not rows:
             return
         raw = self.conn.connection.driver_connection
         names = ", ".join(self.columns)
+        dbapi_error: type[Exception] = self.conn.dialect.loaded_dbapi.Error
         if self.conn.dialect.name == "postgresql":
             statement = f"COPY {self.table.name} ({names}) FROM STDIN"
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-                for row in self._rows(rows):
-                    copy.write_row(row)
+            try:
+                with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+                    for row in self._rows(rows):
+                        copy.write_row(row)
+            except dbapi_error as exc:
+                raise DBAPIError.instance(statement, None, exc, dbapi_error) from exc
             return
         marks = ", ".join("?" for _ in self.columns)
+        statement = f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})"
         cursor = raw.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(
-                f"INSERT INTO {self.table.name} ({names}) VALUES ({marks})", self._rows(rows)
-            )
+            cursor.executemany(statement, self._rows(rows))
+        except dbapi_error as exc:
+            raise DBAPIError.instance(statement, None, exc, dbapi_error) from exc
         finally:
             cursor.close()
