@@ -256,7 +256,7 @@ def _adjudicated(
     end: date,
     by_payer: _Tally,
     by_month: _Tally,
-    practice: str | None,
+    keys: frozenset[str] | None,
 ) -> tuple[int, Decimal]:
     in_force = and_(
         claims.c.lineage != "reversal",
@@ -264,7 +264,7 @@ def _adjudicated(
         claims.c.notice_date >= start,
         claims.c.notice_date < end,
     )
-    owners = remittance_owners(conn) if practice is not None else {}
+    owners = remittance_owners(conn) if keys is not None else {}
     total, charged = 0, ZERO
     lines = select(
         claims.c.remittance_id, claims.c.payer_name, claims.c.notice_date, service_lines.c.charge
@@ -276,7 +276,7 @@ def _adjudicated(
     )
     for query in (lines.where(in_force), bare.where(in_force)):
         for remittance_id, payer, notice, charge in conn.execute(query):
-            if practice is not None and owners.get(remittance_id) != practice:
+            if keys is not None and owners.get(remittance_id) not in keys:
                 continue
             by_payer.adjudicate(payer, 1, charge)
             by_month.adjudicate(_month(notice), 1, charge)
@@ -285,14 +285,23 @@ def _adjudicated(
     return total, charged
 
 
-def _of(practice: str | None) -> list[Any]:
-    """The worklist rows of one practice, or of all (no condition)."""
-    return [] if practice is None else [denials.c.practice_key == practice]
+def _of(keys: frozenset[str] | None) -> list[Any]:
+    """The worklist rows of these practices, or of all (no condition)."""
+    return [] if keys is None else [denials.c.practice_key.in_(sorted(keys))]
 
 
 def compute_kpis(
-    conn: Connection, today: date, months: int = 12, practice: str | None = None
+    conn: Connection,
+    today: date,
+    months: int = 12,
+    practice_keys: frozenset[str] | None = None,
+    practice: str | None = None,
 ) -> Kpis:
+    """The figures over every practice, or only ``practice_keys`` (a user's practices), or
+    only ``practice`` (one practice's key, the dashboard's filter; within ``practice_keys``)."""
+    keys = practice_keys
+    if practice is not None:
+        keys = frozenset({practice}) & (practice_keys if practice_keys is not None else {practice})
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
         raise ValueError("months must be a whole number from 1 to 120")
     start, end = window_start(today, months), today + timedelta(days=1)
@@ -312,7 +321,7 @@ def compute_kpis(
             d.notice_date < end,
             or_(d.closed_by.is_(None), d.closed_by != CLOSED_BY_REMITTANCE),
             d.lane != UNDERPAYMENT_LANE,
-            *_of(practice),
+            *_of(keys),
         )
         .group_by(d.notice_date, d.payer_name, d.group_code, d.reason_code)
     )
@@ -323,12 +332,12 @@ def compute_kpis(
         by_month.deny(_month(notice), count, cents)
         denied_lines += count
         denied_cents += cents
-    lines, charged = _adjudicated(conn, start, end, by_payer, by_month, practice)
+    lines, charged = _adjudicated(conn, start, end, by_payer, by_month, keys)
     carcs = sorted(by_carc.denied, key=lambda k: (-by_carc.denied[k], k))
     payers = sorted(set(by_payer.denied) | set(by_payer.lines))
     outcomes = conn.execute(
         select(d.outcome, d.outcome_amount, d.outcome_date, d.notice_date, d.lane).where(
-            d.outcome.is_not(None), d.outcome_date >= start, d.outcome_date < end, *_of(practice)
+            d.outcome.is_not(None), d.outcome_date >= start, d.outcome_date < end, *_of(keys)
         )
     ).all()
     recovered = written_off = ZERO
@@ -346,23 +355,23 @@ def compute_kpis(
             written_off += amount
         if notice is not None:
             days.append((when - notice).days)
-    patient_billed, patient_lane = _patient(conn, start, end, practice)
-    patients = patient_collection(conn, start, today, practice)
+    patient_billed, patient_lane = _patient(conn, start, end, keys)
+    patients = patient_collection(conn, start, today, keys)
     soon = conn.execute(
         select(func.count(), func.sum(d.amount_cents)).where(
             d.status == "open",
             d.deadline >= today,
             d.deadline < today + timedelta(days=EXPIRING_DAYS),  # [today, today + 14 days)
-            *_of(practice),
+            *_of(keys),
         )
     ).one()
     late = conn.execute(
         select(func.count(), func.sum(d.amount_cents)).where(
-            d.status == "open", d.deadline < today, *_of(practice)
+            d.status == "open", d.deadline < today, *_of(keys)
         )
     ).one()
-    aging = open_aging(conn, today, practice)
-    by_up_payer, by_up_code = underpaid(conn, start, end, practice)
+    aging = open_aging(conn, today, keys)
+    by_up_payer, by_up_code = underpaid(conn, start, end, keys)
     return Kpis(
         today=today,
         months=months,
@@ -413,7 +422,7 @@ def compute_kpis(
 
 
 def _patient(
-    conn: Connection, start: date, end: date, practice: str | None
+    conn: Connection, start: date, end: date, keys: frozenset[str] | None
 ) -> tuple[Decimal, Decimal]:
     d = denials.c
     rows = conn.execute(
@@ -421,7 +430,7 @@ def _patient(
             d.notice_date >= start,
             d.notice_date < end,
             or_(d.lane == "bill_patient", d.outcome == "billed_patient"),
-            *_of(practice),
+            *_of(keys),
         )
     )
     # one set of denials for both figures (the patient lane, or billed to the patient whatever
@@ -444,7 +453,7 @@ def _bucket(age: int) -> int:
     return 0  # a notice date after today (a clock set back): the youngest bucket
 
 
-def open_aging(conn: Connection, today: date, practice: str | None = None) -> list[AgingRow]:
+def open_aging(conn: Connection, today: date, keys: frozenset[str] | None = None) -> list[AgingRow]:
     """Denials not closed (open or sent; underpayments apart), whatever their notice date, by
     days since the remittance's date (the notice date: BPR16, else the production date): 0-30,
     31-60, 61-90, over 90. A denial with no notice date counts as over 90 days (its age cannot
@@ -452,7 +461,7 @@ def open_aging(conn: Connection, today: date, practice: str | None = None) -> li
     d = denials.c
     query = (
         select(d.notice_date, func.count(), func.sum(d.amount_cents))
-        .where(d.status != "closed", d.lane != UNDERPAYMENT_LANE, *_of(practice))
+        .where(d.status != "closed", d.lane != UNDERPAYMENT_LANE, *_of(keys))
         .group_by(d.notice_date)
     )
     counts = [0] * len(AGING_BUCKETS)
@@ -471,7 +480,7 @@ def open_aging(conn: Connection, today: date, practice: str | None = None) -> li
 
 
 def underpaid(
-    conn: Connection, start: date, end: date, practice: str | None = None
+    conn: Connection, start: date, end: date, keys: frozenset[str] | None = None
 ) -> tuple[list[UnderpaidRow], list[UnderpaidRow]]:
     """The ``underpayment`` items with a notice date in ``[start, end)``, by payer and by
     procedure code, most dollars first: each item's amount is the contract minus the allowed
@@ -489,7 +498,7 @@ def underpaid(
             d.lane == UNDERPAYMENT_LANE,
             d.notice_date >= start,
             d.notice_date < end,
-            *_of(practice),
+            *_of(keys),
         )
         .group_by(d.payer_name, d.code, d.status)
     )
@@ -513,7 +522,7 @@ def underpaid(
 
 
 def patient_collection(
-    conn: Connection, start: date, today: date, practice: str | None = None
+    conn: Connection, start: date, today: date, keys: frozenset[str] | None = None
 ) -> PatientCollection:
     """What patients paid against what they owe.
 
@@ -539,7 +548,7 @@ def patient_collection(
             d.notice_date >= start,
             d.notice_date <= today,
             or_(d.lane == "bill_patient", d.outcome == "billed_patient"),
-            *_of(practice),
+            *_of(keys),
         )
     )
     for key, account, denied, status, outcome, amount in rows:
@@ -558,8 +567,8 @@ def patient_collection(
         .join(practices, practices.c.id == pay.practice_id)
         .where(pay.paid_on <= today)
     )
-    if practice is not None:
-        query = query.where(practices.c.practice_key == practice)
+    if keys is not None:
+        query = query.where(practices.c.practice_key.in_(sorted(keys)))
     for key, claim_id, amount, paid_on in conn.execute(query):
         if (key, claim_id) in owed:
             paid[(key, claim_id)] = paid.get((key, claim_id), ZERO) + amount

@@ -27,12 +27,18 @@ _PRACTICE = Query(
 )
 
 
-def practice_filter(store: Store, practice: str) -> str | None:
-    """The ``practice`` query parameter: a stored practice's key, or None for all of them."""
+def visible_practice_names(store: Store, viewer: Viewer) -> list[tuple[str, str]]:
+    """The (key, name) of each stored practice the viewer may see."""
+    return [(key, name) for key, name in store.practice_names() if viewer.sees(key)]
+
+
+def practice_filter(store: Store, practice: str, viewer: Viewer) -> str | None:
+    """The ``practice`` query parameter: a stored practice's key the viewer may see, or None
+    for all of theirs. Another practice's key is as unknown as a key no practice has."""
     wanted = practice.strip()
     if not wanted:
         return None
-    if wanted not in {key for key, _name in store.practice_names()}:
+    if wanted not in {key for key, _name in visible_practice_names(store, viewer)}:
         raise NotFound("No such practice in the store.")
     return wanted
 
@@ -46,8 +52,8 @@ def dashboard_page(
 ) -> Response:
     state = app_state(request)
     today = state.today()
-    key = practice_filter(state.store, practice)
-    kpis = state.store.kpis(today, months=months, practice=key)
+    key = practice_filter(state.store, practice, viewer)
+    kpis = state.store.kpis(today, months=months, practice_keys=viewer.practices, practice=key)
     state.store.audit(viewer.username, "dashboard.view", detail=f"practice={key}" if key else "")
     return state.templates.TemplateResponse(
         request,
@@ -58,7 +64,7 @@ def dashboard_page(
             "today": today,
             "months": months,
             "charts": charts(kpis),
-            "practices": state.store.practice_names(),
+            "practices": visible_practice_names(state.store, viewer),
             "practice": key or "",
             "definitions": DEFINITIONS,
         },
@@ -155,9 +161,12 @@ def api_kpis(
     code. For every practice, or one (``practice``). What each figure means:
     /api/kpis/definitions."""
     state = app_state(request)
-    key = practice_filter(state.store, practice)
+    key = practice_filter(state.store, practice, viewer)
     state.store.audit(viewer.username, "dashboard.view", detail=f"practice={key}" if key else "")
-    data: dict[str, Any] = state.store.kpis(state.today(), months=months, practice=key).to_dict()
+    kpis = state.store.kpis(
+        state.today(), months=months, practice_keys=viewer.practices, practice=key
+    )
+    data: dict[str, Any] = kpis.to_dict()
     return data
 
 
