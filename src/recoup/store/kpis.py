@@ -6,11 +6,13 @@ months-1 before today's, today + 1 day)``. What each figure is computed from:
 * **denial rates** (by CARC, payer and month): denied lines / adjudicated lines, and denied
   dollars / charged dollars. Denied lines are the worklist's denials whose remittance date
   (notice date) is in the window, leaving out those a later remittance took back (closed by
-  "remittance"). Adjudicated lines are the service lines (a claim without lines counts as one) of
+  "remittance" with no outcome); a line a later remittance paid stays, with its outcome.
+  Adjudicated lines are the service lines (a claim without lines counts as one) of
   the claim payments in force (not reversals, not reversed) with a notice date in the window;
   charged dollars are their charges. The CARC rate divides by every adjudicated line.
 * **dollars denied**: the denied amounts of those denials.
-* **recovered**: outcome amounts recorded as won or partly won; **written off**: outcome amounts
+* **recovered**: outcome amounts recorded as won or partly won (by a person, or by the later
+  remittance that paid the line); **written off**: outcome amounts
   recorded as written off; both with an outcome date in the window.
 * **appeal success rate**: (won + partly won) / (won + partly won + lost), outcomes in the window.
 * **days to resolution**: outcome date - the remittance's date, over outcomes in the window
@@ -204,7 +206,12 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
         .where(
             d.notice_date >= start,
             d.notice_date < end,
-            or_(d.closed_by.is_(None), d.closed_by != CLOSED_BY_REMITTANCE),
+            # a line a later remittance took back is out; one it paid stays (won or partly won)
+            or_(
+                d.closed_by.is_(None),
+                d.closed_by != CLOSED_BY_REMITTANCE,
+                d.outcome.is_not(None),
+            ),
         )
         .group_by(d.notice_date, d.payer_name, d.group_code, d.reason_code)
     )
