@@ -7,9 +7,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from recoup import pipeline
 from recoup.store import DenialQuery, Store
 from remit_samples import header, original_file
+from store_helpers import BRIGHTPATH
 from x12_samples import interchange, transaction
 
 TODAY = date(2026, 11, 23)
@@ -132,3 +135,76 @@ def test_importing_the_payment_twice_changes_nothing(store: Store, tmp_path: Pat
     assert store.denials(DenialQuery(status="closed", today=TODAY)).rows == rows
     assert again.refresh is None or again.refresh.closed_elsewhere == 0
     assert [len(store.events(r.id)) for r in rows] == [1, 1]
+
+
+@pytest.fixture
+def brightpath(store: Store) -> Store:
+    remittances = sorted((BRIGHTPATH / "remittances").glob("*.835"))
+    assert pipeline.import_paths(store, [BRIGHTPATH, *remittances], today=TODAY).ok
+    return store
+
+
+def _brightpath_correction(tmp_path: Path) -> Path:
+    """Summit reprocesses Jenna Morales's BP26065 (97530 x2 denied CO-97, $136.00, in the
+    2026-10-02 file) after the corrected claim with modifier 59: a new claim number naming the
+    denied one (REF*F8), 97530 paid $60.40 after the contract write-down."""
+    text = (BRIGHTPATH / "remittances" / "2026-10-02_summit-health-plan.835").read_text()
+    segments = [s.strip() for s in text.split("~") if s.strip()]
+    start = next(i for i, s in enumerate(segments) if s.startswith("ST*"))
+    first_lx = next(i for i, s in enumerate(segments) if s.startswith("LX*"))
+    head = segments[start + 1 : first_lx]
+    head[0] = "*".join(head[0].split("*")[:2] + ["92.10"] + head[0].split("*")[3:-1]) + (
+        "*20261106"
+    )
+    head[1] = "TRN*1*EFT2611060042*" + head[1].split("*")[3]
+    body = [
+        "LX*1",
+        "CLP*BP26065*1*261.00*92.10*30.00*12*SHP26110600201*11*7",
+        "NM1*QC*1*MORALES*JENNA****MI*SHP495533106",
+        "REF*F8*SHP26100200114",
+        "DTM*232*20260915",
+        "SVC*HC:97110:GP*60.00*1.50**1",
+        "DTM*472*20260915",
+        "CAS*CO*45*28.50",
+        "CAS*PR*3*30.00",
+        "SVC*HC:97140:GP*65.00*30.20**1",
+        "DTM*472*20260915",
+        "CAS*CO*45*34.80",
+        "SVC*HC:97530:GP:59*136.00*60.40**2",
+        "DTM*472*20260915",
+        "CAS*CO*45*75.60",
+    ]
+    path = tmp_path / "2026-11-06_summit-health-plan.835"
+    path.write_bytes(interchange(transaction(head + body), control="000000777"))
+    return path
+
+
+def test_the_example_practice_keeps_the_paid_line_in_its_figures(
+    brightpath: Store, tmp_path: Path
+) -> None:
+    before = brightpath.kpis(TODAY)
+    row = next(
+        r
+        for r in brightpath.denials(DenialQuery(per_page=500, today=TODAY)).rows
+        if r.denial_id == "BP26065-3@SHP26100200114"
+    )
+    assert (row.code, row.denied_amount) == ("97530", Decimal("136.00"))
+    pipeline.import_paths(brightpath, [_brightpath_correction(tmp_path)], today=TODAY)
+    paid = brightpath.denial(row.id, today=TODAY)
+    assert paid is not None
+    assert (paid.status, paid.outcome, paid.outcome_amount, paid.outcome_date) == (
+        "closed",
+        "won",
+        Decimal("60.40"),
+        date(2026, 11, 6),
+    )
+    assert paid.outcome_source is not None
+    assert paid.outcome_source["trace_number"] == "EFT2611060042"
+    after = brightpath.kpis(TODAY)
+    assert after.denied_amount == before.denied_amount  # still in the denial-rate history
+    october = next(m for m in after.by_month if m.key == "2026-10")
+    assert (
+        october.denied_amount
+        == next(m for m in before.by_month if m.key == "2026-10").denied_amount
+    )
+    assert after.recovered == before.recovered + Decimal("60.40")
