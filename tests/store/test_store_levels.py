@@ -88,7 +88,7 @@ def test_a_closed_outcome_is_kept_unless_forced_and_undo_reopens(brightpath: Sto
     row_id = _row_id(brightpath, RECOUNT)
     brightpath.mark_sent(row_id, date(2026, 11, 24), "fax", "dana")
     brightpath.record_outcome(row_id, "won", Decimal("120.00"), date(2026, 12, 10), "dana")
-    with pytest.raises(ValueError, match="closed already .*--force"):
+    with pytest.raises(ValueError, match=r"closed already .*--force"):
         brightpath.record_outcome(row_id, "partly_won", Decimal("50.00"), TODAY, "lee")
     kept = brightpath.denial(row_id, today=TODAY)
     assert kept is not None and (kept.outcome, kept.outcome_amount) == ("won", Decimal("120.00"))
