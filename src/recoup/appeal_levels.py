@@ -39,6 +39,7 @@ class Level(NamedTuple):
     step: str  # the deadline data's step
     name: str  # in words, for the page and the letter
     short: str  # "reconsideration", for the timeline and the status
+    reviewer: str = ""  # who decides this level when it is not the payer ("" = the payer)
 
 
 _MEDICARE = (
@@ -50,8 +51,15 @@ _MEDICARE = (
         "reconsideration",
         "Reconsideration by the Qualified Independent Contractor (QIC)",
         "reconsideration",
+        "Qualified Independent Contractor named in the redetermination decision",
     ),
-    Level(3, "alj_hearing", "Hearing before an Administrative Law Judge (OMHA)", "ALJ hearing"),
+    Level(
+        3,
+        "alj_hearing",
+        "Hearing before an Administrative Law Judge (OMHA)",
+        "ALJ hearing",
+        "OMHA office named in the reconsideration decision",
+    ),
 )
 _PLAN = (
     Level(1, "appeal", "Internal appeal", "internal appeal"),
@@ -61,6 +69,7 @@ _PLAN = (
         "external_review",
         "External review by an independent review organization",
         "external review",
+        "independent review organization named in the final internal decision",
     ),
 )
 _CHAINS: dict[str, tuple[Level, ...]] = {

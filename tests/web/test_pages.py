@@ -293,6 +293,12 @@ def test_a_lost_appeal_opens_level_two_on_the_page(web: Web) -> None:
     assert [history.index(s) for s in steps] == sorted(history.index(s) for s in steps)
     api = web.client.get(f"/api/denials/{row_id}").json()
     assert (api["appeal_level"], api["deadline"], api["status"]) == (2, "2027-07-07", "open")
+    letter = web.client.get(f"/denials/{row_id}/packet.md")
+    assert letter.status_code == 200
+    assert "# Level 2 appeal (Second internal appeal) of claim BP26049" in letter.text
+    assert "on January 8, 2027 at the first level (Internal appeal), reference APL-77120" in (
+        letter.text
+    )
 
 
 def test_the_api_refuses_to_replace_a_closed_outcome_without_force(web: Web) -> None:
