@@ -14,7 +14,7 @@ from letter_helpers import TODAY, example, groups
 from recoup.appeal_levels import level_deadline, level_of
 from recoup.letters import AppealStage, FactCheckError, build_packet, check_letter
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent / "golden" / "levels"
 UPDATE = os.environ.get("RECOUP_UPDATE_GOLDEN") == "1"
 
 
@@ -118,3 +118,12 @@ def test_the_fact_check_refuses_a_decision_date_that_is_not_on_record() -> None:
     wrong_ref = packet.markdown.replace("PM-APL-20931", "PM-APL-20932")
     with pytest.raises(FactCheckError, match="20932"):
         check_letter("level2.md", wrong_ref, facts.allowed)
+
+
+def test_no_stale_level_golden_files() -> None:
+    keys = set()
+    for practice, claim, kind, number, decided, ref in CASES:
+        stage = _stage(kind, number, decided, ref)
+        key = build_packet(_group(practice, claim), example(practice)[1], TODAY, stage=stage).key
+        keys |= {f"{key}.md", f"{key}.biller.md"}
+    assert sorted(p.name for p in GOLDEN.glob("*.md")) == sorted(keys)
