@@ -152,7 +152,8 @@ def _history(state: AppState, row: DenialRow) -> list[tuple[date | None, str, st
             steps.append((e.on, what, f"{amount}, {ref}recorded by {e.username}".lstrip(", ")))
         elif e.kind == "level_opened":
             due = f"deadline {e.deadline.isoformat()}" if e.deadline else "no deadline on file"
-            steps.append((e.on, f"Level {e.level} ({name}) opened, {due}{struck}", e.detail))
+            level_name = e.detail.split(": ", 1)[0]  # the basis is on the deadline card
+            steps.append((e.on, f"Level {e.level} ({name}) opened, {due}{struck}", level_name))
         elif e.kind == "paid":
             label = OUTCOME_LABELS.get(e.outcome or "", e.outcome or "")
             amount = money_words(e.amount) if e.amount is not None else ""
