@@ -129,6 +129,8 @@ def _environment(override: str | None) -> jinja2.Environment:
     env.filters["long"] = format_date
     env.filters["usd"] = format_usd
     env.filters["md"] = _md
+    # a parent block rendered already ({{ super() | rendered }}): its values were escaped then
+    env.filters["rendered"] = lambda text: _Markdown(str(text))
     env.filters["with_hint"] = lambda p: _placeholder(p, full=True)
     return env
 

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from recoup.money import ZERO
-from recoup.store.denial_rows import NO_DEADLINE, DenialRow
+from recoup.store.denial_rows import NO_DEADLINE
 from recoup.store.tables import (
     adjustments,
     claims,
@@ -49,7 +49,6 @@ __all__ = [
     "Paid",
     "add_event",
     "before_of",
-    "describe_source",
     "events",
     "paid_by_remittance",
     "restored",
@@ -322,18 +321,3 @@ def paid_by_remittance(conn: Connection, row_ids: Iterable[int]) -> dict[int, Pa
             if found is not None:
                 out[row.id] = found
     return out
-
-
-def describe_source(row: DenialRow) -> str:
-    """The paying remittance in words: "remittance of 2026-10-02 (EFT trace 123, file x.835)"."""
-    src = row.outcome_source or {}
-    method = src.get("payment_method") or ""
-    kind = "check" if method == "CHK" else ("EFT trace" if method == "ACH" else "trace")
-    parts = [
-        f"{kind} {src.get('trace_number') or '?'}",
-        f"claim {src.get('payer_claim_id') or '?'}",
-    ]
-    if src.get("file"):
-        parts.append(f"file {src['file']}")
-    when = src.get("notice_date") or src.get("payment_date") or "?"
-    return f"remittance of {when} ({', '.join(parts)})"
