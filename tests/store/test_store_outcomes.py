@@ -208,3 +208,36 @@ def test_the_example_practice_keeps_the_paid_line_in_its_figures(
         == next(m for m in before.by_month if m.key == "2026-10").denied_amount
     )
     assert after.recovered == before.recovered + Decimal("60.40")
+
+
+# The payer takes the payment of PAID_21 back (every amount negated, same CLP07).
+REVERSED_PAID_21 = [
+    "LX*1",
+    "CLP*BP-1021*22*-185.00*-98.40*-25.00*12*SHP2026041000050*11*7",
+    "NM1*QC*1*RIVERA*ANA****MI*SHP7781204",
+    "SVC*HC:97110:GP*-120.00*-71.20**2",
+    "DTM*472*20260224",
+    "CAS*CO*45*-28.80",
+    "CAS*PR*3*-20.00",
+    "SVC*HC:97140:GP*-65.00*-27.20**1",
+    "DTM*472*20260224",
+    "CAS*CO*45*-32.80",
+    "CAS*PR*3*-5.00",
+]
+
+
+def test_a_payment_taken_back_later_takes_the_outcome_back(store: Store, tmp_path: Path) -> None:
+    _first(store, tmp_path)
+    pipeline.import_paths(store, [_later(tmp_path, PAID_21, "98.40", "EFT0410001")], today=TODAY)
+    assert store.kpis(TODAY).recovered == Decimal("98.40")
+    lines = header(paid="0.00", when="20260501", trace="EFT0501001", handling="H")
+    back = tmp_path / "back.835"
+    body = [*lines, *REVERSED_PAID_21, "PLB*1487654321*20261231*FB:SHP2026041000050*-98.40"]
+    back.write_bytes(interchange(transaction(body), control="000000601"))
+    assert pipeline.import_paths(store, [back], today=TODAY).ok
+    closed = store.denials(DenialQuery(status="closed", today=TODAY)).rows
+    assert [(r.outcome, r.outcome_amount, r.outcome_source) for r in closed] == [
+        (None, None, None)
+    ] * 2
+    assert store.kpis(TODAY).recovered == Decimal("0")
+    assert [e.kind for e in store.events(closed[0].id)] == ["paid", "taken_back"]

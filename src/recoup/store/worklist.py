@@ -304,44 +304,23 @@ def save(
                 .values({c: bindparam(c) for c in columns})
             )
             conn.execute(stmt, batch)
-        # ... and those closed before a remittance's payment could be recorded (older stores)
-        unrecorded = [
+        # ... and those a remittance closed before: a payment recorded since (an older store),
+        # changed, or taken back by a later reversal
+        earlier = [
             r.id
             for r in vanished.values()
-            if r.status == "closed" and r.closed_by == CLOSED_BY_REMITTANCE and r.outcome is None
+            if r.status == "closed" and r.closed_by == CLOSED_BY_REMITTANCE
         ]
-        paid = outcomes.paid_by_remittance(conn, [*closed, *unrecorded])
+        stored = _stored_outcomes(conn, earlier)
+        paid = outcomes.paid_by_remittance(conn, [*closed, *earlier])
         for row_id, payment in paid.items():
-            before = outcomes.before_of(conn, row_id)
-            level = conn.scalar(select(denials.c.appeal_level).where(denials.c.id == row_id))
-            conn.execute(
-                update(denials)
-                .where(denials.c.id == row_id)
-                .values(
-                    status="closed",
-                    closed_by=CLOSED_BY_REMITTANCE,
-                    outcome=payment.outcome,
-                    outcome_amount=payment.amount,
-                    outcome_date=payment.on,
-                    outcome_source=_dumps(payment.source),
-                    updated_at=now,
-                )
-            )
-            outcomes.add_event(
-                conn,
-                row_id,
-                "paid",
-                level=level or 1,
-                user=CLOSED_BY_REMITTANCE,
-                now=now,
-                on=payment.on,
-                outcome=payment.outcome,
-                amount=payment.amount,
-                reference=str(payment.source.get("trace_number") or ""),
-                detail=f"paid on claim {payment.source.get('payer_claim_id')} in "
-                f"{payment.source.get('file')}",
-                before=before,
-            )
+            source = _dumps(payment.source)
+            if stored.get(row_id) == (payment.outcome, payment.amount, payment.on, source):
+                continue
+            _record_payment(conn, row_id, payment, source, now)
+        for row_id in earlier:
+            if row_id not in paid and stored.get(row_id, (None,))[0] is not None:
+                _take_back(conn, row_id, now)
         for chunk in _chunked([i for i in closed if i not in paid]):
             conn.execute(
                 update(denials)
@@ -349,6 +328,79 @@ def save(
                 .values(status="closed", closed_by=CLOSED_BY_REMITTANCE, updated_at=now)
             )
     return RefreshResult(new, updated, len(closed), reopened, unchanged, missing)
+
+
+def _stored_outcomes(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    c = denials.c
+    out: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunked(list(ids)):
+        query = select(c.id, c.outcome, c.outcome_amount, c.outcome_date, c.outcome_source)
+        for row in conn.execute(query.where(c.id.in_(chunk))):
+            out[row.id] = (row.outcome, row.outcome_amount, row.outcome_date, row.outcome_source)
+    return out
+
+
+def _record_payment(
+    conn: Connection, row_id: int, payment: outcomes.Paid, source: str, now: datetime
+) -> None:
+    """A later remittance paid the denied line: its outcome, amount, date and source."""
+    before = outcomes.before_of(conn, row_id)
+    level = conn.scalar(select(denials.c.appeal_level).where(denials.c.id == row_id))
+    conn.execute(
+        update(denials)
+        .where(denials.c.id == row_id)
+        .values(
+            status="closed",
+            closed_by=CLOSED_BY_REMITTANCE,
+            outcome=payment.outcome,
+            outcome_amount=payment.amount,
+            outcome_date=payment.on,
+            outcome_source=source,
+            updated_at=now,
+        )
+    )
+    outcomes.add_event(
+        conn,
+        row_id,
+        "paid",
+        level=level or 1,
+        user=CLOSED_BY_REMITTANCE,
+        now=now,
+        on=payment.on,
+        outcome=payment.outcome,
+        amount=payment.amount,
+        reference=str(payment.source.get("trace_number") or ""),
+        detail=f"paid on claim {payment.source.get('payer_claim_id')} in "
+        f"{payment.source.get('file')}",
+        before=before,
+    )
+
+
+def _take_back(conn: Connection, row_id: int, now: datetime) -> None:
+    """The payment recorded from a remittance was reversed since: no outcome any more."""
+    before = outcomes.before_of(conn, row_id)
+    level = conn.scalar(select(denials.c.appeal_level).where(denials.c.id == row_id))
+    conn.execute(
+        update(denials)
+        .where(denials.c.id == row_id)
+        .values(
+            outcome=None,
+            outcome_amount=None,
+            outcome_date=None,
+            outcome_source=None,
+            updated_at=now,
+        )
+    )
+    outcomes.add_event(
+        conn,
+        row_id,
+        "taken_back",
+        level=level or 1,
+        user=CLOSED_BY_REMITTANCE,
+        now=now,
+        detail="the payment recorded from a remittance was reversed by a later one",
+        before=before,
+    )
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

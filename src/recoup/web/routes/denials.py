@@ -158,6 +158,8 @@ def _history(state: AppState, row: DenialRow) -> list[tuple[date | None, str, st
             label = OUTCOME_LABELS.get(e.outcome or "", e.outcome or "")
             amount = money_words(e.amount) if e.amount is not None else ""
             steps.append((e.on, f"Paid by a later remittance: {label.lower()}, {amount}", e.detail))
+        elif e.kind == "taken_back":
+            steps.append((e.on, "Payment taken back by a later remittance", e.detail))
         elif e.kind == "undone":
             steps.append((e.on, "Outcome undone", f"{e.detail}, by {e.username}"))
     return steps
