@@ -41,6 +41,7 @@ def test_a_lost_level_one_appeal_opens_level_two(
     folder = copy_data(example_dir, tmp_path / "data")
     store = Store.open(str(folder / "recoup.db"))
     store.create_user("bea", PASSWORD, "biller")
+    store.grant_practice("bea", "*")  # a biller of the practice
     row = store.denial("BP26049-1@SHP26080700114", today=TODAY)
     assert row is not None
     app = create_app(store, multi_user=True, today=lambda: TODAY, data_dir=folder)
