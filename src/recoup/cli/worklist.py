@@ -12,6 +12,7 @@ import getpass
 import os
 import sys
 from contextlib import AbstractContextManager
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -197,18 +198,52 @@ def outcome_command(
     amount: str = typer.Option(
         ..., "--amount", help="The amount recovered, written off or billed (e.g. 120.00)."
     ),
-    on: str | None = typer.Option(None, "--date", help="When (YYYY-MM-DD; default today)."),
+    on: str | None = typer.Option(
+        None, "--date", help="When (the payer's decision date; YYYY-MM-DD; default today)."
+    ),
+    reference: str | None = typer.Option(
+        None, "--reference", help="The payer's decision or appeal reference number."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace the outcome of a denial that is closed already."
+    ),
     user: str | None = _user_option(),
 ) -> None:
-    """Record how a denial ended; this closes it and feeds the KPIs."""
+    """Record how a denial ended; this closes it and feeds the KPIs.
+
+    A lost appeal that the payer type can take further (Medicare: reconsideration, then an ALJ
+    hearing; commercial and ERISA plans: a second internal appeal, then external review) opens
+    the next level instead, with its deadline counted from --date. A closed denial keeps its
+    outcome unless --force is given."""
     value = _amount(amount)
     day = parse_date(on, "--date")
     with _store(db) as store:
-        row = store.record_outcome(denial, result, value, day, _who(user))
+        before = store.denial(denial, today=day)
+        row = store.record_outcome(
+            denial, result, value, day, _who(user), reference=reference, force=force
+        )
+    if row.status != "closed" and before is not None and row.appeal_level > before.appeal_level:
+        due = row.deadline.isoformat() if row.deadline else "no deadline on file"
+        typer.echo(
+            f"denial {row.id} ({row.denial_id}): level {before.appeal_level} lost on "
+            f"{day.isoformat()}; level {row.appeal_level} open, deadline {due}"
+        )
+        return
     typer.echo(
         f"denial {row.id} ({row.denial_id}): {result.value} ${format_money(value)} on "
         f"{day.isoformat()}, closed"
     )
+
+
+def undo_outcome_command(
+    denial: str = typer.Argument(..., help="The denial: its number (id) or denial id."),
+    db: str | None = db_option(),
+    user: str | None = _user_option(),
+) -> None:
+    """Undo the last outcome recorded on a denial: it is open (or sent) again, audited."""
+    with _store(db) as store:
+        row = store.undo_outcome(denial, _who(user), today=date.today())
+    typer.echo(f"denial {row.id} ({row.denial_id}): outcome undone, {row.status} again")
 
 
 def _rate(value: Decimal | None) -> str:
@@ -464,6 +499,7 @@ def register_worklist_commands(app: typer.Typer) -> None:
     app.command("worklist")(worklist_command)
     app.command("sent")(sent_command)
     app.command("outcome")(outcome_command)
+    app.command("undo-outcome")(undo_outcome_command)
     app.command("kpis")(kpis_command)
     user_app.command("add")(user_add_command)
     user_app.command("list")(user_list_command)

@@ -10,12 +10,14 @@ NPI, else by its visits) and its payments.csv; ``None`` is every practice.
 * **denial rates** (by CARC, payer and month): denied lines / adjudicated lines, and denied
   dollars / charged dollars. Denied lines are the worklist's denials whose remittance date
   (notice date) is in the window, leaving out those a later remittance took back (closed by
-  "remittance") and underpayments (paid lines, counted under **underpaid**). Adjudicated lines
-  are the service lines (a claim without lines counts as one) of the claim payments in force
-  (not reversals, not reversed) with a notice date in the window; charged dollars are their
-  charges. The CARC rate divides by every adjudicated line.
+  "remittance" with no outcome) and underpayments (paid lines, counted under **underpaid**); a
+  line a later remittance paid stays, with its outcome. Adjudicated lines are the service lines
+  (a claim without lines counts as one) of the claim payments in force (not reversals, not
+  reversed) with a notice date in the window; charged dollars are their charges. The CARC rate
+  divides by every adjudicated line.
 * **dollars denied**: the denied amounts of those denials.
-* **recovered**: outcome amounts recorded as won or partly won; **written off**: outcome amounts
+* **recovered**: outcome amounts recorded as won or partly won (by a person, or by the later
+  remittance that paid the line); **written off**: outcome amounts
   recorded as written off; both with an outcome date in the window.
 * **appeal success rate**: (won + partly won) / (won + partly won + lost), outcomes in the window
   of items appealed: every lane but the corrected claim and the two billing lanes (bill another
@@ -319,7 +321,12 @@ def compute_kpis(
         .where(
             d.notice_date >= start,
             d.notice_date < end,
-            or_(d.closed_by.is_(None), d.closed_by != CLOSED_BY_REMITTANCE),
+            # a line a later remittance took back is out; one it paid stays (won or partly won)
+            or_(
+                d.closed_by.is_(None),
+                d.closed_by != CLOSED_BY_REMITTANCE,
+                d.outcome.is_not(None),
+            ),
             d.lane != UNDERPAYMENT_LANE,
             *_of(keys),
         )

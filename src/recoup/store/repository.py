@@ -28,7 +28,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
 from recoup.practice import Practice, read_practice
-from recoup.store import accounts, sources, teamwork, triage_inputs, worklist, worklist_query
+from recoup.store import (
+    accounts,
+    outcomes,
+    sources,
+    teamwork,
+    triage_inputs,
+    worklist,
+    worklist_query,
+)
 from recoup.store.accounts import AuditEntry, User
 from recoup.store.denial_rows import MAX_PER_PAGE, DenialRow
 from recoup.store.engine import (
@@ -41,6 +49,7 @@ from recoup.store.engine import (
 )
 from recoup.store.kpis import Kpis, compute_kpis
 from recoup.store.migrate import upgrade
+from recoup.store.outcomes import Event
 from recoup.store.practices import TableChanges, folder_digest, write_practice
 from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_claims
 from recoup.store.remits import FileCounts, iter_plans, write_file
@@ -349,13 +358,38 @@ class Store:
         return worklist_query.mark_sent(self.engine, denial_key, sent_date, channel, user)
 
     def record_outcome(
-        self, denial_key: int | str, outcome: str, amount: Decimal, outcome_date: date, user: str
+        self,
+        denial_key: int | str,
+        outcome: str,
+        amount: Decimal,
+        outcome_date: date,
+        user: str,
+        *,
+        reference: str | None = None,
+        force: bool = False,
     ) -> DenialRow:
         """Record how a denial ended (won, partly_won, lost, written_off, billed_patient,
-        billed_other_payer) and close it."""
+        billed_other_payer) and close it; ``lost`` on a sent appeal opens the next appeal level
+        when there is one. A closed denial's outcome is replaced only with ``force``."""
         return worklist_query.record_outcome(
-            self.engine, denial_key, outcome, amount, outcome_date, user
+            self.engine,
+            denial_key,
+            outcome,
+            amount,
+            outcome_date,
+            user,
+            reference=reference,
+            force=force,
         )
+
+    def undo_outcome(self, denial_key: int | str, user: str, *, today: date) -> DenialRow:
+        """Take back the last outcome a person recorded (the item is open or sent again)."""
+        return worklist_query.undo_outcome(self.engine, denial_key, user, today)
+
+    def events(self, row_id: int) -> list[Event]:
+        """The denial's steps (sent, decided, level opened, paid, undone), oldest first."""
+        with reading(self.engine) as conn:
+            return outcomes.events(conn, row_id)
 
     # -- the team's work (recoup.store.teamwork): by denials row ids, audited -------------------
 

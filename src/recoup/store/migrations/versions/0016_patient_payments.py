@@ -3,7 +3,7 @@ KPI divides these payments by what the patients were billed. A store made before
 until the folder, with its payments.csv, is imported again.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-04 02:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 MONEY = sa.Numeric().with_variant(sa.String(40), "sqlite")
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
