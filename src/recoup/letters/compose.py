@@ -64,6 +64,7 @@ _TITLES = {
     "bill_patient": "Patient statement",
     "write_off": "Write-off memo",
     "review": "Review worksheet",
+    "review_takeback": "Takeback review worksheet",
 }
 _TO_PAYER = frozenset({"recount_dispute", "exception_appeal", "appeal", "corrected_claim"})
 _HEADER = _TO_PAYER | {"bill_other_payer"}  # letters whose header names subscriber and NPI

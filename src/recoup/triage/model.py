@@ -57,6 +57,7 @@ class Lane(StrEnum):
     BILL_PATIENT = "bill_patient"
     WRITE_OFF = "write_off"
     REVIEW = "review"
+    REVIEW_TAKEBACK = "review_takeback"  # a PLB takeback no earlier payment explains
 
     @property
     def label(self) -> str:
@@ -73,6 +74,7 @@ _LANE_LABELS = {
     Lane.BILL_PATIENT: "Bill patient",
     Lane.WRITE_OFF: "Write off",
     Lane.REVIEW: "Review",
+    Lane.REVIEW_TAKEBACK: "Review takeback",
 }
 
 LANES: tuple[str, ...] = tuple(lane.value for lane in Lane)
