@@ -32,10 +32,12 @@ from recoup.store.tables import (
     adjustments,
     claim_sources,
     claims,
+    provider_adjustments,
     remittances,
     service_lines,
     source_files,
 )
+from recoup.store.takebacks import link_stored
 from recoup.x12 import ParseResult
 
 __all__ = ["ClaimPlan", "FileCounts", "RemittancePlan", "plan_remittances", "write_file"]
@@ -71,6 +73,7 @@ class RemittancePlan(NamedTuple):
     key: str
     row: dict[str, Any]
     claims: list[ClaimPlan]
+    provider_adjustments: list[dict[str, Any]] = []  # PLB rows (without remittance_id)
 
 
 class FileCounts(NamedTuple):
@@ -125,7 +128,7 @@ def plan_remittances(result: ParseResult) -> list[RemittancePlan]:
             "control_number": remit.control_number,
             "segment": remit.segment,
         }
-        plans.append(RemittancePlan(key, row, claim_plans))
+        plans.append(RemittancePlan(key, row, claim_plans, _plb_rows(remit)))
     return plans
 
 
@@ -192,6 +195,23 @@ def _plan_claim(claim: ClaimPayment, remit: Remittance, payer_key: str) -> Claim
     )
 
 
+def _plb_rows(remit: Remittance) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": position,
+            "provider_id": adj.provider_id,
+            "fiscal_period_end": adj.fiscal_period_end,
+            "reason_code": adj.reason,
+            "reference": adj.reference,
+            "amount": adj.amount,
+            "segment": adj.segment,
+            "claim_id": None,
+            "link_rule": "",
+        }
+        for position, adj in enumerate(remit.provider_adjustments, start=1)
+    ]
+
+
 def _adjustment_rows(items: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -231,6 +251,11 @@ def write_file(
                 insert(remittances).returning(remittances.c.id),
                 {**plan.row, "source_file_id": file_id},
             ).scalar_one()
+            if plan.provider_adjustments:
+                conn.execute(
+                    insert(provider_adjustments),
+                    [{**r, "remittance_id": remit_id} for r in plan.provider_adjustments],
+                )
         ids = _existing_claims(conn, [c.key for c in plan.claims])
         fresh: dict[str, ClaimPlan] = {}
         for claim in plan.claims:
@@ -253,6 +278,7 @@ def write_file(
         groups.update(c.group for c in fresh.values())
     if sources:
         conn.execute(insert(claim_sources), sources)
+    link_stored(conn, {plan.row["payer_key"] for plan in plans})
     return FileCounts(total, new, known, denials, relink(conn, groups))
 
 

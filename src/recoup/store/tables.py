@@ -210,6 +210,25 @@ adjustments = Table(
     Column("quantity", Money),
 )
 
+# Provider-level adjustments (PLB pairs) of each stored remittance: takebacks (WO, 72, FB),
+# interest (L6) and the rest; ``claim_id`` is the claim the reference names when one is found
+# (recoup.takebacks has the rules; ``link_rule`` says which matched).
+provider_adjustments = Table(
+    "provider_adjustments",
+    metadata,
+    _id(),
+    Column("remittance_id", ForeignKey("remittances.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),  # 1-based among the remittance's PLB pairs
+    Column("provider_id", Text, nullable=False),  # PLB01
+    Column("fiscal_period_end", Date),  # PLB02
+    Column("reason_code", String(8), nullable=False),  # PLB03-1
+    Column("reference", Text, nullable=False),  # PLB03-2
+    Column("amount", Money, nullable=False),  # positive lowers the check
+    Column("segment", Integer, nullable=False),
+    Column("claim_id", ForeignKey("claims.id"), index=True),
+    Column("link_rule", String(16), nullable=False),  # clp07, clp07_prefix, clp01, trace, ""
+)
+
 practices = Table(
     "practices",
     metadata,
