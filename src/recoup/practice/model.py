@@ -272,6 +272,7 @@ class Practice(NamedTuple):
     visits: tuple[Visit, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     records: tuple[RecordRef, ...] = ()
+    x12_strict: bool = False  # practice.toml [x12] strict: envelope faults are errors
 
     @property
     def key(self) -> str:

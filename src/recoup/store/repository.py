@@ -167,6 +167,9 @@ class Store:
             keys = self._practices_of(read_835(data, file=str(path)))
             return ImportResult(str(path), "835", "already imported", practice_keys=keys)
         read = read_835(data, file=str(path), strict=strict)
+        if not strict and self._strict_payees(read):
+            # the payee's practice.toml asks for the X12 rule: [x12] strict = true
+            read = read_835(data, file=str(path), strict=True)
         result, left_out = _postable(read, path)
         if result is None:
             return _failed(path, "835", *left_out)
@@ -230,6 +233,19 @@ class Store:
         if payees - set(found):
             keys |= set(found.values()) | {NO_PRACTICE}  # matched by CLP01 later, if at all
         return frozenset(keys)
+
+    def _strict_payees(self, result: object) -> bool:
+        """Whether a practice paid in ``result`` (by payee NPI) keeps [x12] strict = true."""
+        payees = {rem.payee.id for rem in getattr(result, "remittances", ())} - {""}
+        if not payees:
+            return False
+        with reading(self.engine) as conn:
+            found = conn.scalar(
+                select(practices.c.id).where(
+                    practices.c.npi.in_(sorted(payees)), practices.c.x12_strict.is_(True)
+                )
+            )
+        return found is not None
 
     def _keep_bytes(self, sha256: str, data: bytes) -> bool:
         """Store the bytes of a file imported before 0002 (True when they were missing)."""

@@ -42,6 +42,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -242,6 +243,8 @@ practices = Table(
     Column("signer_name", Text, nullable=False),
     Column("signer_title", Text, nullable=False),
     Column("folder", Text),  # where the folder was last imported from (letters read records/)
+    # practice.toml [x12] strict: this practice's 835 imports are read with --strict (0009)
+    Column("x12_strict", Boolean, nullable=False, server_default=false()),
 )
 
 

@@ -1,4 +1,5 @@
-"""Provider-level adjustments (PLB) of stored remittances: takebacks, interest and the rest,
+"""Provider-level adjustments (PLB) of stored remittances, and the practice's [x12] strict
+setting (practices.x12_strict). PLB: takebacks: takebacks, interest and the rest,
 each with the claim its reference names when one is found. Remittances stored before hold no
 rows (a fresh store, or a new file, has them).
 
@@ -52,9 +53,15 @@ def upgrade() -> None:
         op.f("ix_provider_adjustments_remittance_id"), "provider_adjustments", ["remittance_id"]
     )
     op.create_index(op.f("ix_provider_adjustments_claim_id"), "provider_adjustments", ["claim_id"])
+    with op.batch_alter_table("practices") as batch:
+        batch.add_column(
+            sa.Column("x12_strict", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("practices") as batch:
+        batch.drop_column("x12_strict")
     op.drop_index(op.f("ix_provider_adjustments_claim_id"), table_name="provider_adjustments")
     op.drop_index(op.f("ix_provider_adjustments_remittance_id"), table_name="provider_adjustments")
     op.drop_table("provider_adjustments")
