@@ -75,3 +75,38 @@ def test_claim_command_shows_the_money_story(db_url: str, tmp_path: Path) -> Non
     assert "paid $98.40 on 2026-03-04, recouped $98.40 on 2026-08-14 (WO), net $0.00" in (
         shown.output.replace("\n", " ")
     )
+
+
+def test_kpis_net_the_takebacks(store: Store, tmp_path: Path) -> None:
+    from datetime import date
+
+    from recoup import pipeline
+
+    paths = [
+        _put(tmp_path, "may.835", original_file()),
+        _put(tmp_path, "aug.835", tb.linked_wo()),
+        _put(tmp_path, "u.835", tb.unmatched_wo().replace(b"EFT0814001", b"EFT0814002")),
+    ]
+    assert pipeline.import_paths(store, paths, today=date(2026, 8, 20)).ok
+    k = store.kpis(date(2026, 8, 31), months=12)
+    # 98.40 (BP-1020) + 98.40 (BP-1030, aug) + 98.40 (BP-1030, second check) paid;
+    # 98.40 (WO, linked) + 61.20 (WO, unmatched) taken back
+    assert k.paid == Decimal("295.20")
+    assert k.taken_back == Decimal("159.60")
+    assert k.net_paid == Decimal("135.60")
+    assert k.to_dict()["net_paid"] == "135.60"
+
+
+def test_the_unmatched_takeback_is_on_the_stored_worklist(store: Store, tmp_path: Path) -> None:
+    from datetime import date
+
+    from recoup import pipeline
+    from recoup.store import DenialQuery
+
+    paths = [_put(tmp_path, "may.835", original_file()), _put(tmp_path, "u.835", tb.unmatched_wo())]
+    assert pipeline.import_paths(store, paths, today=date(2026, 8, 20)).ok
+    rows = store.denials(DenialQuery(today=date(2026, 8, 20))).rows
+    (row,) = [r for r in rows if r.lane == "review_takeback"]
+    assert row.denied_amount == Decimal("61.20")
+    assert row.deadline == date(2026, 9, 13)
+    assert row.reason_code == "WO"

@@ -18,6 +18,10 @@ months-1 before today's, today + 1 day)``. What each figure is computed from:
 * **patient collection rate**: over denials with a notice date in the window that triage put in
   the ``bill_patient`` lane or that ended ``billed_patient``: the amounts recorded with the
   ``billed_patient`` outcome / those denials' dollars.
+* **paid, taken back, net paid**: *paid* is the claim payments (CLP04) in force with a notice date
+  in the window; *taken back* is the PLB takebacks (WO, 72, FB, WU, J1, CS, B3, OB with a
+  positive amount, recoup.takebacks) on remittances dated in the window, linked to a claim or
+  not; *net paid* = paid - taken back, what the practice kept.
 * **expiring**: open denials whose deadline falls in the next 14 days, today included
   (``[today, today + 14)``).
 
@@ -38,7 +42,8 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from recoup.money import ZERO
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE
-from recoup.store.tables import claims, denials, service_lines
+from recoup.store.tables import claims, denials, provider_adjustments, remittances, service_lines
+from recoup.takebacks import TAKEBACK_REASONS
 
 __all__ = ["EXPIRING_DAYS", "Kpis", "RateRow", "compute_kpis", "window_start"]
 
@@ -84,6 +89,9 @@ class Kpis:
     patient_collection_rate: Decimal | None
     expiring_count: int
     expiring_amount: Decimal
+    paid: Decimal = ZERO  # CLP04 of the claims in force, notice date in the window
+    taken_back: Decimal = ZERO  # PLB takebacks on remittances dated in the window
+    net_paid: Decimal = ZERO  # paid - taken back
 
     def to_dict(self) -> dict[str, Any]:
         from recoup.jsonout import to_jsonable
@@ -273,7 +281,36 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
         patient_collection_rate=_ratio(patient_billed, patient_lane),
         expiring_count=soon[0] or 0,
         expiring_amount=_dollars(soon[1] or 0),
+        **_net(conn, start, end),
     )
+
+
+def _net(conn: Connection, start: date, end: date) -> dict[str, Decimal]:
+    """Claim payments in force, the PLB takebacks, and what is left (module docstring)."""
+    paid = ZERO
+    for (amount,) in conn.execute(
+        select(claims.c.paid).where(
+            claims.c.lineage != "reversal",
+            claims.c.reversed_by_id.is_(None),
+            claims.c.notice_date >= start,
+            claims.c.notice_date < end,
+        )
+    ):
+        paid += amount
+    taken = ZERO
+    dated = func.coalesce(remittances.c.payment_date, remittances.c.production_date)
+    for (amount,) in conn.execute(
+        select(provider_adjustments.c.amount)
+        .join(remittances, remittances.c.id == provider_adjustments.c.remittance_id)
+        .where(
+            provider_adjustments.c.reason_code.in_(sorted(TAKEBACK_REASONS)),
+            dated >= start,
+            dated < end,
+        )
+    ):
+        if amount > ZERO:
+            taken += amount
+    return {"paid": paid, "taken_back": taken, "net_paid": paid - taken}
 
 
 def _patient(conn: Connection, start: date, end: date) -> tuple[Decimal, Decimal]:
