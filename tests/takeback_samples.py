@@ -16,7 +16,9 @@ CLAIM_1030 = [
 ]
 
 
-def later_check(plb: str, paid: str, *, trace: str = "EFT0814001", control: str = "000000801") -> bytes:
+def later_check(
+    plb: str, paid: str, *, trace: str = "EFT0814001", control: str = "000000801"
+) -> bytes:
     """2026-08-14: BP-1030 paid 98.40, then ``plb`` (the PLB elements after PLB02)."""
     body = header(paid=paid, when="20260814", trace=trace) + CLAIM_1030
     body.append(f"PLB*1487654321*20261231*{plb}")

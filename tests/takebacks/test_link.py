@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import takeback_samples as tb
-from remit_samples import original_file
 from recoup.takebacks import reconcile
 from recoup.triage import triage
 from recoup.triage.takebacks import link_takebacks
 from recoup.x12 import read_835
+from remit_samples import original_file
 
 TODAY = date(2026, 8, 20)
 

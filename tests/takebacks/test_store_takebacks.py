@@ -6,15 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import takeback_samples as tb
-from remit_samples import original_file
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+import takeback_samples as tb
 from recoup.cli import app
 from recoup.store import Store
 from recoup.store.engine import reading
 from recoup.store.tables import provider_adjustments
+from remit_samples import original_file
 
 
 def _put(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -59,7 +59,9 @@ def test_a_takeback_imported_before_its_payment_links_when_the_payment_arrives(
 def test_unmatched_and_interest_rows_are_kept_unlinked(store: Store, tmp_path: Path) -> None:
     store.import_835(_put(tmp_path, "may.835", original_file()))
     store.import_835(_put(tmp_path, "u.835", tb.unmatched_wo()))
-    store.import_835(_put(tmp_path, "l6.835", tb.l6_interest().replace(b"EFT0814001", b"EFT0815009")))
+    store.import_835(
+        _put(tmp_path, "l6.835", tb.l6_interest().replace(b"EFT0814001", b"EFT0815009"))
+    )
     rows = _rows(store)
     assert ("WO", "OVP2026-55120", Decimal("61.20"), "", False) in rows
     assert ("L6", "SHP2026081400077", Decimal("-2.15"), "clp07", True) in rows

@@ -175,7 +175,9 @@ def _x12(value: Any, check: _Checker) -> bool:
             )
     strict = value.get("strict", False)
     if not isinstance(strict, bool):
-        check.add(Severity.ERROR, "practice.toml.type", "strict must be true or false", "x12", "strict")
+        check.add(
+            Severity.ERROR, "practice.toml.type", "strict must be true or false", "x12", "strict"
+        )
         return False
     return strict
 

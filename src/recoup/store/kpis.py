@@ -42,6 +42,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from recoup.money import ZERO
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE
+from recoup.store.resends import counted_claim
 from recoup.store.tables import claims, denials, provider_adjustments, remittances, service_lines
 from recoup.takebacks import TAKEBACK_REASONS
 
@@ -173,6 +174,7 @@ def _adjudicated(
     in_force = and_(
         claims.c.lineage != "reversal",
         claims.c.reversed_by_id.is_(None),
+        counted_claim(),  # not only on a copy of a check the payer later re-sent
         claims.c.notice_date >= start,
         claims.c.notice_date < end,
     )
@@ -292,6 +294,7 @@ def _net(conn: Connection, start: date, end: date) -> dict[str, Decimal]:
         select(claims.c.paid).where(
             claims.c.lineage != "reversal",
             claims.c.reversed_by_id.is_(None),
+            counted_claim(),
             claims.c.notice_date >= start,
             claims.c.notice_date < end,
         )
@@ -304,6 +307,7 @@ def _net(conn: Connection, start: date, end: date) -> dict[str, Decimal]:
         .join(remittances, remittances.c.id == provider_adjustments.c.remittance_id)
         .where(
             provider_adjustments.c.reason_code.in_(sorted(TAKEBACK_REASONS)),
+            remittances.c.superseded_by_id.is_(None),
             dated >= start,
             dated < end,
         )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Row, func, or_, select
 
 from recoup.money import display_money
 from recoup.store.lineage import claim_state
-from recoup.store.takebacks import Recoupment, recoupments_of
+from recoup.store.resends import counted_claim
 from recoup.store.tables import (
     adjustments,
     claim_sources,
@@ -21,6 +21,7 @@ from recoup.store.tables import (
     source_files,
     visits,
 )
+from recoup.store.takebacks import Recoupment, recoupments_of
 
 AnyRow = Row[*tuple[Any, ...]]
 
@@ -83,7 +84,7 @@ class ClaimHistory(NamedTuple):
         return total - sum((r.amount for r in self.recoupments), Decimal(0))
 
     def money_story(self) -> str:
-        """"paid $120.00 on 2026-05-07, recouped $120.00 on 2026-08-14 (WO), net $0.00"."""
+        """ "paid $120.00 on 2026-05-07, recouped $120.00 on 2026-08-14 (WO), net $0.00"."""
         parts = []
         for c in self.current:
             if c.paid:
@@ -162,7 +163,7 @@ def _order(row: AnyRow) -> tuple[date, str, str, int, int]:
 def list_claims(conn: Connection, patient: str | None = None) -> list[ClaimView]:
     """Every stored claim payment, oldest notice first; ``patient`` narrows by patient id,
     account number, member id or a part of the name."""
-    query = select(*_COLUMNS)
+    query = select(*_COLUMNS).where(counted_claim())  # a re-sent check's earlier copy: gone
     if patient:
         needle = patient.strip().lower()
         matched = select(patients.c.patient_id).where(

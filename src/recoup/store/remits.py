@@ -28,6 +28,7 @@ from recoup.money import ZERO
 from recoup.payers import payer_identity
 from recoup.records import ClaimPayment, Remittance
 from recoup.store.lineage import relink
+from recoup.store.resends import supersede
 from recoup.store.tables import (
     adjustments,
     claim_sources,
@@ -73,7 +74,7 @@ class RemittancePlan(NamedTuple):
     key: str
     row: dict[str, Any]
     claims: list[ClaimPlan]
-    provider_adjustments: list[dict[str, Any]] = []  # PLB rows (without remittance_id)
+    provider_adjustments: tuple[dict[str, Any], ...] = ()  # PLB rows (no remittance_id yet)
 
 
 class FileCounts(NamedTuple):
@@ -82,6 +83,7 @@ class FileCounts(NamedTuple):
     known_claims: int  # already stored from another file
     denials: int  # denied lines (or claims) among the new claims
     relinked: int  # claims whose reversal links changed
+    resent: tuple[str, ...] = ()  # checks sent again with other content (recoup.resends)
 
 
 def content_hash(value: Any) -> str:
@@ -128,7 +130,7 @@ def plan_remittances(result: ParseResult) -> list[RemittancePlan]:
             "control_number": remit.control_number,
             "segment": remit.segment,
         }
-        plans.append(RemittancePlan(key, row, claim_plans, _plb_rows(remit)))
+        plans.append(RemittancePlan(key, row, claim_plans, tuple(_plb_rows(remit))))
     return plans
 
 
@@ -242,6 +244,7 @@ def write_file(
     total = new = known = denials = 0
     groups: set[tuple[str, str]] = set()
     sources: list[dict[str, Any]] = []
+    new_remittances: list[int] = []
     for plan in plans:
         remit_id = conn.scalar(
             select(remittances.c.id).where(remittances.c.remittance_key == plan.key)
@@ -251,6 +254,7 @@ def write_file(
                 insert(remittances).returning(remittances.c.id),
                 {**plan.row, "source_file_id": file_id},
             ).scalar_one()
+            new_remittances.append(remit_id)
             if plan.provider_adjustments:
                 conn.execute(
                     insert(provider_adjustments),
@@ -279,7 +283,8 @@ def write_file(
     if sources:
         conn.execute(insert(claim_sources), sources)
     link_stored(conn, {plan.row["payer_key"] for plan in plans})
-    return FileCounts(total, new, known, denials, relink(conn, groups))
+    resent = [note for remit_id in new_remittances for note in supersede(conn, remit_id)]
+    return FileCounts(total, new, known, denials, relink(conn, groups), tuple(resent))
 
 
 def _existing_claims(conn: Connection, keys: list[str]) -> dict[str, int]:

@@ -85,6 +85,11 @@ def _failed(
     return ImportResult(str(path), kind, "failed", findings=findings)
 
 
+def _resent(path: Path, notes: tuple[str, ...]) -> tuple[Finding, ...]:
+    """A payer's change of mind, shown at import (recoup.resends)."""
+    return tuple(Finding(Severity.WARNING, "import.resent", note, str(path)) for note in notes)
+
+
 def _error(path: Path, code: str, message: str) -> Finding:
     return Finding(Severity.ERROR, code, message, str(path))
 
@@ -194,7 +199,7 @@ class Store:
             denials=counts.denials,
             relinked=counts.relinked,
             practice_keys=keys,
-            findings=result.findings + left_out,
+            findings=result.findings + left_out + _resent(path, counts.resent),
             left_out=sum(f.code == "import.left_out" for f in left_out),
         )
 

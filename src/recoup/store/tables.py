@@ -133,6 +133,9 @@ remittances = Table(
     Column("production_date", Date),
     Column("control_number", Text, nullable=False),
     Column("segment", Integer, nullable=False),
+    # a later copy of the same check (payer + TRN02) with other content replaced this one: its
+    # claims no longer count (recoup.resends; migration 0009)
+    Column("superseded_by_id", ForeignKey("remittances.id")),
 )
 
 claims = Table(

@@ -25,6 +25,7 @@ from recoup.denials import DeniedItem, denied_items, patient_share_items
 from recoup.lineage import current_positions
 from recoup.practice import Practice
 from recoup.records import Adjustment, ClaimPayment, Remittance
+from recoup.resends import latest_only
 from recoup.triage.facts import (
     cas_evidence,
     deadline_inputs,
@@ -32,7 +33,6 @@ from recoup.triage.facts import (
     patient_of,
     payer_type_of,
 )
-from recoup.triage.takebacks import takeback_items
 from recoup.triage.model import (
     LANES,
     Decision,
@@ -42,6 +42,7 @@ from recoup.triage.model import (
     Worklist,
     rule_for,
 )
+from recoup.triage.takebacks import takeback_items
 from recoup.x12 import ParseResult
 
 __all__ = ["WorkItem", "Worklist", "denial_id", "triage"]
@@ -240,7 +241,7 @@ def _sort_key(item: WorkItem) -> tuple[int, date, Decimal]:
 
 def triage(results: Iterable[ParseResult], practice: Practice | None, today: date) -> Worklist:
     """Every denial in ``results`` decided by its rule, ordered by deadline then dollars."""
-    inputs = list(results)
+    inputs, _resent = latest_only(list(results))  # a check sent again: the later copy counts
     pairs = _ordered(inputs)
     current = current_positions(pairs)  # reversals and what they (or a replacement) undid drop
     histories = _histories(pairs, practice)

@@ -134,8 +134,10 @@ def takeback_items(
         if link.explained:
             continue
         rem, adj = link.remittance, link.adjustment
-        claim = link.claims[0] if link.claims else ClaimPayment(
-            adj.reference, "", ZERO, ZERO, None, "", adj.reference
+        claim = (
+            link.claims[0]
+            if link.claims
+            else ClaimPayment(adj.reference, "", ZERO, ZERO, None, "", adj.reference)
         )
         due = _deadline(practice, rem)
         when = rem.notice_date.isoformat() if rem.notice_date else "an unknown date"
@@ -151,9 +153,7 @@ def takeback_items(
                 patient_account=claim.patient_control_number if link.claims else "",
                 payer_claim_id=claim.payer_claim_id if link.claims else "",
                 payer_name=rem.payer.name,
-                patient_name=(
-                    claim.patient.display_name if link.claims and claim.patient else ""
-                ),
+                patient_name=(claim.patient.display_name if link.claims and claim.patient else ""),
                 service_date=None,
                 code=None,
                 modifiers=(),
@@ -176,9 +176,7 @@ def takeback_items(
                     "find the payer's overpayment notice for this recovery; if the payment it "
                     "recovers was right, dispute the takeback with the payer"
                 ),
-                missing=(
-                    "the payer's overpayment notice (which claim and payment it recovers)",
-                ),
+                missing=("the payer's overpayment notice (which claim and payment it recovers)",),
                 file=rem.file,
                 denial_id=f"{rem.trace_number or rem.control_number}-PLB{link.position}",
                 context=DenialContext(denied, rem, practice, (), today, rem.file),

@@ -1,5 +1,6 @@
 """Provider-level adjustments (PLB) of stored remittances, and the practice's [x12] strict
-setting (practices.x12_strict). PLB: takebacks: takebacks, interest and the rest,
+setting (practices.x12_strict), and remittances.superseded_by_id (a payer's later copy of the
+same check replaced this one). PLB: takebacks: takebacks, interest and the rest,
 each with the claim its reference names when one is found. Remittances stored before hold no
 rows (a fresh store, or a new file, has them).
 
@@ -53,6 +54,14 @@ def upgrade() -> None:
         op.f("ix_provider_adjustments_remittance_id"), "provider_adjustments", ["remittance_id"]
     )
     op.create_index(op.f("ix_provider_adjustments_claim_id"), "provider_adjustments", ["claim_id"])
+    with op.batch_alter_table("remittances") as batch:
+        batch.add_column(sa.Column("superseded_by_id", ID, nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_remittances_superseded_by_id_remittances"),
+            "remittances",
+            ["superseded_by_id"],
+            ["id"],
+        )
     with op.batch_alter_table("practices") as batch:
         batch.add_column(
             sa.Column("x12_strict", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -60,6 +69,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("remittances") as batch:
+        batch.drop_constraint(
+            op.f("fk_remittances_superseded_by_id_remittances"), type_="foreignkey"
+        )
+        batch.drop_column("superseded_by_id")
     with op.batch_alter_table("practices") as batch:
         batch.drop_column("x12_strict")
     op.drop_index(op.f("ix_provider_adjustments_claim_id"), table_name="provider_adjustments")
