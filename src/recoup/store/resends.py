@@ -82,7 +82,7 @@ def _changes(old: tuple[Any, Any, Any], new: tuple[Any, Any, Any]) -> list[str]:
 
 
 def _when(head: Any) -> date:
-    return head.production_date or head.payment_date or date.min  # type: ignore[no-any-return]
+    return head.production_date or head.payment_date or date.min
 
 
 def supersede(conn: Connection, remit_id: int) -> list[str]:
