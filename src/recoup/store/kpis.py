@@ -215,6 +215,7 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
             d.notice_date >= start,
             d.notice_date < end,
             or_(d.closed_by.is_(None), d.closed_by != CLOSED_BY_REMITTANCE),
+            d.lane != "review_takeback",  # a takeback is no denial: it is in taken_back
         )
         .group_by(d.notice_date, d.payer_name, d.group_code, d.reason_code)
     )
