@@ -2,8 +2,9 @@
 different content.
 
 Payers re-send a remittance when they re-issue an ERA (a corrected 835 for the same EFT or check)
-(docs/domain.md §2.7). The copies share the payer and the trace number; what differs is the
-content: a claim added or dropped, an amount changed. recoup keeps one: the *later* copy (the
+(docs/domain.md §2.7). The copies share the payer, the trace number and the payment date
+(BPR16: the same EFT or check; a trace number reused on another date, as some payers do for
+zero-pay notices, is another check); what differs is the content: a claim added or dropped, an amount changed. recoup keeps one: the *later* copy (the
 later production date, DTM*405, else the payment date, else the one read or imported last)
 wins, and the earlier copy's claims stop counting (triage, the claim list, the KPIs), so nothing
 is counted twice. A copy with the same content is no change (the store already keeps it once).
@@ -86,10 +87,11 @@ def _when(rem: Remittance) -> date:
 def resends(remittances: Sequence[Remittance]) -> list[Resend]:
     """Each earlier copy of a check that a later, different copy replaces (input order breaks
     ties: the later input is the later copy)."""
-    groups: dict[tuple[str, str], list[tuple[int, Remittance]]] = {}
+    groups: dict[tuple[str, str, date | None], list[tuple[int, Remittance]]] = {}
     for position, rem in enumerate(remittances):
         if rem.trace_number:
-            groups.setdefault((payer_identity(rem)[0], rem.trace_number), []).append(
+            key = (payer_identity(rem)[0], rem.trace_number, rem.payment_date)
+            groups.setdefault(key, []).append(
                 (position, rem)
             )
     out = []

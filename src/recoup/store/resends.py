@@ -1,5 +1,5 @@
 """The store's side of a payer's change of mind (recoup.resends): a new remittance with the
-payer and trace number (TRN02) of a stored one but other content. The later copy wins: the
+payer, trace number (TRN02) and payment date (BPR16) of a stored one but other content. The later copy wins: the
 earlier one is marked ``superseded_by_id`` and its claims stop counting in the claim list and
 the KPIs (a claim both copies carry is one stored claim, and counts once through the later
 copy). Triage works from the files and drops the earlier copy itself (recoup.resends)."""
@@ -95,6 +95,11 @@ def supersede(conn: Connection, remit_id: int) -> list[str]:
         select(remittances.c.id).where(
             remittances.c.payer_key == head.payer_key,
             remittances.c.trace_number == head.trace_number,
+            (
+                remittances.c.payment_date.is_(None)
+                if head.payment_date is None
+                else remittances.c.payment_date == head.payment_date
+            ),
             remittances.c.superseded_by_id.is_(None),
             remittances.c.id != remit_id,
         )
