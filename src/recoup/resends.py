@@ -4,7 +4,8 @@ different content.
 Payers re-send a remittance when they re-issue an ERA (a corrected 835 for the same EFT or check)
 (docs/domain.md §2.7). The copies share the payer, the trace number and the payment date
 (BPR16: the same EFT or check; a trace number reused on another date, as some payers do for
-zero-pay notices, is another check); what differs is the content: a claim added or dropped, an amount changed. recoup keeps one: the *later* copy (the
+zero-pay notices, is another check); what differs is the content: a claim added or dropped,
+an amount changed. recoup keeps one: the *later* copy (the
 later production date, DTM*405, else the payment date, else the one read or imported last)
 wins, and the earlier copy's claims stop counting (triage, the claim list, the KPIs), so nothing
 is counted twice. A copy with the same content is no change (the store already keeps it once).

@@ -68,7 +68,7 @@ def test_the_cli_batch_refreshes_once(tmp_path: Path, refreshes: list[date]) -> 
     with Store.open(str(tmp_path / "recoup.db")) as store:
         paths = [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]
         batch = pipeline.import_paths(store, paths, today=APP_TODAY)
-        assert batch.ok and batch.refresh is not None and batch.refresh.new == 20  # 19 denials + 1 takeback
+        assert batch.ok and batch.refresh is not None and batch.refresh.new == 20  # 19 + 1 takeback
         assert refreshes == [APP_TODAY]
         again = pipeline.import_paths(store, paths, today=APP_TODAY)
         assert {r.status for r in again.results} == {"already imported"}

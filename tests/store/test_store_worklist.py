@@ -94,7 +94,9 @@ def test_the_refreshed_rows_carry_the_contract_fields(brightpath: Store) -> None
         assert (row.deadline.isoformat() if row.deadline else None) == deadline["date"]
         assert row.deadline_basis == deadline["basis"]
         assert row.days_left == item["days_left"]
-        assert row.patient_id is not None and row.status == "open"
+        # a takeback that names no claim has no patient (recoup.triage.takebacks)
+        assert row.patient_id is not None or row.lane == "review_takeback"
+        assert row.status == "open"
 
 
 def test_a_second_import_and_refresh_change_nothing(brightpath: Store) -> None:

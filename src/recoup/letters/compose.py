@@ -66,6 +66,7 @@ _TITLES = {
     "review": "Review worksheet",
     "review_takeback": "Takeback review worksheet",
 }
+NO_LETTER_LANES = frozenset({"review_takeback"})
 _TO_PAYER = frozenset({"recount_dispute", "exception_appeal", "appeal", "corrected_claim"})
 _HEADER = _TO_PAYER | {"bill_other_payer"}  # letters whose header names subscriber and NPI
 _BUNDLING = frozenset({"97", "236"})
@@ -608,8 +609,12 @@ def _tidy(markdown: str) -> str:
 
 
 def packets_for(items: Iterable[WorkItem]) -> list[list[WorkItem]]:
-    """The work items grouped one group per claim (CLP01 + CLP07) and lane, in worklist order."""
+    """The work items grouped one group per claim (CLP01 + CLP07) and lane, in worklist order.
+    A takeback review (``review_takeback``) has no letter: a person reads the payer's
+    overpayment notice first (recoup.triage.takebacks)."""
     groups: dict[tuple[str, str, str], list[WorkItem]] = {}
     for item in items:
+        if item.lane in NO_LETTER_LANES:
+            continue
         groups.setdefault((item.patient_account, item.payer_claim_id, item.lane), []).append(item)
     return list(groups.values())

@@ -79,8 +79,7 @@ def packets(items: Iterable[WorkItem], today: date) -> Iterator[PacketResult]:
     result with its message, and the others are still built."""
     from recoup.letters import FactCheckError, build_packet, packets_for
 
-    # a takeback review has no letter yet: a person reads the payer's overpayment notice first
-    for group in packets_for([i for i in items if i.lane != "review_takeback"]):
+    for group in packets_for(list(items)):
         practice = _practice_of(group)
         records = clinical_records(practice) if practice is not None else None
         try:

@@ -1,6 +1,7 @@
 """The store's side of a payer's change of mind (recoup.resends): a new remittance with the
-payer, trace number (TRN02) and payment date (BPR16) of a stored one but other content. The later copy wins: the
-earlier one is marked ``superseded_by_id`` and its claims stop counting in the claim list and
+payer, trace number (TRN02) and payment date (BPR16) of a stored one but other content. The
+later copy wins: the earlier one is marked ``superseded_by_id`` and its claims stop counting in
+the claim list and
 the KPIs (a claim both copies carry is one stored claim, and counts once through the later
 copy). Triage works from the files and drops the earlier copy itself (recoup.resends)."""
 
