@@ -92,9 +92,7 @@ def resends(remittances: Sequence[Remittance]) -> list[Resend]:
     for position, rem in enumerate(remittances):
         if rem.trace_number:
             key = (payer_identity(rem)[0], rem.trace_number, rem.payment_date)
-            groups.setdefault(key, []).append(
-                (position, rem)
-            )
+            groups.setdefault(key, []).append((position, rem))
     out = []
     for copies in groups.values():
         if len(copies) < 2:
