@@ -38,6 +38,7 @@ LANE_WORDS = {
     "write_off": "write-off",
     "review": "review",
     "review_takeback": "takeback review",
+    "underpayment": "underpayment appeal",
 }
 
 # benefits.csv "benefit" keys as a payer's benefit summary would name them

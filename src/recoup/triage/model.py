@@ -57,6 +57,7 @@ class Lane(StrEnum):
     BILL_PATIENT = "bill_patient"
     WRITE_OFF = "write_off"
     REVIEW = "review"
+    UNDERPAYMENT = "underpayment"  # paid below the contracted rate (fee_schedules/)
     REVIEW_TAKEBACK = "review_takeback"  # a PLB takeback no earlier payment explains
 
     @property
@@ -74,6 +75,7 @@ _LANE_LABELS = {
     Lane.BILL_PATIENT: "Bill patient",
     Lane.WRITE_OFF: "Write off",
     Lane.REVIEW: "Review",
+    Lane.UNDERPAYMENT: "Underpayment",
     Lane.REVIEW_TAKEBACK: "Review takeback",
 }
 

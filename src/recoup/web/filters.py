@@ -24,6 +24,7 @@ LANE_LABELS = {
     "bill_patient": "Bill patient",
     "write_off": "Write off",
     "review": "Review",
+    "underpayment": "Underpayment",
     "review_takeback": "Review takeback",
 }
 OUTCOME_LABELS = {

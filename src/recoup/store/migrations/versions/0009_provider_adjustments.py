@@ -1,6 +1,6 @@
 """Provider-level adjustments (PLB) of stored remittances, and the practice's [x12] strict
 setting (practices.x12_strict), and remittances.superseded_by_id (a payer's later copy of the
-same check replaced this one). PLB: takebacks: takebacks, interest and the rest,
+same check replaced this one). PLB rows: takebacks, interest and the rest,
 each with the claim its reference names when one is found. Remittances stored before hold no
 rows (a fresh store, or a new file, has them).
 
@@ -54,25 +54,30 @@ def upgrade() -> None:
         op.f("ix_provider_adjustments_remittance_id"), "provider_adjustments", ["remittance_id"]
     )
     op.create_index(op.f("ix_provider_adjustments_claim_id"), "provider_adjustments", ["claim_id"])
-    with op.batch_alter_table("remittances") as batch:
-        batch.add_column(sa.Column("superseded_by_id", ID, nullable=True))
-        batch.create_foreign_key(
-            op.f("fk_remittances_superseded_by_id_remittances"),
-            "remittances",
-            ["superseded_by_id"],
-            ["id"],
+    fk_name = op.f("fk_remittances_superseded_by_id_remittances")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its reference in place; a batch copy of remittances could
+        # not drop the old table while claims point at it and foreign keys are enforced
+        op.execute(
+            f"ALTER TABLE remittances ADD COLUMN superseded_by_id INTEGER "
+            f"CONSTRAINT {fk_name} REFERENCES remittances (id)"
         )
-    with op.batch_alter_table("practices") as batch:
-        batch.add_column(
-            sa.Column("x12_strict", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    else:
+        op.add_column("remittances", sa.Column("superseded_by_id", ID, nullable=True))
+        op.create_foreign_key(fk_name, "remittances", "remittances", ["superseded_by_id"], ["id"])
+    # a plain ADD COLUMN on both (a batch copy of practices would meet the same foreign keys)
+    op.add_column(
+        "practices",
+        sa.Column("x12_strict", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("remittances") as batch:
-        batch.drop_constraint(
-            op.f("fk_remittances_superseded_by_id_remittances"), type_="foreignkey"
-        )
+        if op.get_bind().dialect.name != "sqlite":  # SQLite's copy leaves the reference out
+            batch.drop_constraint(
+                op.f("fk_remittances_superseded_by_id_remittances"), type_="foreignkey"
+            )
         batch.drop_column("superseded_by_id")
     with op.batch_alter_table("practices") as batch:
         batch.drop_column("x12_strict")
