@@ -2,7 +2,7 @@
 different content.
 
 Payers re-send a remittance when they re-issue an ERA (a corrected 835 for the same EFT or check)
-(docs/domain.md §2.7). The copies share the payer, the trace number and the payment date
+(docs/domain.md §2.9). The copies share the payer, the trace number and the payment date
 (BPR16: the same EFT or check; a trace number reused on another date, as some payers do for
 zero-pay notices, is another check); what differs is the content: a claim added or dropped,
 an amount changed. recoup keeps one: the *later* copy (the
