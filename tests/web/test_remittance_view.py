@@ -155,6 +155,9 @@ def test_the_example_takeback_review_shows_its_check(web: Web) -> None:
         "$297.80: it matches." in text
     )
     assert 'id="claim-money"' not in page.text  # the reference names no claim: no history
+    assert "A takeback whose reference names no claim" in text
+    worklist = web.client.get("/", params={"lane": "review_takeback"}).text
+    assert f'<a href="/denials/{row["id"]}">No patient (takeback)</a>' in worklist
     data = web.client.get(f"/api/denials/{row['id']}").json()
     assert data["claim_money"] is None
     assert [a["amount"] for a in data["remittance"]["provider_adjustments"]] == [
