@@ -38,12 +38,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from recoup.money import ZERO
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE
 from recoup.store.resends import counted_claim
-from recoup.store.tables import claims, denials, provider_adjustments, remittances, service_lines
+from recoup.store.tables import (
+    claims,
+    denials,
+    practices,
+    provider_adjustments,
+    remittances,
+    service_lines,
+)
 from recoup.takebacks import TAKEBACK_REASONS
 
 __all__ = ["EXPIRING_DAYS", "Kpis", "RateRow", "compute_kpis", "window_start"]
@@ -169,7 +176,12 @@ class _Tally:
 
 
 def _adjudicated(
-    conn: Connection, start: date, end: date, by_payer: _Tally, by_month: _Tally
+    conn: Connection,
+    start: date,
+    end: date,
+    by_payer: _Tally,
+    by_month: _Tally,
+    practice_keys: frozenset[str] | None = None,
 ) -> tuple[int, Decimal]:
     in_force = and_(
         claims.c.lineage != "reversal",
@@ -177,6 +189,7 @@ def _adjudicated(
         counted_claim(),  # not only on a copy of a check the payer later re-sent
         claims.c.notice_date >= start,
         claims.c.notice_date < end,
+        *_claims_of(practice_keys),
     )
     total, charged = 0, ZERO
     lines = select(claims.c.payer_name, claims.c.notice_date, service_lines.c.charge).join(
@@ -196,7 +209,23 @@ def _adjudicated(
     return total, charged
 
 
-def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
+def _claims_of(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    """Claims paid to these practices (by the remittance's payee NPI); none = every claim."""
+    if practice_keys is None:
+        return []
+    npis = select(practices.c.npi).where(practices.c.practice_key.in_(sorted(practice_keys)))
+    paid_to = select(remittances.c.id).where(remittances.c.payee_id.in_(npis))
+    return [claims.c.remittance_id.in_(paid_to)]
+
+
+def _denials_of(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    return [] if practice_keys is None else [denials.c.practice_key.in_(sorted(practice_keys))]
+
+
+def compute_kpis(
+    conn: Connection, today: date, months: int = 12, practice_keys: frozenset[str] | None = None
+) -> Kpis:
+    """The figures over every practice, or only ``practice_keys`` (a user's practices)."""
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
         raise ValueError("months must be a whole number from 1 to 120")
     start, end = window_start(today, months), today + timedelta(days=1)
@@ -216,6 +245,7 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
             d.notice_date < end,
             or_(d.closed_by.is_(None), d.closed_by != CLOSED_BY_REMITTANCE),
             d.lane != "review_takeback",  # a takeback is no denial: it is in taken_back
+            *_denials_of(practice_keys),
         )
         .group_by(d.notice_date, d.payer_name, d.group_code, d.reason_code)
     )
@@ -226,12 +256,15 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
         by_month.deny(_month(notice), count, cents)
         denied_lines += count
         denied_cents += cents
-    lines, charged = _adjudicated(conn, start, end, by_payer, by_month)
+    lines, charged = _adjudicated(conn, start, end, by_payer, by_month, practice_keys)
     carcs = sorted(by_carc.denied, key=lambda k: (-by_carc.denied[k], k))
     payers = sorted(set(by_payer.denied) | set(by_payer.lines))
     outcomes = conn.execute(
         select(d.outcome, d.outcome_amount, d.outcome_date, d.notice_date).where(
-            d.outcome.is_not(None), d.outcome_date >= start, d.outcome_date < end
+            d.outcome.is_not(None),
+            d.outcome_date >= start,
+            d.outcome_date < end,
+            *_denials_of(practice_keys),
         )
     ).all()
     recovered = written_off = ZERO
@@ -247,12 +280,13 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
             written_off += amount
         if notice is not None:
             days.append((when - notice).days)
-    patient_billed, patient_lane = _patient(conn, start, end)
+    patient_billed, patient_lane = _patient(conn, start, end, practice_keys)
     soon = conn.execute(
         select(func.count(), func.sum(d.amount_cents)).where(
             d.status == "open",
             d.deadline >= today,
             d.deadline < today + timedelta(days=EXPIRING_DAYS),  # [today, today + 14 days)
+            *_denials_of(practice_keys),
         )
     ).one()
     return Kpis(
@@ -284,11 +318,13 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
         patient_collection_rate=_ratio(patient_billed, patient_lane),
         expiring_count=soon[0] or 0,
         expiring_amount=_dollars(soon[1] or 0),
-        **_net(conn, start, end),
+        **_net(conn, start, end, practice_keys),
     )
 
 
-def _net(conn: Connection, start: date, end: date) -> dict[str, Decimal]:
+def _net(
+    conn: Connection, start: date, end: date, practice_keys: frozenset[str] | None = None
+) -> dict[str, Decimal]:
     """Claim payments in force, the PLB takebacks, and what is left (module docstring)."""
     paid = ZERO
     for (amount,) in conn.execute(
@@ -298,6 +334,7 @@ def _net(conn: Connection, start: date, end: date) -> dict[str, Decimal]:
             counted_claim(),
             claims.c.notice_date >= start,
             claims.c.notice_date < end,
+            *_claims_of(practice_keys),
         )
     ):
         paid += amount
@@ -311,6 +348,7 @@ def _net(conn: Connection, start: date, end: date) -> dict[str, Decimal]:
             remittances.c.superseded_by_id.is_(None),
             dated >= start,
             dated < end,
+            *_paid_to(practice_keys),
         )
     ):
         if amount > ZERO:
@@ -318,13 +356,24 @@ def _net(conn: Connection, start: date, end: date) -> dict[str, Decimal]:
     return {"paid": paid, "taken_back": taken, "net_paid": paid - taken}
 
 
-def _patient(conn: Connection, start: date, end: date) -> tuple[Decimal, Decimal]:
+def _paid_to(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    """Remittances paid to these practices (by payee NPI); none = every remittance."""
+    if practice_keys is None:
+        return []
+    npis = select(practices.c.npi).where(practices.c.practice_key.in_(sorted(practice_keys)))
+    return [remittances.c.payee_id.in_(npis)]
+
+
+def _patient(
+    conn: Connection, start: date, end: date, practice_keys: frozenset[str] | None = None
+) -> tuple[Decimal, Decimal]:
     d = denials.c
     rows = conn.execute(
         select(d.lane, d.denied_amount, d.outcome, d.outcome_amount).where(
             d.notice_date >= start,
             d.notice_date < end,
             or_(d.lane == "bill_patient", d.outcome == "billed_patient"),
+            *_denials_of(practice_keys),
         )
     )
     # one set of denials for both figures (the patient lane, or billed to the patient whatever

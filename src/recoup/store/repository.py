@@ -51,7 +51,7 @@ from recoup.store.kpis import Kpis, compute_kpis
 from recoup.store.migrate import upgrade
 from recoup.store.practices import TableChanges, folder_digest, write_practice
 from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_claims
-from recoup.store.remits import plan_remittances, write_file
+from recoup.store.remits import FileCounts, iter_plans, write_file
 from recoup.store.sources import NO_PRACTICE, compress
 from recoup.store.tables import file_contents, metadata, practices, source_files
 from recoup.store.takebacks import RemittanceView
@@ -77,6 +77,7 @@ class ImportResult:
     claims: int = 0  # claim payments in the file
     new_claims: int = 0
     known_claims: int = 0  # already stored (the same claim payment from another file)
+    repeated_claims: int = 0  # claim loops repeating an earlier one in the same file: stored once
     denials: int = 0  # denied lines among the new claims
     relinked: int = 0  # claims whose reversal links changed
     practice_keys: frozenset[str] = frozenset()  # practices whose worklist this changes
@@ -173,6 +174,12 @@ class Store:
             return _failed(
                 path, "835", _error(path, "file.unreadable", f"cannot read: {exc.strerror}")
             )
+        return self.import_835_data(data, str(path), strict=strict)
+
+    def import_835_data(self, data: bytes, name: str, *, strict: bool = False) -> ImportResult:
+        """Import an 835's bytes read elsewhere (a batch's Parquet output), stored under
+        ``name``, exactly as :meth:`import_835` imports a file."""
+        path = Path(name)
         sha256 = hashlib.sha256(data).hexdigest()
         known = self._known_file(sha256)
         if known is not None:
@@ -188,13 +195,13 @@ class Store:
         result, left_out = _postable(read, path)
         if result is None:
             return _failed(path, "835", *left_out)
-        plans = plan_remittances(result)
         keys = self._practices_of(result)
         try:
             with writing(self.engine) as conn:
                 if conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256)):
                     return ImportResult(str(path), "835", "already imported")
-                counts = write_file(conn, sha256, str(path), len(data), plans)
+                # planned one remittance at a time as it is written: memory stays flat
+                counts = write_file(conn, sha256, str(path), len(data), iter_plans(result))
                 _write_bytes(conn, sha256, data)
                 worklist.mark_pending(conn, keys)
         except SQLAlchemyError as exc:
@@ -206,10 +213,14 @@ class Store:
             claims=counts.claims,
             new_claims=counts.new_claims,
             known_claims=counts.known_claims,
+            repeated_claims=counts.repeated,
             denials=counts.denials,
             relinked=counts.relinked,
             practice_keys=keys,
-            findings=result.findings + left_out + _resent(path, counts.resent),
+            findings=result.findings
+            + left_out
+            + _repeat_findings(path, counts)
+            + _resent(path, counts.resent),
             left_out=sum(f.code == "import.left_out" for f in left_out),
         )
 
@@ -356,10 +367,17 @@ class Store:
         with reading(self.engine) as conn:
             return worklist_query.query(conn, q, day)
 
-    def denial(self, denial_key: int | str, *, today: date) -> DenialRow | None:
-        """A denial by numeric id or denial id (``BP26021-1@2026...``)."""
+    def denial(
+        self,
+        denial_key: int | str,
+        *,
+        today: date,
+        practice_keys: frozenset[str] | None = None,
+    ) -> DenialRow | None:
+        """A denial by numeric id or denial id (``BP26021-1@2026...``); with
+        ``practice_keys``, only one of those practices."""
         with reading(self.engine) as conn:
-            return worklist_query.find(conn, denial_key, today)
+            return worklist_query.find(conn, denial_key, today, practice_keys)
 
     def stored_835(self, file_id: int) -> bytes | None:
         """An imported 835's bytes by its stored file id (evidence names it)."""
@@ -467,14 +485,46 @@ class Store:
             teamwork.set_write_off_reason(self.engine, done, reason, user)
         return BulkResult(tuple(done), tuple(refused))
 
-    def my_work(self, username: str, today: date, days: int = 14) -> MyWork:
-        return teamwork.my_work(self.engine, username, today, days)
+    def my_work(
+        self,
+        username: str,
+        today: date,
+        days: int = 14,
+        practice_keys: frozenset[str] | None = None,
+    ) -> MyWork:
+        return teamwork.my_work(self.engine, username, today, days, practice_keys)
 
     def reminders(
-        self, today: date, days: int = 14, user: str | None = None
+        self,
+        today: date,
+        days: int = 14,
+        user: str | None = None,
+        practice_keys: frozenset[str] | None = None,
     ) -> dict[str, list[Reminder]]:
-        """Per user (and "unassigned"), the deadlines and follow-ups due by today + days."""
-        return teamwork.reminders(self.engine, today, days, user)
+        """Per user (and "unassigned"), the deadlines and follow-ups due by today + days,
+        within ``practice_keys`` (None: every practice)."""
+        return teamwork.reminders(self.engine, today, days, user, practice_keys)
+
+    def reminders_by_access(self, groups: dict[str, list[Reminder]]) -> dict[str, list[Reminder]]:
+        """Each user's reminders kept to the practices that user may see (a practice taken
+        away is not mailed to them); "unassigned" and names without an account stay whole."""
+        out: dict[str, list[Reminder]] = {}
+        for who, items in groups.items():
+            account = self.user(who)
+            allowed = None if account is None else self.allowed_practices(who, account.role)
+            kept = [i for i in items if allowed is None or i.row.practice_key in allowed]
+            if kept:
+                out[who] = kept
+        return out
+
+    def visible_ids(self, ids: Iterable[int], practice_keys: frozenset[str] | None) -> list[int]:
+        """Those of ``ids`` a user of ``practice_keys`` may act on (None: all that exist)."""
+        return teamwork.visible_ids(self.engine, ids, practice_keys)
+
+    def allowed_practices(self, username: str, role: str) -> frozenset[str] | None:
+        """The practices the user may see (None: every one)."""
+        with reading(self.engine) as conn:
+            return accounts.allowed_practices(conn, username, role)
 
     def user_emails(self) -> dict[str, str]:
         return teamwork.user_emails(self.engine)
@@ -491,9 +541,12 @@ class Store:
     def has_calendar(self, username: str) -> bool:
         return teamwork.has_calendar(self.engine, username)
 
-    def kpis(self, today: date, months: int = 12) -> Kpis:
+    def kpis(
+        self, today: date, months: int = 12, practice_keys: frozenset[str] | None = None
+    ) -> Kpis:
+        """The KPIs over every practice, or only ``practice_keys``."""
         with reading(self.engine) as conn:
-            return compute_kpis(conn, today, months)
+            return compute_kpis(conn, today, months, practice_keys)
 
     def files_without_bytes(self) -> list[str]:
         """835 files imported before the store kept their bytes: re-import them to triage."""
@@ -522,6 +575,29 @@ class Store:
 
     def set_user_disabled(self, username: str, disabled: bool) -> User:
         return accounts.set_disabled(self.engine, username, disabled)
+
+    def practice_grants(self, username: str) -> list[str]:
+        """The practice keys a user was granted (``*``: every practice)."""
+        return accounts.practice_grants(self.engine, username)
+
+    def practice_key(self, text: str) -> str | None:
+        """The key of the stored practice ``text`` names (its key, NPI or name, any case), or
+        ``*`` for every practice; None when no stored practice is meant."""
+        wanted = text.strip()
+        if wanted == accounts.ALL_PRACTICES:
+            return wanted
+        for practice in self.practices():
+            if wanted in (practice.key, practice.npi) or wanted.casefold() == (
+                practice.name.casefold()
+            ):
+                return practice.key
+        return None
+
+    def grant_practice(self, username: str, practice_key: str) -> bool:
+        return accounts.grant_practice(self.engine, username, practice_key)
+
+    def revoke_practice(self, username: str, practice_key: str) -> bool:
+        return accounts.revoke_practice(self.engine, username, practice_key)
 
     def audit(
         self,
@@ -582,6 +658,22 @@ def _postable(result: ParseResult, path: Path) -> tuple[ParseResult | None, tupl
         for remit, found in result.rejected
     )
     return result._replace(remittances=postable), notes
+
+
+def _repeat_findings(path: Path, counts: FileCounts) -> tuple[Finding, ...]:
+    """A warning for each claim loop that repeats an earlier one of the same file exactly (it
+    is stored once: the payer sent the same payment twice in one file, not two payments)."""
+    return tuple(
+        Finding(
+            Severity.WARNING,
+            "import.repeated_claim",
+            f"claim {number} repeats the claim payment at segment {first} exactly; it is stored "
+            "once and counted once",
+            str(path),
+            segment=segment,
+        )
+        for segment, first, number in counts.repeats
+    )
 
 
 def _prepare_sqlite_file(database: str | None, *, must_exist: bool) -> None:
