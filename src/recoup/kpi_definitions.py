@@ -88,6 +88,14 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Received: every patient payment dated in the window, on any claim.",
     ),
     Definition(
+        "net-paid",
+        "Net paid",
+        "Claim payments (CLP04) of the claims in force with a remittance date in the window, "
+        "minus the takebacks: provider-level adjustments that recover money (PLB WO, 72, FB, "
+        "WU, J1, CS, B3, OB with a positive amount) on remittances dated in the window, linked "
+        "to a claim or not. What the practice kept.",
+    ),
+    Definition(
         "overdue",
         "Overdue",
         "Open denials (not yet sent) whose deadline is before today: the appeal or corrected "

@@ -531,6 +531,9 @@ def test_placeholders_are_marked_as_such() -> None:
     assert unverified
     for row in unverified:
         where = row.basis + row.citation
+        if row.step == "refund_dispute":  # no practice.toml setting yet: the contract says
+            assert "set the window from the payer contract" in where
+            continue
         assert "set appeal_days" in where or "set corrected_claim_days" in where
 
 

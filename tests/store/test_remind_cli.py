@@ -60,6 +60,8 @@ def _setup(db: str) -> tuple[date, list[Any], list[Any]]:
     due = [r for r in rows if r.deadline is not None and r.deadline <= horizon]
     later = [r for r in rows if r.deadline is None or r.deadline > horizon]
     assert len(due) >= 3 and len(later) >= 3
+    # dana's deadline is a patient's: the PHI checks need a name (a takeback review has none)
+    due.sort(key=lambda r: not r.patient_name)
     _ok("assign", "--db", db, "--to", "dana", str(due[0].id), str(later[0].id), "--user", "eli")
     _ok("assign", "--db", db, "--to", "eli", str(later[1].id))
     _ok("assign", "--db", db, "--to", "fay", str(later[2].id))

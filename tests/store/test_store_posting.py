@@ -16,6 +16,9 @@ from x12_samples import HEADER, PAID_VISIT, VISIT_21, interchange, transaction
 
 TODAY = date(2026, 11, 23)
 ERA = Path(__file__).parents[1] / "data" / "era"
+# each transaction set is its own payment with its own trace number (TRN02): one trace number
+# twice is the same check sent again (recoup.resends), and the later copy would replace the first
+SECOND_CHECK = [s.replace("TRN*1*EFT0304001", "TRN*1*EFT0304002") for s in HEADER]
 
 
 def test_a_real_sample_with_se01_off_by_one_imports_with_a_warning(
@@ -33,7 +36,9 @@ def test_an_unbalanced_payment_is_left_out_and_the_others_post(
     store: Store, tmp_path: Path
 ) -> None:
     good = transaction(HEADER + ["LX*1"] + PAID_VISIT, "0001")
-    bad = transaction(HEADER + VISIT_21, "0002", paid="10.00")  # pays 10.00 for 0.00 of claims
+    bad = transaction(
+        SECOND_CHECK + VISIT_21, "0002", paid="10.00"
+    )  # pays 10.00 for 0.00 of claims
     broken = tmp_path / "broken.835"
     broken.write_bytes(interchange(good, bad))
     batch = pipeline.import_paths(store, [broken], today=TODAY)
@@ -45,7 +50,7 @@ def test_an_unbalanced_payment_is_left_out_and_the_others_post(
     assert store.denials(DenialQuery(today=TODAY)).total == 0  # BP-1021's denial was not posted
     # the payer's corrected copy: the good payment is known, only the fixed one is added
     fixed = tmp_path / "fixed.835"
-    fixed.write_bytes(interchange(good, transaction(HEADER + VISIT_21, "0002", paid="0.00")))
+    fixed.write_bytes(interchange(good, transaction(SECOND_CHECK + VISIT_21, "0002", paid="0.00")))
     again = pipeline.import_paths(store, [fixed], today=TODAY)
     (second,) = again.results
     assert second.status == "imported" and (second.new_claims, second.known_claims) == (1, 1)
@@ -55,7 +60,7 @@ def test_an_unbalanced_payment_is_left_out_and_the_others_post(
 
 def test_the_import_command_says_what_was_left_out(tmp_path: Path) -> None:
     good = transaction(HEADER + ["LX*1"] + PAID_VISIT, "0001")
-    bad = transaction(HEADER + VISIT_21, "0002", paid="10.00")
+    bad = transaction(SECOND_CHECK + VISIT_21, "0002", paid="10.00")
     path = tmp_path / "broken.835"
     path.write_bytes(interchange(good, bad))
     db = str(tmp_path / "recoup.db")

@@ -121,7 +121,7 @@ def test_a_refresh_keeps_the_teams_work(team: Store) -> None:
     with team.engine.begin() as conn:
         conn.execute(update(denials).values(triage_hash="stale"))
     result = pipeline.refresh_worklist(team, TODAY)
-    assert result.updated == 20  # 19 denials and the underpaid BP26036 line
+    assert result.updated == 21  # 19 denials, the underpaid BP26036 line, the takeback review
     kept = team.denial(row.id, today=TODAY)
     assert kept is not None
     assert (kept.assigned_to, kept.follow_up_on, kept.work_status) == (

@@ -45,5 +45,6 @@ def test_a_0001_store_upgrades_and_asks_for_files_again(db_url: str) -> None:
         assert {r.status for r in again[1:]} == {"already imported"}
         assert store.files_without_bytes() == []
         assert pipeline.refresh_worklist(store, TODAY).missing_files == ()
-        # 19 denials and one underpayment (fee_schedules/ back after the folder is imported again)
-        assert store.denials(DenialQuery(today=TODAY)).total == 20
+        # 19 denials, one underpayment (fee_schedules/ back after the folder is imported again)
+        # and the takeback review of the Aug 21 check's PLB
+        assert store.denials(DenialQuery(today=TODAY)).total == 21

@@ -23,16 +23,19 @@ def test_session_says_single_user_and_gives_a_token(web: Web) -> None:
 def test_denials_are_paged_sorted_and_totalled(web: Web) -> None:
     body = web.client.get("/api/denials").json()
     assert body["today"] == "2026-11-23"
-    assert body["total"] == len(body["rows"]) == 20  # 19 denials, 1 underpayment
-    assert body["total_amount"] == "1647.20"
-    assert sum(float(v) for v in body["totals_by_lane"].values()) == 1647.2
+    # 19 denials, 1 underpayment and the $45.00 takeback review of the Aug 21 Summit check
+    assert body["total"] == len(body["rows"]) == 21
+    assert body["total_amount"] == "1692.20"
+    assert sum(float(v) for v in body["totals_by_lane"].values()) == 1692.2
     deadlines = [r["deadline"] for r in body["rows"] if r["deadline"]]
     assert deadlines == sorted(deadlines)
-    first = body["rows"][0]
-    assert first["days_left"] == 21 and first["url"] == f"/denials/{first['id']}"
+    # first: the takeback review, its 30-day refund-dispute window from 2026-08-21 long past
+    first, second = body["rows"][:2]
+    assert first["lane"] == "review_takeback" and first["days_left"] == -64
+    assert second["days_left"] == 21 and second["url"] == f"/denials/{second['id']}"
 
     page2 = web.client.get("/api/denials", params={"per_page": 25, "page": 1}).json()
-    assert len(page2["rows"]) == 20
+    assert len(page2["rows"]) == 21
     small = web.client.get("/api/denials", params={"sort": "-amount", "per_page": 25}).json()
     amounts = [float(r["denied_amount"]) for r in small["rows"]]
     assert amounts == sorted(amounts, reverse=True)
@@ -47,7 +50,8 @@ def test_denials_filter_by_lane_payer_code_patient_deadline_amount_text(web: Web
     patient = get("/api/denials", params={"patient": "Lindqvist"}).json()
     assert {r["patient_account"] for r in patient["rows"]} == {"BP26021"}
     due = get("/api/denials", params={"due": "60"}).json()
-    assert due["total"] == 1 and due["rows"][0]["days_left"] <= 60
+    # BP26065's corrected claim and the overdue takeback review
+    assert due["total"] == 2 and all(r["days_left"] <= 60 for r in due["rows"])
     big = get("/api/denials", params={"min_amount": "$100"}).json()
     assert all(float(r["denied_amount"]) >= 100 for r in big["rows"])
     text = get("/api/denials", params={"q": "BP26065"}).json()

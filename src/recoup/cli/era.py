@@ -16,6 +16,8 @@ from recoup.codes import explain
 from recoup.denials import denied_items, summarize
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import display_money, format_money
+from recoup.records import Remittance
+from recoup.takebacks import is_takeback, reason_words, reconcile
 from recoup.x12 import ParseResult, read_835_file
 
 era_app = typer.Typer(help="Read X12 835 remittance (ERA) files.", no_args_is_help=True)
@@ -107,6 +109,48 @@ def _show(result: ParseResult, console: Console) -> None:
             console.print(table)
         else:
             console.print("  no denied lines")
+        _show_plb(remit, console)
+
+
+def _show_plb(remit: Remittance, console: Console) -> None:
+    """The provider-level adjustments (PLB) and the check: sum(CLP04) - sum(PLB) = BPR02."""
+    if remit.provider_adjustments:
+        table = SafeTable(title="provider adjustments (PLB)", title_justify="left")
+        for column, justify in (
+            ("reason", "left"),
+            ("reference", "left"),
+            ("amount", "right"),
+            ("period", "left"),
+            ("meaning", "left"),
+        ):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for adj in remit.provider_adjustments:
+            table.add_row(
+                adj.reason,
+                adj.reference,
+                format_money(adj.amount),
+                adj.fiscal_period_end.isoformat() if adj.fiscal_period_end else "",
+                ("takeback: " if is_takeback(adj) else "") + reason_words(adj.reason),
+            )
+        console.print(table)
+    else:
+        console.print("  no provider adjustments (PLB)")
+    check = reconcile(remit)
+    colour = {"match": "green", "mismatch": "bold red", "missing": "bold yellow"}[check.status]
+    console.print(f"  check: [{colour}]{check.status}[/]: {check.words()}")
+
+
+def _check_json(remit: Remittance) -> dict[str, Any]:
+    check = reconcile(remit)
+    return {
+        "trace_number": remit.trace_number,
+        "claims_paid": check.claims_paid,
+        "provider_adjustments": check.provider_adjustments,
+        "expected_payment": check.expected,
+        "payment": check.payment,
+        "difference": check.difference,
+        "status": check.status,
+    }
 
 
 @era_app.command("show")
@@ -116,7 +160,9 @@ def show(
         False, "--json", help="Print the full parsed remittances as JSON."
     ),
 ) -> None:
-    """Show each remittance: payer, payment, trace number, totals and the denied lines.
+    """Show each remittance: payer, payment, trace number, totals, the denied lines, the
+    provider-level adjustments (PLB: takebacks, interest) and the check reconciliation
+    (claim payments - PLB = BPR02: "match", the difference, or "missing").
 
     Problems in a file (wrong envelope counts, amounts that are not numbers, remittances that do
     not balance) are listed with the segment number and text. The exit code is 1 when any file
@@ -139,6 +185,7 @@ def show(
                     "bytes": r.size,
                     "ok": r.ok,
                     "remittances": to_jsonable(r.remittances),
+                    "reconciliation": [_check_json(rem) for rem in r.remittances],
                     "findings": to_jsonable(r.findings),
                 }
                 for r in results

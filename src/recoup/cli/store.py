@@ -24,6 +24,7 @@ from recoup.cli.common import (
     out,
     parse_date,
     print_findings,
+    shown,
     today_option,
 )
 from recoup.cli.common import (
@@ -292,6 +293,8 @@ def claim_command(
                 "patient_control_number": h.patient_control_number,
                 "current": [c.id for c in h.current],
                 "history": h.claims,
+                "recoupments": h.recoupments,
+                "net_paid": h.net,
             }
             for h in histories
         ]
@@ -316,6 +319,13 @@ def _show_history(history: ClaimHistory, out: Console) -> None:
         )
     if not history.current:
         out.print("current: nothing in force (every payment was reversed)")
+    if history.recoupments:
+        out.print(f"money: {shown(history.money_story())}")
+        for r in history.recoupments:
+            out.print(
+                f"  PLB {shown(r.reason)}:{shown(r.reference)} {_money(r.amount)} on check "
+                f"{shown(r.trace_number)} (linked by {r.link_rule or 'nothing'})"
+            )
     table = make_table(
         ("#", "notice", "kind", "payer claim", "status", "billed", "paid", "link", "file"),
         right=("billed", "paid"),

@@ -149,7 +149,7 @@ def triage_command(
 
     day = parse_date(today)
     practice = read_practice_folder(practice_dir)
-    read = read_remittances(eras)
+    read = read_remittances(eras, strict=practice.x12_strict)
     for finding in read.errors:
         err.print(f"  {finding.place}: {finding.message}", soft_wrap=True, markup=False)
     if not read.ok:

@@ -278,6 +278,11 @@ def _kpi_text(k: Kpis, console: Console) -> None:
         ),
         ("expiring in 14 days", f"{k.expiring_count} (${format_money(k.expiring_amount)})"),
         *_truth_lines(k),
+        (
+            "net paid",
+            f"${format_money(k.net_paid)} (claim payments ${format_money(k.paid)} - takebacks "
+            f"${format_money(k.taken_back)})",
+        ),
     ):
         console.print(f"  {label:<22} {value}", highlight=False)
     for title, rows in (("by CARC", k.by_carc), ("by payer", k.by_payer), ("by month", k.by_month)):

@@ -66,8 +66,10 @@ _TITLES = {
     "bill_patient": "Patient statement",
     "write_off": "Write-off memo",
     "review": "Review worksheet",
+    "review_takeback": "Takeback review worksheet",
     "underpayment": "Underpayment appeal",
 }
+NO_LETTER_LANES = frozenset({"review_takeback"})
 _TO_PAYER = frozenset(
     {"recount_dispute", "exception_appeal", "appeal", "corrected_claim", "underpayment"}
 )
@@ -777,8 +779,12 @@ def _tidy(markdown: str) -> str:
 
 
 def packets_for(items: Iterable[WorkItem]) -> list[list[WorkItem]]:
-    """The work items grouped one group per claim (CLP01 + CLP07) and lane, in worklist order."""
+    """The work items grouped one group per claim (CLP01 + CLP07) and lane, in worklist order.
+    A takeback review (``review_takeback``) has no letter: a person reads the payer's
+    overpayment notice first (recoup.triage.takebacks)."""
     groups: dict[tuple[str, str, str], list[WorkItem]] = {}
     for item in items:
+        if item.lane in NO_LETTER_LANES:
+            continue
         groups.setdefault((item.patient_account, item.payer_claim_id, item.lane), []).append(item)
     return list(groups.values())

@@ -37,6 +37,7 @@ LANE_WORDS = {
     "bill_patient": "patient statement",
     "write_off": "write-off",
     "review": "review",
+    "review_takeback": "takeback review",
     "underpayment": "underpayment appeal",
 }
 

@@ -24,15 +24,16 @@ class RemittanceFiles(NamedTuple):
         return not self.errors
 
 
-def read_remittances(paths: Iterable[Path]) -> RemittanceFiles:
-    """Read each 835 file; a missing file is an error finding, never an exception."""
+def read_remittances(paths: Iterable[Path], *, strict: bool = False) -> RemittanceFiles:
+    """Read each 835 file; a missing file is an error finding, never an exception. ``strict``
+    (``--strict``, or the practice's ``[x12] strict``) makes envelope faults errors."""
     results: list[ParseResult] = []
     errors: list[Finding] = []
     for path in paths:
         if not path.is_file():
             errors.append(Finding(Severity.ERROR, "file.missing", "no such file", str(path)))
             continue
-        result = read_835_file(path)
+        result = read_835_file(path, strict=strict)
         errors += [f for f in result.findings if f.severity is Severity.ERROR]
         results.append(result)
     return RemittanceFiles(results, errors)

@@ -326,6 +326,7 @@ class Practice(NamedTuple):
     visits: tuple[Visit, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     records: tuple[RecordRef, ...] = ()
+    x12_strict: bool = False  # practice.toml [x12] strict: envelope faults are errors
     fee_schedules: tuple[FeeScheduleRow, ...] = ()  # fee_schedules/<payer_id>.csv
     payments: tuple[PatientPayment, ...] = ()  # payments.csv: what patients paid
 

@@ -133,6 +133,7 @@ def read_practice(
         signer_name=settings.signer_name,
         signer_title=settings.signer_title,
         payers=settings.payers,
+        x12_strict=settings.x12_strict,
         patients=patients,
         coverages=coverages,
         benefits=benefits,

@@ -72,6 +72,7 @@ class Settings(NamedTuple):
     signer_name: str
     signer_title: str
     payers: tuple[PayerInfo, ...]
+    x12_strict: bool = False  # [x12] strict = true: envelope faults are errors, as --strict
 
 
 class _Checker:
@@ -151,7 +152,8 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[Finding]]:
         check.add(Severity.WARNING, "practice.npi", f'NPI "{npi}" is not 10 digits', None, "npi")
     address = _address(data.get("address", ""), check)
     payers = _payers(data.get("payers", {}), check)
-    known = {*TEXT_KEYS, "address", "payers", "signer", "billing"}  # billing: practice/billing.py
+    x12_strict = _x12(data.get("x12", {}), check)
+    known = {*TEXT_KEYS, "address", "payers", "signer", "billing", "x12"}  # billing: billing.py
     for key in data:
         if key not in known:
             check.add(
@@ -159,7 +161,30 @@ def read_settings(folder: Path) -> tuple[Settings | None, list[Finding]]:
             )
     if any(f.severity is Severity.ERROR for f in check.findings):
         return None, check.findings
-    return Settings(address=address, payers=payers, **values), check.findings
+    return (
+        Settings(address=address, payers=payers, x12_strict=x12_strict, **values),
+        check.findings,
+    )
+
+
+def _x12(value: Any, check: _Checker) -> bool:
+    """``[x12] strict = true``: this practice's 835 imports follow the X12 envelope rules
+    strictly (counts and control numbers that do not match are errors, as with --strict)."""
+    if not isinstance(value, dict):
+        check.add(Severity.ERROR, "practice.toml.type", "x12 must be a table", None, "x12")
+        return False
+    for key in value:
+        if key != "strict":
+            check.add(
+                Severity.WARNING, "practice.toml.unknown_key", f"unknown key {key}", "x12", key
+            )
+    strict = value.get("strict", False)
+    if not isinstance(strict, bool):
+        check.add(
+            Severity.ERROR, "practice.toml.type", "strict must be true or false", "x12", "strict"
+        )
+        return False
+    return strict
 
 
 def _address(value: Any, check: _Checker) -> str:

@@ -30,6 +30,10 @@ NPI, else by its visits) and its payments.csv; ``None`` is every practice.
   with a notice date in the window that triage put in the ``bill_patient`` lane or that ended
   ``billed_patient`` (see :func:`patient_collection`). ``patient_billed`` and
   ``patient_lane_amount`` keep the amounts billed to patients and those denials' dollars.
+* **paid, taken back, net paid**: *paid* is the claim payments (CLP04) in force with a notice date
+  in the window; *taken back* is the PLB takebacks (WO, 72, FB, WU, J1, CS, B3, OB with a
+  positive amount, recoup.takebacks) on remittances dated in the window, linked to a claim or
+  not; *net paid* = paid - taken back, what the practice kept.
 * **expiring**: open denials whose deadline falls in the next 14 days, today included
   (``[today, today + 14)``); **overdue**: open denials whose deadline is before today. The two
   never overlap. Open here is "not sent": a sent appeal has met its deadline.
@@ -52,18 +56,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from recoup.money import ZERO
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE
+from recoup.store.resends import counted_claim
 from recoup.store.sources import remittance_owners
 from recoup.store.tables import (
     claims,
     denials,
     patient_payments,
     practices,
+    provider_adjustments,
+    remittances,
     service_lines,
 )
+from recoup.takebacks import TAKEBACK_REASONS
 
 __all__ = [
     "AGING_BUCKETS",
@@ -177,6 +185,10 @@ class Kpis:
     underpaid_amount: Decimal = ZERO
     underpaid_by_payer: list[UnderpaidRow] = field(default_factory=list)
     underpaid_by_code: list[UnderpaidRow] = field(default_factory=list)
+    # -- takebacks (issue 16): claim payments, PLB takebacks, what the practice kept
+    paid: Decimal = ZERO  # CLP04 of the claims in force, notice date in the window
+    taken_back: Decimal = ZERO  # PLB takebacks on remittances dated in the window
+    net_paid: Decimal = ZERO  # paid - taken back
 
     def to_dict(self) -> dict[str, Any]:
         from recoup.jsonout import to_jsonable
@@ -263,6 +275,7 @@ def _adjudicated(
     in_force = and_(
         claims.c.lineage != "reversal",
         claims.c.reversed_by_id.is_(None),
+        counted_claim(),  # not only on a copy of a check the payer later re-sent
         claims.c.notice_date >= start,
         claims.c.notice_date < end,
     )
@@ -328,6 +341,7 @@ def compute_kpis(
                 d.outcome.is_not(None),
             ),
             d.lane != UNDERPAYMENT_LANE,
+            d.lane != "review_takeback",  # a takeback is no denial: it is in taken_back
             *_of(keys),
         )
         .group_by(d.notice_date, d.payer_name, d.group_code, d.reason_code)
@@ -425,7 +439,51 @@ def compute_kpis(
         underpaid_amount=sum((row.amount for row in by_up_payer), ZERO),
         underpaid_by_payer=by_up_payer,
         underpaid_by_code=by_up_code,
+        **_net(conn, start, end, keys),
     )
+
+
+def _net(
+    conn: Connection, start: date, end: date, practice_keys: frozenset[str] | None = None
+) -> dict[str, Decimal]:
+    """Claim payments in force, the PLB takebacks, and what is left (module docstring)."""
+    paid = ZERO
+    owners = remittance_owners(conn) if practice_keys is not None else {}
+    for remittance_id, amount in conn.execute(
+        select(claims.c.remittance_id, claims.c.paid).where(
+            claims.c.lineage != "reversal",
+            claims.c.reversed_by_id.is_(None),
+            counted_claim(),
+            claims.c.notice_date >= start,
+            claims.c.notice_date < end,
+        )
+    ):
+        if practice_keys is None or owners.get(remittance_id) in practice_keys:
+            paid += amount
+    taken = ZERO
+    dated = func.coalesce(remittances.c.payment_date, remittances.c.production_date)
+    for (amount,) in conn.execute(
+        select(provider_adjustments.c.amount)
+        .join(remittances, remittances.c.id == provider_adjustments.c.remittance_id)
+        .where(
+            provider_adjustments.c.reason_code.in_(sorted(TAKEBACK_REASONS)),
+            remittances.c.superseded_by_id.is_(None),
+            dated >= start,
+            dated < end,
+            *_paid_to(practice_keys),
+        )
+    ):
+        if amount > ZERO:
+            taken += amount
+    return {"paid": paid, "taken_back": taken, "net_paid": paid - taken}
+
+
+def _paid_to(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    """Remittances paid to these practices (by payee NPI); none = every remittance."""
+    if practice_keys is None:
+        return []
+    npis = select(practices.c.npi).where(practices.c.practice_key.in_(sorted(practice_keys)))
+    return [remittances.c.payee_id.in_(npis)]
 
 
 def _patient(

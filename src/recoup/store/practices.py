@@ -74,6 +74,7 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
         "phone": practice.phone,
         "signer_name": practice.signer_name,
         "signer_title": practice.signer_title,
+        "x12_strict": practice.x12_strict,
     }
     rows: dict[Table, list[dict[str, Any]]] = {
         payers: [

@@ -9,7 +9,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, func, or_, select
 
+from recoup.money import display_money
 from recoup.store.lineage import claim_state
+from recoup.store.resends import counted_claim
 from recoup.store.tables import (
     adjustments,
     claim_sources,
@@ -19,6 +21,7 @@ from recoup.store.tables import (
     source_files,
     visits,
 )
+from recoup.store.takebacks import Recoupment, recoupments_of
 
 AnyRow = Row[*tuple[Any, ...]]
 
@@ -67,10 +70,33 @@ class ClaimHistory(NamedTuple):
     payer_name: str
     patient_control_number: str
     claims: tuple[ClaimView, ...]
+    # PLB takebacks (and returns) whose reference names one of these claims, oldest first
+    recoupments: tuple[Recoupment, ...] = ()
 
     @property
     def current(self) -> tuple[ClaimView, ...]:
         return tuple(c for c in self.claims if c.state == "current")
+
+    @property
+    def net(self) -> Decimal:
+        """What the payer has paid for this claim after takebacks: current payments - PLB."""
+        total = sum((c.paid for c in self.current), Decimal(0))
+        return total - sum((r.amount for r in self.recoupments), Decimal(0))
+
+    def money_story(self) -> str:
+        """ "paid $120.00 on 2026-05-07, recouped $120.00 on 2026-08-14 (WO), net $0.00"."""
+        parts = []
+        for c in self.current:
+            if c.paid:
+                when = c.notice_date.isoformat() if c.notice_date else "an unknown date"
+                parts.append(f"paid {display_money(c.paid)} on {when}")
+        for r in self.recoupments:
+            when = r.on.isoformat() if r.on else "an unknown date"
+            verb = "recouped" if r.amount > 0 else "returned"
+            parts.append(f"{verb} {display_money(abs(r.amount))} on {when} ({r.reason})")
+        if not self.recoupments:
+            return ", ".join(parts)
+        return ", ".join([*parts, f"net {display_money(self.net)}"])
 
 
 _COLUMNS = (
@@ -137,7 +163,7 @@ def _order(row: AnyRow) -> tuple[date, str, str, int, int]:
 def list_claims(conn: Connection, patient: str | None = None) -> list[ClaimView]:
     """Every stored claim payment, oldest notice first; ``patient`` narrows by patient id,
     account number, member id or a part of the name."""
-    query = select(*_COLUMNS)
+    query = select(*_COLUMNS).where(counted_claim())  # a re-sent check's earlier copy: gone
     if patient:
         needle = patient.strip().lower()
         matched = select(patients.c.patient_id).where(
@@ -183,7 +209,8 @@ def claim_history(conn: Connection, ident: str) -> list[ClaimHistory]:
             key=_order,
         )
         views = _details(conn, rows)
-        histories.append(ClaimHistory(rows[0].payer_name, number, tuple(views)))
+        taken = recoupments_of(conn, [row.id for row in rows])
+        histories.append(ClaimHistory(rows[0].payer_name, number, tuple(views), tuple(taken)))
     return histories
 
 

@@ -29,14 +29,17 @@ from recoup.records import ClaimPayment, Remittance
 from recoup.store.bulk import BulkTable, IdSource
 from recoup.store.claim_json import claim_json, content_digest
 from recoup.store.lineage import relink
+from recoup.store.resends import supersede
 from recoup.store.tables import (
     adjustments,
     claim_sources,
     claims,
+    provider_adjustments,
     remittances,
     service_lines,
     source_files,
 )
+from recoup.store.takebacks import link_stored
 from recoup.x12 import ParseResult
 
 __all__ = [
@@ -67,6 +70,7 @@ class RemittancePlan(NamedTuple):
     key: str
     row: dict[str, Any]
     claims: list[ClaimPlan]
+    provider_adjustments: tuple[dict[str, Any], ...] = ()  # PLB rows (no remittance_id yet)
 
 
 class FileCounts(NamedTuple):
@@ -77,6 +81,7 @@ class FileCounts(NamedTuple):
     relinked: int  # claims whose reversal links changed
     repeated: int = 0  # claim loops identical to an earlier one in the same file: stored once
     repeats: tuple[tuple[int, int, str], ...] = ()  # (segment, first segment, CLP01) of each
+    resent: tuple[str, ...] = ()  # checks sent again with other content (recoup.resends)
 
 
 def content_hash(value: Any) -> str:
@@ -118,7 +123,7 @@ def iter_plans(result: ParseResult) -> Iterator[RemittancePlan]:
             "control_number": remit.control_number,
             "segment": remit.segment,
         }
-        yield RemittancePlan(key, row, claim_plans)
+        yield RemittancePlan(key, row, claim_plans, tuple(_plb_rows(remit)))
 
 
 def _plan_claim(claim: ClaimPayment, remit: Remittance, payer_key: str) -> ClaimPlan:
@@ -184,6 +189,23 @@ def _plan_claim(claim: ClaimPayment, remit: Remittance, payer_key: str) -> Claim
     )
 
 
+def _plb_rows(remit: Remittance) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": position,
+            "provider_id": adj.provider_id,
+            "fiscal_period_end": adj.fiscal_period_end,
+            "reason_code": adj.reason,
+            "reference": adj.reference,
+            "amount": adj.amount,
+            "segment": adj.segment,
+            "claim_id": None,
+            "link_rule": "",
+        }
+        for position, adj in enumerate(remit.provider_adjustments, start=1)
+    ]
+
+
 _ADJUSTMENT_COLUMNS = ("position", "group_code", "reason_code", "amount", "quantity")
 
 
@@ -220,7 +242,10 @@ def write_file(
     total = new = known = denials = 0
     groups: set[tuple[str, str]] = set()
     repeats: list[tuple[int, int, str]] = []
+    new_remittances: list[int] = []
+    payer_keys: set[str] = set()
     for plan in plans:
+        payer_keys.add(plan.row["payer_key"])
         remit_id = conn.scalar(
             select(remittances.c.id).where(remittances.c.remittance_key == plan.key)
         )
@@ -229,6 +254,12 @@ def write_file(
                 insert(remittances).returning(remittances.c.id),
                 {**plan.row, "source_file_id": file_id},
             ).scalar_one()
+            new_remittances.append(remit_id)
+            if plan.provider_adjustments:
+                conn.execute(
+                    insert(provider_adjustments),
+                    [{**r, "remittance_id": remit_id} for r in plan.provider_adjustments],
+                )
         for start in range(0, len(plan.claims), _BATCH):
             batch = plan.claims[start : start + _BATCH]
             found = _existing_claims(conn, [c.key for c in batch])
@@ -253,8 +284,12 @@ def write_file(
             new += len(fresh)
             denials += sum(c.denials for c in fresh.values())
             groups.update(c.group for c in fresh.values())
+    link_stored(conn, payer_keys)  # PLB rows of these payers that name a claim now stored
+    resent = [note for remit_id in new_remittances for note in supersede(conn, remit_id)]
     relinked = relink(conn, groups)
-    return FileCounts(total, new, known, denials, relinked, len(repeats), tuple(repeats))
+    return FileCounts(
+        total, new, known, denials, relinked, len(repeats), tuple(repeats), tuple(resent)
+    )
 
 
 class _ClaimWriter:

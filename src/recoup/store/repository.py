@@ -32,6 +32,7 @@ from recoup.store import (
     accounts,
     outcomes,
     sources,
+    takebacks,
     teamwork,
     triage_inputs,
     worklist,
@@ -55,6 +56,7 @@ from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_cl
 from recoup.store.remits import FileCounts, iter_plans, write_file
 from recoup.store.sources import NO_PRACTICE, compress
 from recoup.store.tables import file_contents, metadata, practices, source_files
+from recoup.store.takebacks import RemittanceView
 from recoup.store.teamwork import BulkResult, MyWork, Note, Reminder
 from recoup.store.triage_inputs import PracticeInputs
 from recoup.store.worklist import RefreshResult
@@ -94,6 +96,11 @@ def _failed(
     path: Path, kind: Literal["835", "practice", "unknown"], *findings: Finding
 ) -> ImportResult:
     return ImportResult(str(path), kind, "failed", findings=findings)
+
+
+def _resent(path: Path, notes: tuple[str, ...]) -> tuple[Finding, ...]:
+    """A payer's change of mind, shown at import (recoup.resends)."""
+    return tuple(Finding(Severity.WARNING, "import.resent", note, str(path)) for note in notes)
 
 
 def _error(path: Path, code: str, message: str) -> Finding:
@@ -184,6 +191,9 @@ class Store:
             keys = self._practices_of(read_835(data, file=str(path)))
             return ImportResult(str(path), "835", "already imported", practice_keys=keys)
         read = read_835(data, file=str(path), strict=strict)
+        if not strict and self._strict_payees(read):
+            # the payee's practice.toml asks for the X12 rule: [x12] strict = true
+            read = read_835(data, file=str(path), strict=True)
         result, left_out = _postable(read, path)
         if result is None:
             return _failed(path, "835", *left_out)
@@ -209,7 +219,10 @@ class Store:
             denials=counts.denials,
             relinked=counts.relinked,
             practice_keys=keys,
-            findings=result.findings + left_out + _repeat_findings(path, counts),
+            findings=result.findings
+            + left_out
+            + _repeat_findings(path, counts)
+            + _resent(path, counts.resent),
             left_out=sum(f.code == "import.left_out" for f in left_out),
         )
 
@@ -248,6 +261,19 @@ class Store:
         if payees - set(found):
             keys |= set(found.values()) | {NO_PRACTICE}  # matched by CLP01 later, if at all
         return frozenset(keys)
+
+    def _strict_payees(self, result: object) -> bool:
+        """Whether a practice paid in ``result`` (by payee NPI) keeps [x12] strict = true."""
+        payees = {rem.payee.id for rem in getattr(result, "remittances", ())} - {""}
+        if not payees:
+            return False
+        with reading(self.engine) as conn:
+            found = conn.scalar(
+                select(practices.c.id).where(
+                    practices.c.npi.in_(sorted(payees)), practices.c.x12_strict.is_(True)
+                )
+            )
+        return found is not None
 
     def _keep_bytes(self, sha256: str, data: bytes) -> bool:
         """Store the bytes of a file imported before 0002 (True when they were missing)."""
@@ -293,6 +319,21 @@ class Store:
     def claim_history(self, ident: str) -> list[ClaimHistory]:
         with reading(self.engine) as conn:
             return claim_history(conn, ident)
+
+    def remittance(self, remittance_id: int) -> RemittanceView | None:
+        """One stored check: its provider-level adjustments (PLB) and the reconciliation
+        sum(CLP04) - sum(PLB) = BPR02 as sent (never corrected)."""
+        with reading(self.engine) as conn:
+            return takebacks.remittance_view(conn, remittance_id)
+
+    def remittance_of(
+        self, *, claim_id: int | None = None, trace_number: str = "", payer_name: str = ""
+    ) -> int | None:
+        """The id of the stored check carrying a claim, or with a trace number and payer."""
+        with reading(self.engine) as conn:
+            return takebacks.remittance_of(
+                conn, claim_id=claim_id, trace_number=trace_number, payer_name=payer_name
+            )
 
     # -- the worklist ------------------------------------------------------------------------
     # The store keeps the worklist; recoup.pipeline triages (it reads the inputs here).

@@ -156,6 +156,7 @@ def load_practice(conn: Connection, practice_key: str) -> Practice | None:
         phone=head.phone,
         signer_name=head.signer_name,
         signer_title=head.signer_title,
+        x12_strict=bool(head.x12_strict),
         payers=tuple(_payer(r) for r in _rows(conn, payers, pid)),
         patients=tuple(
             Patient(

@@ -43,6 +43,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -133,6 +134,9 @@ remittances = Table(
     Column("production_date", Date),
     Column("control_number", Text, nullable=False),
     Column("segment", Integer, nullable=False),
+    # a later copy of the same check (payer + TRN02) with other content replaced this one: its
+    # claims no longer count (recoup.resends; migration 0009)
+    Column("superseded_by_id", ForeignKey("remittances.id")),
 )
 
 claims = Table(
@@ -211,6 +215,25 @@ adjustments = Table(
     Column("quantity", Money),
 )
 
+# Provider-level adjustments (PLB pairs) of each stored remittance: takebacks (WO, 72, FB),
+# interest (L6) and the rest; ``claim_id`` is the claim the reference names when one is found
+# (recoup.takebacks has the rules; ``link_rule`` says which matched).
+provider_adjustments = Table(
+    "provider_adjustments",
+    metadata,
+    _id(),
+    Column("remittance_id", ForeignKey("remittances.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),  # 1-based among the remittance's PLB pairs
+    Column("provider_id", Text, nullable=False),  # PLB01
+    Column("fiscal_period_end", Date),  # PLB02
+    Column("reason_code", String(8), nullable=False),  # PLB03-1
+    Column("reference", Text, nullable=False),  # PLB03-2
+    Column("amount", Money, nullable=False),  # positive lowers the check
+    Column("segment", Integer, nullable=False),
+    Column("claim_id", ForeignKey("claims.id"), index=True),
+    Column("link_rule", String(16), nullable=False),  # clp07, clp07_prefix, clp01, trace, ""
+)
+
 practices = Table(
     "practices",
     metadata,
@@ -224,6 +247,8 @@ practices = Table(
     Column("signer_name", Text, nullable=False),
     Column("signer_title", Text, nullable=False),
     Column("folder", Text),  # where the folder was last imported from (letters read records/)
+    # practice.toml [x12] strict: this practice's 835 imports are read with --strict (0009)
+    Column("x12_strict", Boolean, nullable=False, server_default=false()),
 )
 
 

@@ -183,7 +183,7 @@ def _audit_rows(
                 "at": now,
                 "username": user,
                 "action": action,
-                "patient_id": r.patient_id or r.patient_account,
+                "patient_id": r.patient_id or r.patient_account or None,  # a takeback names none
                 "denial_id": r.denial_id,
                 "detail": detail,
             }

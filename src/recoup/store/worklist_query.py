@@ -279,7 +279,7 @@ def _audit(
             "at": now,
             "username": user,
             "action": action,
-            "patient_id": row.patient_id or row.patient_account,
+            "patient_id": row.patient_id or row.patient_account or None,  # a takeback: none
             "denial_id": row.denial_id,
             "detail": detail,
         },

@@ -28,6 +28,7 @@ from recoup.lineage import current_positions
 from recoup.money import ZERO
 from recoup.practice import Practice
 from recoup.records import Adjustment, ClaimPayment, Remittance
+from recoup.resends import latest_only
 from recoup.triage.facts import (
     cas_evidence,
     deadline_inputs,
@@ -47,6 +48,7 @@ from recoup.triage.model import (
 )
 from recoup.triage.rules.underpayment import RULE_ID as UNDERPAYMENT_RULE
 from recoup.triage.rules.underpayment import paid_lines, shortfall
+from recoup.triage.takebacks import takeback_items
 from recoup.x12 import ParseResult
 
 __all__ = ["WorkItem", "Worklist", "denial_id", "triage"]
@@ -93,6 +95,13 @@ def _patient_key(practice: Practice | None, claim: ClaimPayment) -> str:
         return f"id:{pid}"
     member = claim.patient.id if claim.patient else ""
     return f"member:{member}" if member else f"claim:{claim.patient_control_number}"
+
+
+def _remittances(results: Sequence[ParseResult]) -> list[Remittance]:
+    """Every remittance once, in arrival order (those with no claims too: a check of PLBs)."""
+    rems = [rem for result in results for rem in result.remittances]
+    rems.sort(key=lambda r: r.notice_date or date.min)
+    return rems
 
 
 # -- deciding --------------------------------------------------------------------------------------
@@ -246,7 +255,8 @@ def _sort_key(item: WorkItem) -> tuple[int, date, Decimal]:
 
 def triage(results: Iterable[ParseResult], practice: Practice | None, today: date) -> Worklist:
     """Every denial in ``results`` decided by its rule, ordered by deadline then dollars."""
-    pairs = _ordered(list(results))
+    inputs, _resent = latest_only(list(results))  # a check sent again: the later copy counts
+    pairs = _ordered(inputs)
     current = current_positions(pairs)  # reversals and what they (or a replacement) undid drop
     histories = _histories(pairs, practice)
     items: list[WorkItem] = []
@@ -267,6 +277,7 @@ def triage(results: Iterable[ParseResult], practice: Practice | None, today: dat
         for share in patient_share_items(claim):
             ctx = DenialContext(share, rem, practice, history, today, rem.file)
             shares.append(_share_item(ctx))
+    items += takeback_items(_remittances(inputs), practice, today)  # PLB no payment explains
     items.sort(key=_sort_key)
     shares.sort(key=_sort_key)
     return Worklist(tuple(items), today, tuple(shares))

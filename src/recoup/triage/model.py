@@ -58,6 +58,7 @@ class Lane(StrEnum):
     WRITE_OFF = "write_off"
     REVIEW = "review"
     UNDERPAYMENT = "underpayment"  # paid below the contracted rate (fee_schedules/)
+    REVIEW_TAKEBACK = "review_takeback"  # a PLB takeback no earlier payment explains
 
     @property
     def label(self) -> str:
@@ -75,6 +76,7 @@ _LANE_LABELS = {
     Lane.WRITE_OFF: "Write off",
     Lane.REVIEW: "Review",
     Lane.UNDERPAYMENT: "Underpayment",
+    Lane.REVIEW_TAKEBACK: "Review takeback",
 }
 
 LANES: tuple[str, ...] = tuple(lane.value for lane in Lane)

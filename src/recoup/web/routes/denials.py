@@ -23,7 +23,8 @@ from pydantic import BaseModel, Field, ValidationError
 from recoup.appeal_levels import APPEAL_LANES, chain, level_deadline, next_level
 from recoup.codes import explain
 from recoup.practice import Practice
-from recoup.store import ClaimView, DenialRow
+from recoup.store import ClaimHistory, ClaimView, DenialRow
+from recoup.store.takebacks import RemittanceView
 from recoup.web.charts import timeline_chart
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
@@ -69,12 +70,26 @@ def _row(state: AppState, key: str, viewer: Viewer) -> DenialRow:
     return row
 
 
-def _claim(state: AppState, row: DenialRow) -> ClaimView | None:
+def _claim(state: AppState, row: DenialRow) -> tuple[ClaimView, ClaimHistory] | None:
+    """The stored claim payment the denial is on, with the claim's whole payment history."""
+    if not row.patient_account:
+        return None  # a takeback whose reference names no claim
     for history in state.store.claim_history(row.patient_account):
         for claim in reversed(history.claims):
             if claim.payer_claim_id == row.payer_claim_id:
-                return claim
+                return claim, history
     return None
+
+
+def _remittance(state: AppState, row: DenialRow, claim: ClaimView | None) -> RemittanceView | None:
+    """The check the denial came on: the claim's, or for a takeback review the check whose PLB
+    it is (its denial id is the trace number, ``-PLB`` and the pair's position)."""
+    if claim is not None and row.lane != "review_takeback":
+        remittance_id = state.store.remittance_of(claim_id=claim.id)
+    else:
+        trace = row.denial_id.rpartition("-PLB")[0] if "-PLB" in row.denial_id else ""
+        remittance_id = state.store.remittance_of(trace_number=trace, payer_name=row.payer_name)
+    return None if remittance_id is None else state.store.remittance(remittance_id)
 
 
 def _view(state: AppState, key: str, viewer: Viewer) -> DenialRow:
@@ -191,6 +206,8 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
         if row.patient_id and row.category == "benefit_maximum"
         else None
     )
+    found_claim = _claim(state, row)
+    claim, history = found_claim if found_claim else (None, None)
     return state.templates.TemplateResponse(
         request,
         "denial.html",
@@ -200,7 +217,9 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "key": key,
             "today": today,
             "explanation": explain(row.group_code, row.reason_code, row.remark_codes),
-            "claim": _claim(state, row),
+            "claim": claim,
+            "money_history": history,
+            "remittance": _remittance(state, row, claim),
             "benefits": benefits,
             "formats": PACKET_FORMATS,
             "channels": CHANNELS,
@@ -223,7 +242,48 @@ def api_denial(request: Request, key: str, viewer: Viewer = Depends(reader)) -> 
     row = _view(state, key, viewer)
     data = row_json(row)
     data["explanation"] = explain(row.group_code, row.reason_code, row.remark_codes).to_dict()
+    found = _claim(state, row)
+    history = found[1] if found else None
+    data["claim_money"] = None if history is None else _money_json(history)
+    remittance = _remittance(state, row, found[0] if found else None)
+    data["remittance"] = None if remittance is None else remittance.to_dict()
     return data
+
+
+def _money_json(history: ClaimHistory) -> dict[str, Any]:
+    """What the payer paid on the claim, what PLB took back, and the net."""
+    paid = sum((c.paid for c in history.current), Decimal(0))
+    recouped = sum((r.amount for r in history.recoupments), Decimal(0))
+    return {
+        "paid": str(paid),
+        "recouped": str(recouped),
+        "net": str(history.net),
+        "story": history.money_story(),
+        "recoupments": [
+            {
+                "on": r.on.isoformat() if r.on else None,
+                "reason": r.reason,
+                "reference": r.reference,
+                "amount": str(r.amount),
+                "trace_number": r.trace_number,
+            }
+            for r in history.recoupments
+        ],
+    }
+
+
+@router.get("/api/remittances/{remittance_id}", tags=["remittances"])
+def api_remittance(
+    request: Request, remittance_id: int, viewer: Viewer = Depends(reader)
+) -> dict[str, Any]:
+    """One stored check: its provider-level adjustments (PLB, with the claim each names) and
+    the reconciliation sum(CLP04) - sum(PLB) = BPR02, shown as sent and never corrected."""
+    state = app_state(request)
+    found = state.store.remittance(remittance_id)
+    if found is None:
+        raise NotFound(f"no remittance {remittance_id}")
+    state.store.audit(viewer.username, "remittance.view", detail=f"remittance={remittance_id}")
+    return found.to_dict()
 
 
 def _packet(request: Request, key: str, fmt: str, viewer: Viewer) -> Response:

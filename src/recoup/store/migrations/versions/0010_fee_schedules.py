@@ -3,7 +3,7 @@ modifier set and start date, so triage from the store finds the same underpaymen
 from the practice folder. A store made before holds none until the folder is imported again.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-03 23:55:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 MONEY = sa.Numeric().with_variant(sa.String(40), "sqlite")
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
