@@ -54,6 +54,11 @@ def _summary(result: ImportResult) -> str:
                 part = f"{table} {change.inserted} new"
                 parts.append(part + (f", {change.updated} updated" if change.updated else ""))
         return "imported: " + "; ".join(parts)
+    if result.kind == "837":
+        return (
+            f"imported {_count(result.claims, 'sent claim')} ({result.new_claims} new, "
+            f"{result.known_claims} already stored)"
+        )
     text = (
         f"imported {_count(result.claims, 'claim')} ({result.new_claims} new, "
         f"{result.known_claims} already stored), {_count(result.denials, 'denial')}"
@@ -71,7 +76,7 @@ def _count(number: int, noun: str) -> str:
 
 def import_command(
     paths: list[Path] = typer.Argument(
-        ..., help="835 files and practice folders, in any order.", metavar="FILE_OR_FOLDER..."
+        ..., help="835 and 837P files and practice folders, in any order.", metavar="FILE_OR_FOLDER..."
     ),
     skip_bad_rows: bool = typer.Option(
         False,

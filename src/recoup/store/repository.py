@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
 from recoup.practice import Practice, read_practice
-from recoup.store import accounts, sources, triage_inputs, worklist, worklist_query
+from recoup.store import accounts, sent, sources, triage_inputs, worklist, worklist_query
 from recoup.store.accounts import AuditEntry, User
 from recoup.store.denial_rows import DenialRow
 from recoup.store.engine import (
@@ -50,7 +51,7 @@ from recoup.store.triage_inputs import PracticeInputs
 from recoup.store.worklist import RefreshResult
 from recoup.store.worklist_query import DenialPage, DenialQuery
 from recoup.triage.model import Worklist
-from recoup.x12 import ParseResult, read_835
+from recoup.x12 import ParseResult, read_835, read_837
 
 __all__ = ["ImportResult", "Store"]
 
@@ -62,7 +63,7 @@ class ImportResult:
     """What importing one file or folder did."""
 
     path: str
-    kind: Literal["835", "practice", "unknown"]
+    kind: Literal["835", "837", "practice", "unknown"]
     status: Status
     claims: int = 0  # claim payments in the file
     new_claims: int = 0
@@ -80,7 +81,7 @@ class ImportResult:
 
 
 def _failed(
-    path: Path, kind: Literal["835", "practice", "unknown"], *findings: Finding
+    path: Path, kind: Literal["835", "837", "practice", "unknown"], *findings: Finding
 ) -> ImportResult:
     return ImportResult(str(path), kind, "failed", findings=findings)
 
@@ -137,10 +138,12 @@ class Store:
     def import_path(
         self, path: Path, *, skip_bad_rows: bool = False, strict: bool = False
     ) -> ImportResult:
-        """An 835 file or a practice folder."""
+        """An 835 file, an 837P file (the claims sent) or a practice folder."""
         if path.is_dir():
             return self.import_practice(path, skip_bad_rows=skip_bad_rows)
         if path.is_file():
+            if _is_837(path):
+                return self.import_837(path)
             return self.import_835(path, strict=strict)
         return _failed(path, "unknown", _error(path, "file.missing", "no such file or folder"))
 
@@ -193,6 +196,51 @@ class Store:
             practice_keys=keys,
             findings=result.findings + left_out,
             left_out=sum(f.code == "import.left_out" for f in left_out),
+        )
+
+    def import_837(self, path: Path) -> ImportResult:
+        """Import one 837P file (the claims the practice sent) in one transaction. Any error
+        in the file (an 837I, a set cut off before its SE, a claim that cannot be read) means
+        nothing is written: the practice fixes the file and imports it again."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return _failed(
+                path, "837", _error(path, "file.unreadable", f"cannot read: {exc.strerror}")
+            )
+        sha256 = hashlib.sha256(data).hexdigest()
+        if self._known_file(sha256) is not None:
+            return ImportResult(str(path), "837", "already imported")
+        read = read_837(data, file=str(path))
+        if not read.ok:
+            return _failed(path, "837", *read.findings)
+        plans = sent.plan_sent(read.batches)
+        if not plans:
+            return _failed(path, "837", _error(path, "x12.empty", "no 837P claim in the file"))
+        npis = {p.row["billing_npi"] for p in plans}
+        try:
+            with writing(self.engine) as conn:
+                if conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256)):
+                    return ImportResult(str(path), "837", "already imported")
+                counts = sent.write_sent(conn, sha256, str(path), data, plans)
+                found = {
+                    r.npi: r.practice_key
+                    for r in conn.execute(select(practices.c.npi, practices.c.practice_key))
+                }
+                keys = frozenset({found[n] for n in npis if n in found})
+                if counts.new_claims:
+                    worklist.mark_pending(conn, keys)
+        except SQLAlchemyError as exc:
+            return _failed(path, "837", _store_error(path, exc))
+        return ImportResult(
+            str(path),
+            "837",
+            "imported",
+            claims=counts.claims,
+            new_claims=counts.new_claims,
+            known_claims=counts.known_claims,
+            practice_keys=keys if counts.new_claims else frozenset(),
+            findings=read.findings,
         )
 
     def import_practice(self, folder: Path, *, skip_bad_rows: bool = False) -> ImportResult:
@@ -400,6 +448,20 @@ class Store:
                 name: conn.scalar(select(func.count()).select_from(table)) or 0
                 for name, table in metadata.tables.items()
             }
+
+
+def _is_837(path: Path) -> bool:
+    """Whether the file's first transaction set is an 837 (ST01), read from its first bytes."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8192)
+    except OSError:
+        return False
+    text = head.lstrip()
+    if not text.startswith(b"ISA") or len(text) < 4:
+        return False
+    sep = re.escape(text[3:4])
+    return re.search(rb"(?:^|[^A-Z0-9])ST" + sep + rb"837" + sep, text) is not None
 
 
 def _postable(result: ParseResult, path: Path) -> tuple[ParseResult | None, tuple[Finding, ...]]:
