@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.engine import make_url
@@ -52,6 +52,9 @@ from recoup.store.worklist import RefreshResult
 from recoup.store.worklist_query import DenialPage, DenialQuery
 from recoup.triage.model import Worklist
 from recoup.x12 import ParseResult, read_835, read_837
+
+if TYPE_CHECKING:
+    from recoup.claims_out.correct import OriginalClaim
 
 __all__ = ["ImportResult", "Store"]
 
@@ -316,6 +319,22 @@ class Store:
     def claim_history(self, ident: str) -> list[ClaimHistory]:
         with reading(self.engine) as conn:
             return claim_history(conn, ident)
+
+    def sent_claims(self, patient_control_number: str) -> list[sent.SentClaim]:
+        """The stored 837P claims sent with this CLM01, oldest first."""
+        with reading(self.engine) as conn:
+            return sent.sent_claims_by_number(conn, patient_control_number)
+
+    def unanswered_claims(self) -> list[sent.Unanswered]:
+        """Sent claims no stored 835 answers yet, with their practice."""
+        with reading(self.engine) as conn:
+            return sent.unanswered_claims(conn)
+
+    def original_claims(self, patient_control_number: str) -> dict[str, list[OriginalClaim]]:
+        """The stored 837P claims with this CLM01, each re-read whole from its stored file (all
+        its loops), for a corrected claim: ``{CLM01: [oldest, ..., latest]}``."""
+        with reading(self.engine) as conn:
+            return sent.original_claims(conn, patient_control_number)
 
     # -- the worklist ------------------------------------------------------------------------
     # The store keeps the worklist; recoup.pipeline triages (it reads the inputs here).

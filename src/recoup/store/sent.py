@@ -19,6 +19,7 @@ latest claim sent no later than the remittance; lines by REF*6R, else by code, d
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -156,6 +157,12 @@ class _Plan(NamedTuple):
     key: str
     row: dict[str, Any]
     lines: list[dict[str, Any]]
+
+
+def _unpack(compression: str, data: bytes) -> bytes:
+    if compression != "zlib":
+        raise ValueError(f"unknown compression {compression!r}")
+    return zlib.decompress(data)
 
 
 def _key(*parts: str) -> str:
@@ -431,7 +438,10 @@ def unanswered_claims(conn: Connection) -> list[Unanswered]:
     ):
         answered.add((row.patient_control_number, row.payer_key))
         answered.add((row.patient_control_number, row.payer_name.strip().upper()))
-    npis = {r.npi: r.practice_key for r in conn.execute(select(practices.c.npi, practices.c.practice_key))}
+    npis = {
+        r.npi: r.practice_key
+        for r in conn.execute(select(practices.c.npi, practices.c.practice_key))
+    }
     rows = conn.execute(_select().order_by(sent_claims.c.sent_date, sent_claims.c.id)).all()
     latest: dict[tuple[str, str, str], Any] = {}
     for row in rows:
@@ -452,3 +462,34 @@ def total_charge(lines: Iterable[SentLine]) -> Decimal:
     for line in lines:
         total += line.charge
     return total
+
+
+def original_claims(conn: Connection, patient_control_number: str) -> dict[str, list[Any]]:
+    """The sent claims with this CLM01 re-read whole from their stored 837 files (every loop,
+    not only the columns kept), oldest first, as ``recoup.claims_out.OriginalClaim``."""
+    from recoup.claims_out.correct import OriginalClaim
+    from recoup.x12.reader837 import read_837
+
+    wanted = sent_claims_by_number(conn, patient_control_number)
+    out: list[Any] = []
+    read: dict[int, Any] = {}
+    for claim in wanted:
+        if claim.file_id not in read:
+            row = conn.execute(
+                select(file_contents.c.compression, file_contents.c.data).where(
+                    file_contents.c.source_file_id == claim.file_id
+                )
+            ).first()
+            read[claim.file_id] = (
+                None
+                if row is None
+                else read_837(_unpack(row.compression, row.data), file=claim.file)
+            )
+        parsed = read[claim.file_id]
+        if parsed is None:
+            continue
+        for batch in parsed.batches:
+            for found in batch.claims:
+                if found.segment == claim.segment:
+                    out.append(OriginalClaim(found, batch))
+    return {patient_control_number: out} if out else {}
