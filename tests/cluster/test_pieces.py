@@ -89,8 +89,8 @@ def test_a_task_runs_the_cli_triage_with_the_mapped_practice() -> None:
     practices = PracticeMap({BRIGHTPATH_NPI: str(EXAMPLES / "brightpath-pt")}, ())
     result = process_file(stamp, practices, TODAY)
     without = process_file(stamp, EMPTY, TODAY)
-    assert (result.status, result.claims, result.denials) == (DONE, 8, 6)
-    assert result.denied == Decimal("508.00")
+    assert (result.status, result.claims, result.denials) == (DONE, 8, 7)  # 1 underpaid
+    assert result.denied == Decimal("510.20")  # $508.00 denied, $2.20 underpaid
     denials = result.tables["denials"]
     assert set(denials.column("practice").to_pylist()) == {str(EXAMPLES / "brightpath-pt")}
     assert set(without.tables["denials"].column("practice").to_pylist()) == {None}

@@ -68,7 +68,7 @@ def test_the_cli_batch_refreshes_once(tmp_path: Path, refreshes: list[date]) -> 
     with Store.open(str(tmp_path / "recoup.db")) as store:
         paths = [BRIGHTPATH, *sorted((BRIGHTPATH / "remittances").glob("*.835"))]
         batch = pipeline.import_paths(store, paths, today=APP_TODAY)
-        assert batch.ok and batch.refresh is not None and batch.refresh.new == 19
+        assert batch.ok and batch.refresh is not None and batch.refresh.new == 20  # 1 underpaid
         assert refreshes == [APP_TODAY]
         again = pipeline.import_paths(store, paths, today=APP_TODAY)
         assert {r.status for r in again.results} == {"already imported"}
@@ -93,7 +93,7 @@ def test_a_refresh_that_never_ran_is_finished_on_the_next_read(tmp_path: Path) -
     assert "had not finished" in shown.stderr
     import json
 
-    assert json.loads(shown.stdout)["total"] == 19
+    assert json.loads(shown.stdout)["total"] == 20
     with Store.open(db) as store:
         assert store.pending_refreshes() == set()
         assert pipeline.catch_up(store, APP_TODAY) is None

@@ -39,7 +39,7 @@ def test_import_the_example_practice_then_again(db_url: str) -> None:
         ("reversal", "reversal"),
         ("correction", "current"),
     ]
-    assert [c["paid"] for c in history] == ["64.70", "-64.70", "54.70"]
+    assert [c["paid"] for c in history] == ["64.70", "-64.70", "52.50"]
     assert found["current"] == [history[2]["id"]]
 
 
@@ -67,7 +67,7 @@ def test_a_fresh_sqlite_file_by_default(tmp_path: Path, monkeypatch: pytest.Monk
     assert (tmp_path / "recoup.db").is_file()
     text = runner.invoke(app, ["claim", "SHP26071000121"])  # CLP07 finds it too
     assert text.exit_code == 0
-    assert "current: #3 SHP26082100128, billed 187.00, paid 54.70" in text.output
+    assert "current: #3 SHP26082100128, billed 187.00, paid 52.50" in text.output
     assert "reversed by #2" in text.output and "corrects after #2" in text.output
     listed = runner.invoke(app, ["claims", "--patient", "P1001"])
     assert listed.exit_code == 0 and "21 claim payments" in listed.output

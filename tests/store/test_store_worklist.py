@@ -62,7 +62,7 @@ def test_the_worklist_from_the_store_equals_the_worklist_from_the_files(store: S
     for path in [*REMITTANCES, BRIGHTPATH, *ABA_REMITTANCES, LITTLE_STEPS]:
         assert store.import_path(path).ok  # storing only: no triage yet
     expected = from_files(BRIGHTPATH, REMITTANCES)
-    assert len(expected) == 19
+    assert len(expected) == 20  # 19 denials and the underpaid 97140 of BP26036
     assert [
         i.to_dict() for i in pipeline.stored_worklist(store, TODAY, "1548213069").items
     ] == expected
@@ -103,7 +103,7 @@ def test_a_second_import_and_refresh_change_nothing(brightpath: Store) -> None:
     assert {r.status for r in again} == {"already imported"}
     result = pipeline.refresh_worklist(brightpath, TODAY)
     assert (result.new, result.updated, result.closed_elsewhere) == (0, 0, 0)
-    assert result.unchanged == 19
+    assert result.unchanged == 20
     assert snapshot(brightpath) == before
 
 
@@ -130,7 +130,7 @@ def test_an_outcome_survives_a_refresh(brightpath: Store) -> None:
         Decimal("100.00"),
         "fax",
     )
-    assert brightpath.denials(DenialQuery(today=TODAY)).total == 18
+    assert brightpath.denials(DenialQuery(today=TODAY)).total == 19
     entries = brightpath.audit_entries()
     assert [e.action for e in entries] == ["denial.outcome", "denial.sent"]
     assert {e.denial_id for e in entries} == {first.denial_id}
@@ -177,7 +177,7 @@ def test_a_denial_a_later_reversal_takes_back_is_closed(store: Store, tmp_path: 
 
 def test_pages_sort_filter_and_total(brightpath: Store) -> None:
     everything = brightpath.denials(DenialQuery(per_page=500, today=TODAY)).rows
-    assert len(everything) == 19
+    assert len(everything) == 20
     total = sum((r.denied_amount for r in everything), Decimal(0))
     lanes: dict[str, Decimal] = {}
     for r in everything:
@@ -187,8 +187,8 @@ def test_pages_sort_filter_and_total(brightpath: Store) -> None:
     assert keys == sorted(keys)
     pages = [brightpath.denials(DenialQuery(page=n, per_page=5, today=TODAY)) for n in (1, 2, 3, 4)]
     assert [r.id for p in pages for r in p.rows] == [r.id for r in everything]
-    assert [len(p.rows) for p in pages] == [5, 5, 5, 4]
-    assert all(p.total == 19 and p.total_amount == total for p in pages)
+    assert [len(p.rows) for p in pages] == [5, 5, 5, 5]
+    assert all(p.total == 20 and p.total_amount == total for p in pages)
     assert pages[0].totals_by_lane == lanes and pages[0].pages == 4
 
     by_amount = brightpath.denials(DenialQuery(sort="-amount", per_page=500, today=TODAY)).rows
@@ -284,7 +284,7 @@ def test_the_worklist_command(brightpath: Store, db_url: str) -> None:
     shown = runner.invoke(app, ["worklist", "--db", db_url, "--today", "2026-11-23", "--json"])
     assert shown.exit_code == 0, shown.output
     payload = json.loads(shown.stdout)
-    assert payload["total"] == 19 and payload["total_amount"] == "1645.00"
+    assert payload["total"] == 20 and payload["total_amount"] == "1647.20"
     first = payload["denials"][0]
     sent = runner.invoke(
         app, ["sent", str(first["id"]), "--db", db_url, "--date", "2026-11-24", "--channel", "fax"]

@@ -82,7 +82,15 @@ def test_json_keeps_the_denials_contract_and_adds_patient_share() -> None:
     worklist = triage([read_835_file(p) for p in eras], practice, TODAY)
     payload = worklist.to_dict()
     assert set(payload) == {"denials", "patient_share", "summary"}
-    assert all(d["reason_code"] not in ("1", "2", "3", "45") for d in payload["denials"])
+    # a contractual write-down is on the worklist only when it took the line below the
+    # contracted rate (fee_schedules/): an underpayment, never a denial
+    assert all(
+        d["reason_code"] not in ("1", "2", "3", "45") or d["lane"] == "underpayment"
+        for d in payload["denials"]
+    )
+    assert [d["denial_id"] for d in payload["denials"] if d["lane"] == "underpayment"] == [
+        "BP26036-3@SHP26082100128"
+    ]
     denied = sum(Decimal(d["denied_amount"]) for d in payload["denials"])
     assert payload["summary"]["denied_total"] == str(denied)
     shares = payload["patient_share"]

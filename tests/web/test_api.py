@@ -23,16 +23,16 @@ def test_session_says_single_user_and_gives_a_token(web: Web) -> None:
 def test_denials_are_paged_sorted_and_totalled(web: Web) -> None:
     body = web.client.get("/api/denials").json()
     assert body["today"] == "2026-11-23"
-    assert body["total"] == len(body["rows"]) == 19
-    assert body["total_amount"] == "1645.00"
-    assert sum(float(v) for v in body["totals_by_lane"].values()) == 1645.0
+    assert body["total"] == len(body["rows"]) == 20  # 19 denials, 1 underpayment
+    assert body["total_amount"] == "1647.20"
+    assert sum(float(v) for v in body["totals_by_lane"].values()) == 1647.2
     deadlines = [r["deadline"] for r in body["rows"] if r["deadline"]]
     assert deadlines == sorted(deadlines)
     first = body["rows"][0]
     assert first["days_left"] == 21 and first["url"] == f"/denials/{first['id']}"
 
     page2 = web.client.get("/api/denials", params={"per_page": 25, "page": 1}).json()
-    assert len(page2["rows"]) == 19
+    assert len(page2["rows"]) == 20
     small = web.client.get("/api/denials", params={"sort": "-amount", "per_page": 25}).json()
     amounts = [float(r["denied_amount"]) for r in small["rows"]]
     assert amounts == sorted(amounts, reverse=True)

@@ -78,7 +78,7 @@ def test_import_work_a_denial_and_see_the_dashboard(browser: Any, tmp_path: Path
             page.select_option("#f-lane", "recount_dispute")
             page.wait_for_url("**lane=recount_dispute**")
             page.wait_for_function("document.querySelectorAll('#worklist tbody tr').length === 5")
-            lanes = page.locator("#worklist tbody td:nth-child(9)").all_inner_texts()
+            lanes = page.locator("#worklist tbody td span.badge.lane").all_inner_texts()
             assert {lane.strip() for lane in lanes} == {"Recount dispute"}
             page.goto(base + "/")
 

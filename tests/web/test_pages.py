@@ -27,7 +27,7 @@ def test_worklist_page_shows_days_left_highlights_and_lane_totals(web: Web) -> N
     assert page.status_code == 200
     text = page.text
     assert "21 d left" in text and "no deadline" in text  # BP26065: 90 days from 2026-09-15
-    assert "All lanes · 19" in text and "$1,645.00" in text
+    assert "All lanes · 20" in text and "$1,647.20" in text
     assert "Recount dispute" in text and "$369.00" in text
     assert 'class="num">$136.00' in text  # money right-aligned
     assert "Single-user mode" in text

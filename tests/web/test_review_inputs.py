@@ -34,6 +34,8 @@ ROUTES = sorted(
 )
 OPEN = {("GET", "/login"), ("GET", "/api/session"), ("POST", "/login"), ("POST", "/api/login")}
 OPEN |= {("POST", "/logout"), ("POST", "/api/logout")}
+# a calendar app cannot sign in: the feed's secret token is its credential (404 for any other)
+OPEN |= {("GET", "/calendar/{token}.ics")}
 ADMIN_ONLY = re.compile(r"^/(api/)?(admin|users|audit)")
 
 

@@ -47,6 +47,7 @@ def _register_subcommands() -> None:
     from recoup.cli.serve import register_serve_commands
     from recoup.cli.store import register_store_commands
     from recoup.cli.triage import register_triage_command
+    from recoup.cli.work import register_work_commands
     from recoup.cli.worklist import register_worklist_commands
 
     app.add_typer(era_app, name="era")
@@ -56,6 +57,7 @@ def _register_subcommands() -> None:
     register_triage_command(app)  # recoup triage
     register_letter_command(app)  # recoup letter
     register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
+    register_work_commands(app)  # recoup assign / follow-up / note / remind / export / ...
     register_serve_commands(app)  # recoup serve
     register_ncci_commands(app)  # recoup ncci import / lookup, recoup scrub
     register_claim_commands(app)  # recoup claim-file

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from recoup.letters.citations import Citation, citations_for
-from recoup.letters.context import LetterFacts, row_source
+from recoup.letters.context import LetterFacts, era_source, row_source
 from recoup.letters.exhibits import (
     ABA_SECTIONS,
     THERAPY_SECTIONS,
@@ -40,6 +40,7 @@ from recoup.practice import PayerType
 from recoup.records_text import RecordSet
 from recoup.triage import Evidence, WorkItem
 from recoup.triage.facts import payer_type_of, service_kind, waiver_for
+from recoup.triage.rules.underpayment import fee_source, shortfall
 
 __all__ = [
     "PAYMENT_PLAN_MONTHS",
@@ -64,8 +65,11 @@ _TITLES = {
     "bill_patient": "Patient statement",
     "write_off": "Write-off memo",
     "review": "Review worksheet",
+    "underpayment": "Underpayment appeal",
 }
-_TO_PAYER = frozenset({"recount_dispute", "exception_appeal", "appeal", "corrected_claim"})
+_TO_PAYER = frozenset(
+    {"recount_dispute", "exception_appeal", "appeal", "corrected_claim", "underpayment"}
+)
 _HEADER = _TO_PAYER | {"bill_other_payer"}  # letters whose header names subscriber and NPI
 _BUNDLING = frozenset({"97", "236"})
 # recoup's own small bundling table is illustrative (recoup.ncci.ptp.BUNDLED_SOURCE): a letter
@@ -431,6 +435,70 @@ def _write_off_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
         _count_vars(facts, out, required=False)
 
 
+def _underpayment_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
+    """Each underpaid line against its contracted rate: the fee schedule row, the allowed
+    amount the payer stated (AMT*B6) or implied (charge minus the write-downs), and the
+    difference, every one a fact from the inputs or computed from them."""
+    shorts = []
+    label = facts.remit_label()
+    for item in facts.items:
+        ctx = item.context
+        found = shortfall(ctx) if ctx is not None else None
+        line = ctx.item.line if ctx is not None else None
+        if found is None or line is None or ctx is None:
+            continue
+        rate_source = facts.name(
+            str(fee_source(found.row)), "our fee schedule with you (enclosed excerpt)"
+        )
+        line_source = facts.name(era_source(ctx.file, line.segment, "SVC"), label)
+        takers = [
+            {
+                "key": a.key,
+                "amount": a.amount,
+                "source": facts.name(era_source(ctx.file, a.segment, "CAS"), label),
+            }
+            for a in found.takers
+        ]
+        facts.known(
+            found.row.code,
+            found.row.modifiers,
+            found.row.allowed,
+            found.row.valid_from,
+            found.row.valid_to,
+            found.stated,
+            found.units,
+            line.charge,
+            line.paid,
+            *(a.key for a in found.takers),
+            *(a.amount for a in found.takers),
+        )
+        facts.derived(found.contract, found.implied, found.allowed, found.difference)
+        shorts.append(
+            {
+                "date": item.service_date,
+                "code": found.row.code,
+                "modifiers": " ".join(found.row.modifiers),
+                "units": found.units,
+                "rate": found.row.allowed,
+                "valid_from": found.row.valid_from,
+                "valid_to": found.row.valid_to,
+                "contract": found.contract,
+                "capped": found.contract < (found.row.allowed * found.units),
+                "charge": line.charge,
+                "stated": found.stated,
+                "implied": found.implied,
+                "allowed": found.allowed,
+                "paid": line.paid,
+                "difference": found.difference,
+                "write_down": found.write_down,
+                "takers": takers,
+                "rate_source": rate_source,
+                "line_source": line_source,
+            }
+        )
+    out["shorts"] = shorts
+
+
 def _variables(
     facts: LetterFacts, records: RecordSet | None, months: int
 ) -> tuple[str, dict[str, Any]]:
@@ -453,6 +521,8 @@ def _variables(
         _patient_vars(facts, out, months)
     elif lane == "write_off":
         _write_off_vars(facts, out)
+    elif lane == "underpayment":
+        _underpayment_vars(facts, out)
     return f"{lane}.md.j2", out
 
 
@@ -467,6 +537,9 @@ def _enclosures(facts: LetterFacts, records: RecordSet | None, out: dict[str, An
         enclosures.append(Enclosure("Exhibit A: dates of service in the benefit period"))
     if out.get("timeline"):
         enclosures.append(Enclosure("Exhibit A: session timeline", "visits.csv"))
+    if out.get("shorts"):
+        rows = ", ".join(dict.fromkeys(s["rate_source"] for s in out["shorts"]))
+        enclosures.append(Enclosure("Exhibit A: the contracted rates (our fee schedule)", rows))
     if (
         records is not None
         and facts.patient_id

@@ -37,6 +37,7 @@ LANE_WORDS = {
     "bill_patient": "patient statement",
     "write_off": "write-off",
     "review": "review",
+    "underpayment": "underpayment appeal",
 }
 
 # benefits.csv "benefit" keys as a payer's benefit summary would name them

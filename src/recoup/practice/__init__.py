@@ -17,6 +17,7 @@ from recoup.practice.model import (
     CoMemberBilling,
     CorrectionForm,
     Coverage,
+    FeeScheduleRow,
     MonthDay,
     Patient,
     PayerInfo,
@@ -28,9 +29,10 @@ from recoup.practice.model import (
     Waiver,
     WaiverKind,
 )
-from recoup.practice.reader import PRACTICE_FILES, read_practice
+from recoup.practice.reader import FEE_SCHEDULES, PRACTICE_FILES, practice_files, read_practice
 
 __all__ = [
+    "FEE_SCHEDULES",
     "PRACTICE_FILES",
     "AuthPer",
     "AuthUnit",
@@ -41,6 +43,7 @@ __all__ = [
     "CoMemberBilling",
     "CorrectionForm",
     "Coverage",
+    "FeeScheduleRow",
     "MonthDay",
     "Patient",
     "PayerInfo",
@@ -51,5 +54,6 @@ __all__ = [
     "Visit",
     "Waiver",
     "WaiverKind",
+    "practice_files",
     "read_practice",
 ]

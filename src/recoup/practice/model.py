@@ -14,7 +14,8 @@ rule, a letter or a finding can point back to it. Money and quantities are ``Dec
     ├── authorizations: Authorization (authorizations.csv)
     ├── visits: Visit (visits.csv)
     ├── waivers: Waiver (waivers.csv)
-    └── records: RecordRef (records/index.csv)
+    ├── records: RecordRef (records/index.csv)
+    └── fee_schedules: FeeScheduleRow (fee_schedules/<payer_id>.csv)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "CoMemberBilling",
     "CorrectionForm",
     "Coverage",
+    "FeeScheduleRow",
     "MonthDay",
     "Patient",
     "PayerInfo",
@@ -148,6 +150,9 @@ class PayerInfo(NamedTuple):
     co_member_billing: CoMemberBilling = CoMemberBilling.NO
     corrected_claim_days: int | None = None  # the contract's timely filing for corrections
     corrected_claim_from: str = ""  # "service" (default) or "notice": what that clock counts from
+    # how far below the fee schedule a line's allowed amount may be before it is an underpayment
+    # (None: recoup's default, recoup.triage.rules.underpayment.DEFAULT_TOLERANCE)
+    underpayment_tolerance: Decimal | None = None
 
 
 class Patient(NamedTuple):
@@ -253,6 +258,29 @@ class RecordRef(NamedTuple):
     row: int = 0
 
 
+class FeeScheduleRow(NamedTuple):
+    """One contracted rate of ``fee_schedules/<payer_id>.csv``: the allowed amount per unit."""
+
+    payer_id: str  # the file's name without .csv: the payer id the remittances carry
+    code: str
+    modifiers: tuple[str, ...]  # empty: the rate of the code billed without modifiers
+    allowed: Decimal  # per unit (SVC05; 1 when the remittance gives no units)
+    valid_from: date | None  # None: since always
+    valid_to: date | None  # None: still in force
+    file: str = ""
+    row: int = 0
+
+    def applies(self, payer_id: str, code: str, modifiers: tuple[str, ...], day: date) -> bool:
+        """The row is the contract for this payer, code, modifier set and date of service."""
+        return (
+            self.payer_id == payer_id
+            and self.code == code
+            and sorted(self.modifiers) == sorted(modifiers)
+            and (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_to is None or day <= self.valid_to)
+        )
+
+
 class Practice(NamedTuple):
     """Everything a practice folder holds."""
 
@@ -272,6 +300,7 @@ class Practice(NamedTuple):
     visits: tuple[Visit, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     records: tuple[RecordRef, ...] = ()
+    fee_schedules: tuple[FeeScheduleRow, ...] = ()  # fee_schedules/<payer_id>.csv
 
     @property
     def key(self) -> str:

@@ -1,7 +1,8 @@
 """Reading a whole practice folder into a :class:`Practice`, with every problem as a finding.
 
 Files are read in a fixed order: practice.toml, patients.csv, then the files that refer to
-patients (coverages, benefits, authorizations, visits, waivers, records/index.csv). Every row of
+patients (coverages, benefits, authorizations, visits, waivers, records/index.csv), then the
+contracted rates (``fee_schedules/<payer_id>.csv``, one file per payer, in name order). Every row of
 every file is checked, so one run reports all the problems of a folder. A folder with any error
 gives no practice, since an import must land whole; with ``skip_bad_rows`` the bad rows are left
 out instead (their findings become warnings saying so), as long as practice.toml and every
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +26,7 @@ from recoup.practice.model import (
     Benefit,
     BenefitUnit,
     Coverage,
+    FeeScheduleRow,
     Patient,
     PayerType,
     Practice,
@@ -36,7 +38,7 @@ from recoup.practice.model import (
 from recoup.practice.rows import Row, read_csv
 from recoup.practice.settings import read_settings
 
-__all__ = ["PRACTICE_FILES", "read_practice"]
+__all__ = ["FEE_SCHEDULES", "PRACTICE_FILES", "practice_files", "read_practice"]
 
 T = TypeVar("T")
 
@@ -50,6 +52,23 @@ PRACTICE_FILES = (
     "waivers.csv",
     "records/index.csv",
 )
+FEE_SCHEDULES = "fee_schedules"  # fee_schedules/<payer_id>.csv: the contracted rates
+_FEE_COLUMNS = ("code", "allowed")
+_MAX_FEE_FILES = 500
+
+
+def practice_files(folder: Path) -> list[str]:
+    """The practice files of ``folder`` that exist or may: the fixed ones, then every
+    ``fee_schedules/*.csv`` (sorted), as names relative to the folder."""
+    names = list(PRACTICE_FILES)
+    schedules = folder / FEE_SCHEDULES
+    if schedules.is_dir():
+        try:
+            found = sorted(p.name for p in schedules.iterdir() if p.suffix.lower() == ".csv")
+        except OSError:
+            found = []
+        names += [f"{FEE_SCHEDULES}/{name}" for name in found[:_MAX_FEE_FILES]]
+    return names
 
 
 def read_practice(
@@ -87,6 +106,7 @@ def read_practice(
         "waivers.csv", ("patient_id", "payer_id", "kind", "signed_date"), reader.waiver
     )
     records = reader.collect("records/index.csv", ("file", "patient_id"), reader.record)
+    fees = reader.fee_schedules()
     findings += reader.findings
     file_errors = [f for f in findings if f.severity is Severity.ERROR and not _is_row(f)]
     row_errors = [f for f in findings if f.severity is Severity.ERROR and _is_row(f)]
@@ -111,6 +131,7 @@ def read_practice(
         visits=visits,
         waivers=waivers,
         records=records,
+        fee_schedules=fees,
     )
     return practice, findings
 
@@ -139,6 +160,8 @@ class _Reader:
         self.claim_patients: dict[str, tuple[str, int]] = {}
         self.claim_lines: dict[str, int] = {}
         self.keys: dict[tuple[object, ...], int] = {}
+        self.payer_file = ""  # the payer id of the fee schedule being read
+        self.periods: dict[tuple[str, str, tuple[str, ...]], list[tuple[date, date, int]]] = {}
 
     def collect(
         self, name: str, columns: tuple[str, ...], build: Callable[[Row], T | None]
@@ -363,6 +386,61 @@ class _Reader:
         return RecordRef(
             name, patient_id, row.date("service_date"), row.text("kind"), row.file, row.row
         )
+
+    def fee_schedules(self) -> tuple[FeeScheduleRow, ...]:
+        """Every ``fee_schedules/<payer_id>.csv``: the payer id is the file's name."""
+        out: list[FeeScheduleRow] = []
+        for name in practice_files(self.folder)[len(PRACTICE_FILES) :]:
+            payer_id = name.rsplit("/", 1)[-1][: -len(".csv")]
+            self.payer_file = payer_id
+            out += self.collect(name, _FEE_COLUMNS, self.fee)
+        return tuple(out)
+
+    def fee(self, row: Row) -> FeeScheduleRow | None:
+        code = row.text("code", required=True).upper()
+        modifiers = tuple(sorted(m.upper() for m in row.codes("modifiers")))
+        allowed = row.money("allowed", required=True)
+        start, end = row.date("valid_from"), row.date("valid_to")
+        if start and end and end < start:
+            row.error("valid_to", "practice.date_order", f"ends {end}, before it starts {start}")
+        if len(modifiers) > 4:
+            row.error("modifiers", "practice.modifiers", "at most 4 modifiers (SVC01-3 to -6)")
+        self.unique(
+            row,
+            "code",
+            (code, modifiers, start),
+            f"the rate of {code}{''.join(':' + m for m in modifiers)} from {start or 'the start'}",
+        )
+        if code and allowed is not None and not row.bad:
+            self._overlap(row, code, modifiers, start, end)
+        if allowed is None:
+            return None
+        return FeeScheduleRow(
+            self.payer_file, code, modifiers, allowed, start, end, row.file, row.row
+        )
+
+    def _overlap(
+        self,
+        row: Row,
+        code: str,
+        modifiers: tuple[str, ...],
+        start: date | None,
+        end: date | None,
+    ) -> None:
+        """Two rates of one code and modifier set in force on the same day: which is the
+        contract cannot be told, so the second is an error naming the first."""
+        key = (row.file, code, modifiers)
+        lo, hi = start or date.min, end or date.max
+        for other_lo, other_hi, other_row in self.periods.get(key, ()):
+            if lo <= other_hi and other_lo <= hi:
+                row.error(
+                    "valid_from",
+                    "practice.fee_overlap",
+                    f"the rate of {code} overlaps the one on row {other_row} "
+                    "(valid_from..valid_to must not share a day)",
+                )
+                return
+        self.periods.setdefault(key, []).append((lo, hi, row.row))
 
     def _document(self, row: Row, column: str, name: str) -> None:
         records = (self.folder / "records").resolve()

@@ -20,6 +20,7 @@
     co_member_billing = "no"     # no, n492, contract: may a CO denial go to the member?
     corrected_claim_days = 365   # the contract's timely filing for corrected claims
     corrected_claim_from = "service"  # or "notice": what corrected_claim_days counts from
+    underpayment_tolerance = "0.01"  # dollars a line may fall short of fee_schedules/ (default)
 
 Problems are findings with the line (as ``row``) and the key path (as ``column``), since TOML has
 no rows: ``practice.toml:row 16, column payers.73120.type``.
@@ -29,10 +30,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from recoup.findings import Finding, Severity
+from recoup.money import ZERO, MoneyError, parse_money
 from recoup.practice.model import CoMemberBilling, CorrectionForm, PayerInfo, PayerType
 
 __all__ = ["Settings", "read_settings"]
@@ -50,9 +53,11 @@ PAYER_KEYS = frozenset(
         "co_member_billing",
         "corrected_claim_days",
         "corrected_claim_from",
+        "underpayment_tolerance",
     }
 )
 _CLOCKS = ("service", "notice")
+_MAX_TOLERANCE = Decimal(1000)
 _TABLE = re.compile(r"\s*\[\s*([^\]]+?)\s*\]")
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 _KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
@@ -276,4 +281,28 @@ def _payer_extras(table: dict[str, Any], where: str, check: _Checker) -> dict[st
         )
         clock = ""
     out["corrected_claim_from"] = clock
+    out["underpayment_tolerance"] = _tolerance(table, where, check)
     return out
+
+
+def _tolerance(table: dict[str, Any], where: str, check: _Checker) -> Decimal | None:
+    """``underpayment_tolerance``: dollars, 0 to 1000 (a string or a number in the TOML)."""
+    raw = table.get("underpayment_tolerance")
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    try:
+        amount = parse_money(text) if not isinstance(raw, bool) else None
+    except MoneyError:
+        amount = None
+    if amount is None or not amount.is_finite() or not ZERO <= amount <= _MAX_TOLERANCE:
+        check.add(
+            Severity.ERROR,
+            "practice.number",
+            f'underpayment_tolerance "{text[:40]}" is not an amount from 0 to {_MAX_TOLERANCE} '
+            '(expected dollars, e.g. "0.01")',
+            where,
+            "underpayment_tolerance",
+        )
+        return None
+    return amount

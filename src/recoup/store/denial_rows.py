@@ -93,6 +93,11 @@ class DenialRow(NamedTuple):
     outcome_date: date | None
     closed_by: str | None
     updated_at: datetime
+    # the team's work (migration 0011, recoup.store.teamwork)
+    assigned_to: str | None = None
+    follow_up_on: date | None = None
+    work_status: str = "new"
+    write_off_reason: str | None = None
 
     @property
     def carc(self) -> str:
@@ -167,4 +172,8 @@ def denial_row(row: Any, today: date) -> DenialRow:
         outcome_date=row.outcome_date,
         closed_by=row.closed_by,
         updated_at=_aware(row.updated_at),
+        assigned_to=row.assigned_to,
+        follow_up_on=row.follow_up_on,
+        work_status=row.work_status,
+        write_off_reason=row.write_off_reason,
     )

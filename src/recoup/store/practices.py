@@ -18,12 +18,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, insert, select, update
 
-from recoup.practice import PRACTICE_FILES, PayerInfo, Practice
+from recoup.practice import PayerInfo, Practice, practice_files
 from recoup.store.tables import (
     authorizations,
     benefits,
     coverages,
     documents,
+    fee_schedules,
     patients,
     payers,
     practices,
@@ -44,7 +45,7 @@ def folder_digest(folder: Path) -> tuple[str, int]:
     """SHA-256 over the folder's practice files (names and bytes), and their total size."""
     digest = hashlib.sha256()
     size = 0
-    for name in PRACTICE_FILES:
+    for name in practice_files(folder):
         path = folder / name
         if path.is_file():
             data = path.read_bytes()
@@ -194,6 +195,19 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
             }
             for r in practice.records
         ],
+        fee_schedules: [
+            {
+                "row_key": _row_key(f.payer_id, f.code, _codes(f.modifiers), f.valid_from),
+                "source_row": f.row or None,
+                "payer_id": f.payer_id,
+                "code": f.code,
+                "modifiers": _codes(f.modifiers),
+                "allowed": f.allowed,
+                "valid_from": f.valid_from,
+                "valid_to": f.valid_to,
+            }
+            for f in practice.fee_schedules
+        ],
     }
     return head, rows
 
@@ -207,6 +221,11 @@ def payer_settings_json(payer: PayerInfo) -> str:
             "co_member_billing": payer.co_member_billing.value,
             "corrected_claim_days": payer.corrected_claim_days,
             "corrected_claim_from": payer.corrected_claim_from,
+            "underpayment_tolerance": (
+                str(payer.underpayment_tolerance)
+                if payer.underpayment_tolerance is not None
+                else None
+            ),
         },
         sort_keys=True,
     )

@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,9 +29,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from recoup.findings import Finding, Severity
 from recoup.practice import Practice, read_practice
-from recoup.store import accounts, sent, sources, triage_inputs, worklist, worklist_query
+from recoup.store import (
+    accounts,
+    sent,
+    sources,
+    teamwork,
+    triage_inputs,
+    worklist,
+    worklist_query,
+)
 from recoup.store.accounts import AuditEntry, User
-from recoup.store.denial_rows import DenialRow
+from recoup.store.denial_rows import MAX_PER_PAGE, DenialRow
 from recoup.store.engine import (
     StoreError,
     create_store_engine,
@@ -47,6 +55,7 @@ from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_cl
 from recoup.store.remits import plan_remittances, write_file
 from recoup.store.sources import NO_PRACTICE, compress
 from recoup.store.tables import file_contents, metadata, practices, source_files
+from recoup.store.teamwork import BulkResult, MyWork, Note, Reminder
 from recoup.store.triage_inputs import PracticeInputs
 from recoup.store.worklist import RefreshResult
 from recoup.store.worklist_query import DenialPage, DenialQuery
@@ -400,6 +409,117 @@ class Store:
         return worklist_query.record_outcome(
             self.engine, denial_key, outcome, amount, outcome_date, user
         )
+
+    # -- the team's work (recoup.store.teamwork): by denials row ids, audited -------------------
+
+    def all_denials(self, q: DenialQuery, *, today: date) -> list[DenialRow]:
+        """Every denial ``q`` matches (all its pages), in its order: what an export holds."""
+        rows: list[DenialRow] = []
+        page_no = 1
+        with reading(self.engine) as conn:
+            while True:
+                wanted = replace(q, page=page_no, per_page=MAX_PER_PAGE)
+                page = worklist_query.query(conn, wanted, today)
+                rows.extend(page.rows)
+                if len(page.rows) < MAX_PER_PAGE:
+                    return rows
+                page_no += 1
+
+    def matching_ids(self, q: DenialQuery, *, today: date) -> list[int]:
+        with reading(self.engine) as conn:
+            return worklist_query.matching_ids(conn, q, today)
+
+    def assign(self, ids: Iterable[int], assignee: str | None, user: str) -> list[int]:
+        """Give the denials to ``assignee`` (None: unassign); the rows that changed."""
+        return teamwork.assign(self.engine, ids, assignee, user)
+
+    def set_follow_up(self, ids: Iterable[int], day: date | None, user: str) -> list[int]:
+        return teamwork.set_follow_up(self.engine, ids, day, user)
+
+    def set_work_status(self, ids: Iterable[int], status: str, user: str) -> list[int]:
+        return teamwork.set_work_status(self.engine, ids, status, user)
+
+    def add_note(
+        self,
+        row_id: int,
+        author: str,
+        text: str,
+        *,
+        kind: str = "note",
+        contact: str = "",
+        reference: str = "",
+    ) -> Note:
+        return teamwork.add_note(
+            self.engine, row_id, author, text, kind=kind, contact=contact, reference=reference
+        )
+
+    def notes(self, row_id: int) -> list[Note]:
+        """A denial's notes and calls, newest first."""
+        return teamwork.notes(self.engine, row_id)
+
+    def mark_sent_many(
+        self, ids: Iterable[int], sent_date: date, channel: str, user: str
+    ) -> BulkResult:
+        """Mark each denial sent; one that cannot be (closed, an earlier date) is refused with
+        its reason while the others are marked."""
+        done: list[int] = []
+        refused: list[tuple[int, str]] = []
+        for row_id in dict.fromkeys(ids):
+            try:
+                self.mark_sent(row_id, sent_date, channel, user)
+            except ValueError as exc:
+                refused.append((row_id, str(exc)))
+            else:
+                done.append(row_id)
+        return BulkResult(tuple(done), tuple(refused))
+
+    def write_off(self, ids: Iterable[int], reason: str, on: date, user: str) -> BulkResult:
+        """Close each denial as written off (its whole denied amount) with a reason code
+        (teamwork.WRITE_OFF_REASONS); a closed one is refused."""
+        teamwork.check_write_off_reason(reason)
+        done: list[int] = []
+        refused: list[tuple[int, str]] = []
+        for row_id in dict.fromkeys(ids):
+            row = self.denial(row_id, today=on)
+            if row is None:
+                refused.append((row_id, f"there is no denial {row_id} in the store"))
+                continue
+            if row.status == "closed":
+                refused.append((row_id, f"denial {row_id} is closed already"))
+                continue
+            try:
+                self.record_outcome(row_id, "written_off", row.denied_amount, on, user)
+            except ValueError as exc:
+                refused.append((row_id, str(exc)))
+                continue
+            done.append(row_id)
+        if done:
+            teamwork.set_write_off_reason(self.engine, done, reason, user)
+        return BulkResult(tuple(done), tuple(refused))
+
+    def my_work(self, username: str, today: date, days: int = 14) -> MyWork:
+        return teamwork.my_work(self.engine, username, today, days)
+
+    def reminders(
+        self, today: date, days: int = 14, user: str | None = None
+    ) -> dict[str, list[Reminder]]:
+        """Per user (and "unassigned"), the deadlines and follow-ups due by today + days."""
+        return teamwork.reminders(self.engine, today, days, user)
+
+    def user_emails(self) -> dict[str, str]:
+        return teamwork.user_emails(self.engine)
+
+    def set_user_email(self, username: str, email: str | None, by: str) -> None:
+        teamwork.set_email(self.engine, username, email, by)
+
+    def new_calendar_token(self, username: str) -> str:
+        return teamwork.new_calendar_token(self.engine, username)
+
+    def calendar_user(self, token: str) -> str | None:
+        return teamwork.calendar_user(self.engine, token)
+
+    def has_calendar(self, username: str) -> bool:
+        return teamwork.has_calendar(self.engine, username)
 
     def kpis(self, today: date, months: int = 12) -> Kpis:
         with reading(self.engine) as conn:

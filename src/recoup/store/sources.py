@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,6 +33,7 @@ from recoup.practice import (
     CoMemberBilling,
     CorrectionForm,
     Coverage,
+    FeeScheduleRow,
     MonthDay,
     Patient,
     PayerInfo,
@@ -49,6 +51,7 @@ from recoup.store.tables import (
     claims,
     coverages,
     documents,
+    fee_schedules,
     file_contents,
     patients,
     payers,
@@ -113,6 +116,7 @@ def _period(text: str) -> BenefitPeriod:
 def _payer(r: Any) -> PayerInfo:
     extra = json.loads(r.settings or "{}")
     form = extra.get("correction_form")
+    tolerance = extra.get("underpayment_tolerance")
     return PayerInfo(
         r.payer_id,
         r.name,
@@ -124,6 +128,7 @@ def _payer(r: Any) -> PayerInfo:
         co_member_billing=CoMemberBilling(extra.get("co_member_billing") or "no"),
         corrected_claim_days=extra.get("corrected_claim_days"),
         corrected_claim_from=extra.get("corrected_claim_from") or "",
+        underpayment_tolerance=Decimal(tolerance) if tolerance is not None else None,
     )
 
 
@@ -254,6 +259,19 @@ def load_practice(conn: Connection, practice_key: str) -> Practice | None:
                 r.source_row or 0,
             )
             for r in _rows(conn, documents, pid)
+        ),
+        fee_schedules=tuple(
+            FeeScheduleRow(
+                r.payer_id,
+                r.code,
+                _codes(r.modifiers),
+                r.allowed,
+                r.valid_from,
+                r.valid_to,
+                place(f"fee_schedules/{r.payer_id}.csv"),
+                r.source_row or 0,
+            )
+            for r in _rows(conn, fee_schedules, pid)
         ),
     )
 

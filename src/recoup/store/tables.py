@@ -16,6 +16,7 @@ sums are made in Python, never in SQL on SQLite.
     practices ─< payers, patients, coverages, benefits, authorizations, visits, waivers, documents
 
     denials: the worklist, one row per denial (practice_key, denial_id), triage fields + workflow
+    denials ─< denial_notes (notes and calls); calendar_feeds: one secret feed per user
     users, audit_log, login_attempts, web_sessions: accounts for server mode (see accounts.py)
 """
 
@@ -332,6 +333,17 @@ documents = _practice_table(
     Column("kind", Text, nullable=False),
 )
 
+# fee_schedules/<payer_id>.csv, migration 0010: the contracted rates underpayments are found by
+fee_schedules = _practice_table(
+    "fee_schedules",
+    Column("payer_id", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("modifiers", Text, nullable=False),
+    Column("allowed", Money, nullable=False),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+)
+
 PRACTICE_TABLES = (
     payers,
     patients,
@@ -341,6 +353,7 @@ PRACTICE_TABLES = (
     visits,
     waivers,
     documents,
+    fee_schedules,
 )
 
 # The worklist: one row per denial, keyed by the practice and the triage's denial id. The triage
@@ -395,6 +408,11 @@ denials = Table(
     Column("search_patient", Text, nullable=False, server_default=""),
     Column("search_all", Text, nullable=False, server_default=""),
     Column("neg_amount_cents", BigInteger, nullable=False, server_default="0"),  # the order key
+    # the team's work on it (migration 0011, see teamwork.py): the biller's, kept by refreshes
+    Column("assigned_to", Text),  # a username; None = unassigned
+    Column("follow_up_on", Date),  # "call back on"
+    Column("work_status", String(16), nullable=False, server_default="new"),
+    Column("write_off_reason", String(32)),  # a WRITE_OFF_REASONS code
     UniqueConstraint("practice_key", "denial_id"),
     # each index also holds lane and amount_cents, so the totals of a filtered page are read
     # from the index alone
@@ -412,6 +430,31 @@ denials = Table(
     Index(None, "patient_account"),
     Index(None, "notice_date"),
     Index(None, "outcome_date"),
+    Index(None, "assigned_to", "sort_deadline"),
+    Index(None, "follow_up_on"),
+)
+
+# Notes and the call log on a denial (migration 0011): newest first on the denial page.
+denial_notes = Table(
+    "denial_notes",
+    metadata,
+    _id(),
+    Column("denial_row_id", ForeignKey("denials.id"), nullable=False, index=True),
+    Column("author", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), nullable=False),  # note, call
+    Column("contact", Text, nullable=False),  # whom the biller spoke to ("" for a note)
+    Column("reference", Text, nullable=False),  # the payer's call reference number
+    Column("text", Text, nullable=False),
+)
+
+# Each user's secret calendar feed (GET /calendar/{token}.ics): only the token's SHA-256 is kept.
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("username", Text, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 users = Table(
@@ -423,6 +466,7 @@ users = Table(
     Column("role", String(16), nullable=False),  # admin, biller, readonly
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("disabled", Boolean, nullable=False),
+    Column("email", Text),  # where reminders go (migration 0011)
 )
 
 # Practices whose worklist an import changed and no refresh has caught up with yet: written in

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from recoup.money import ZERO
+from recoup.store import teamwork
 from recoup.store.denial_rows import (
     MAX_PER_PAGE,
     SORTS,
@@ -42,7 +43,15 @@ from recoup.store.tables import audit_log, denials
 from recoup.triage.model import LANES
 from recoup.workflow import Channel, Outcome, parse
 
-__all__ = ["DenialPage", "DenialQuery", "find", "mark_sent", "query", "record_outcome"]
+__all__ = [
+    "DenialPage",
+    "DenialQuery",
+    "find",
+    "mark_sent",
+    "matching_ids",
+    "query",
+    "record_outcome",
+]
 
 
 # -- queries -------------------------------------------------------------------------------------
@@ -65,6 +74,9 @@ class DenialQuery:
     page: int = 1  # 1-based
     per_page: int = 50
     today: date | None = None  # for days left and due_within_days (else Store.denials' today)
+    # the team's filters (teamwork.conditions): a user name or "(none)"; due, week, set, none
+    assigned_to: str | None = None
+    follow_up: str | None = None
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -89,6 +101,9 @@ class DenialQuery:
             or self.due_within_days < 0
         ):
             raise ValueError("due_within_days must be a whole number of days, 0 or more")
+        if self.follow_up is not None and self.follow_up not in teamwork.FOLLOW_UP_FILTERS:
+            allowed = ", ".join(teamwork.FOLLOW_UP_FILTERS)
+            raise ValueError(f"follow_up must be one of {allowed}, not {self.follow_up!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +152,7 @@ def _conditions(q: DenialQuery, today: date) -> list[ColumnElement[bool]]:
         where.append(c.amount_cents >= cents(q.min_amount))
     if q.text:
         where.append(c.search_all.contains(q.text.strip().lower(), autoescape=True))
+    where.extend(teamwork.conditions(q.assigned_to, q.follow_up, today))
     return where or [true()]
 
 
@@ -183,6 +199,15 @@ def query(conn: Connection, q: DenialQuery, today: date) -> DenialPage:
         per_page=q.per_page,
         today=today,
         counts_by_lane={lane: counts[lane] for lane in ordered},
+    )
+
+
+def matching_ids(conn: Connection, q: DenialQuery, today: date) -> list[int]:
+    """The row ids of every denial ``q``'s filters match (all pages), in its order: what a
+    bulk action on "all matching the filter" works on."""
+    today = q.today or today
+    return list(
+        conn.scalars(select(denials.c.id).where(*_conditions(q, today)).order_by(*_order(q.sort)))
     )
 
 

@@ -9,7 +9,9 @@ message. The deadline comes from :mod:`recoup.deadlines` by payer type and step.
 The patient's cost share (PR-1/2/3) is not a denial, but someone must bill it: each line's share
 goes through its own rule (R001: the secondary payer, else the patient) into
 ``Worklist.patient_share``, a list apart from ``Worklist.items``, so it never inflates the denied
-dollars. Contractual write-downs (CO-45 and kin) appear in neither list.
+dollars. Contractual write-downs (CO-45 and kin) appear in neither list, except that a paid line
+whose allowed amount is below the practice's contracted rate (``fee_schedules/``) becomes an
+``underpayment`` item (rule U001) for the difference.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from recoup.codes import category_of, explain
 from recoup.deadlines import Deadline, days_left, deadline
 from recoup.denials import DeniedItem, denied_items, patient_share_items
 from recoup.lineage import current_positions
+from recoup.money import ZERO
 from recoup.practice import Practice
 from recoup.records import Adjustment, ClaimPayment, Remittance
 from recoup.triage.facts import (
@@ -39,8 +42,11 @@ from recoup.triage.model import (
     RuleInfo,
     WorkItem,
     Worklist,
+    registered_rules,
     rule_for,
 )
+from recoup.triage.rules.underpayment import RULE_ID as UNDERPAYMENT_RULE
+from recoup.triage.rules.underpayment import paid_lines, shortfall
 from recoup.x12 import ParseResult
 
 __all__ = ["WorkItem", "Worklist", "denial_id", "triage"]
@@ -56,6 +62,9 @@ _SHARE_BASIS = (
     "filing limit, or to the patient), not appealed"
 )
 _PROVIDER_GROUPS = ("CO", "PI", "OA", "CR")
+_UNDERPAYMENT = next(r for r in registered_rules() if r.id == UNDERPAYMENT_RULE)
+# an underpaid line with no write-down at all: no CAS code took it
+_NO_ADJUSTMENT = Adjustment("", "", ZERO)
 
 
 # -- selecting claims ----------------------------------------------------------------------------
@@ -170,11 +179,16 @@ def _patient_name(practice: Practice | None, claim: ClaimPayment) -> str:
     return claim.patient.display_name if claim.patient else ""
 
 
-def _item(ctx: DenialContext, *, share: bool = False) -> WorkItem:
-    adj, info = _pick(ctx.item)
+def _item(ctx: DenialContext, *, share: bool = False, underpaid: Decimal | None = None) -> WorkItem:
+    info: RuleInfo | None
+    if underpaid is not None:  # an underpayment: its rule, not the CAS codes', decides
+        info = _UNDERPAYMENT
+        adj = ctx.item.adjustments[0] if ctx.item.adjustments else _NO_ADJUSTMENT
+    else:
+        adj, info = _pick(ctx.item)
     decision = _decide(ctx, adj, info)
     evidence = decision.evidence
-    if not any(e.place.segment_id == "CAS" for e in evidence):
+    if ctx.item.adjustments and not any(e.place.segment_id == "CAS" for e in evidence):
         evidence = (cas_evidence(ctx), *evidence)
     due = Deadline(None, _SHARE_BASIS, "", "") if share else _deadline(ctx, decision)
     proc = ctx.item.procedure
@@ -190,8 +204,8 @@ def _item(ctx: DenialContext, *, share: bool = False) -> WorkItem:
         group_code=adj.group,
         reason_code=adj.reason,
         remark_codes=ctx.item.remarks,
-        denied_amount=ctx.item.amount,
-        category=category_of(adj.reason),
+        denied_amount=ctx.item.amount if underpaid is None else underpaid,
+        category=category_of(adj.reason) if underpaid is None else "underpayment",
         lane=decision.lane,
         reasons=decision.reasons,
         evidence=evidence,
@@ -244,6 +258,12 @@ def triage(results: Iterable[ParseResult], practice: Practice | None, today: dat
         for denied in denied_items(claim):
             ctx = DenialContext(denied, rem, practice, history, today, rem.file)
             items.append(_item(ctx))
+        if practice is not None and practice.fee_schedules:
+            for line in paid_lines(claim):
+                ctx = DenialContext(line, rem, practice, history, today, rem.file)
+                found = shortfall(ctx)
+                if found is not None:
+                    items.append(_item(ctx, underpaid=found.difference))
         for share in patient_share_items(claim):
             ctx = DenialContext(share, rem, practice, history, today, rem.file)
             shares.append(_share_item(ctx))

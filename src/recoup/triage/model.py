@@ -57,6 +57,7 @@ class Lane(StrEnum):
     BILL_PATIENT = "bill_patient"
     WRITE_OFF = "write_off"
     REVIEW = "review"
+    UNDERPAYMENT = "underpayment"  # paid below the contracted rate (fee_schedules/)
 
     @property
     def label(self) -> str:
@@ -73,6 +74,7 @@ _LANE_LABELS = {
     Lane.BILL_PATIENT: "Bill patient",
     Lane.WRITE_OFF: "Write off",
     Lane.REVIEW: "Review",
+    Lane.UNDERPAYMENT: "Underpayment",
 }
 
 LANES: tuple[str, ...] = tuple(lane.value for lane in Lane)

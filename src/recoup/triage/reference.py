@@ -24,7 +24,8 @@ def _module_doc(info: RuleInfo) -> str:
 
 
 def _section(info: RuleInfo) -> list[str]:
-    codes = ", ".join(info.codes)
+    # a rule with no codes checks lines the payer paid (U001, underpayments)
+    codes = ", ".join(info.codes) or "none (every paid line is checked)"
     module = info.func.__module__
     return [
         f"## {info.id}: {info.name}",

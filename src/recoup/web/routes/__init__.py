@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from recoup.web.routes import admin, auth, benefits, dashboard, denials, imports, worklist
+from recoup.web.routes import (
+    admin,
+    auth,
+    benefits,
+    dashboard,
+    denials,
+    imports,
+    teamwork,
+    worklist,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -10,6 +19,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     imports.router,
     worklist.router,
+    teamwork.router,
     denials.router,
     benefits.router,
     dashboard.router,

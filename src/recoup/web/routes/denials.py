@@ -30,6 +30,7 @@ from recoup.web.practices import stored_practices
 from recoup.web.routes.benefits import patient_benefits
 from recoup.web.routes.worklist import row_json
 from recoup.web.sources import Snippet, open_source
+from recoup.web.teamwork import denial_work_context
 
 __all__ = ["router"]
 
@@ -145,6 +146,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "notice": request.query_params.get("done"),
             "sources": _sources(state, found, row),
             "timeline": _timeline(found, row),
+            **denial_work_context(state, row),
         },
     )
 

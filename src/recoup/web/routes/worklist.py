@@ -5,7 +5,7 @@ The same query parameters drive the page (``/``) and the API (``/api/denials``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,9 +14,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from recoup.store import DenialPage, DenialQuery, DenialRow
+from recoup.store.teamwork import ASSIGNEE_ME
 from recoup.triage.model import LANES
 from recoup.web.deps import Viewer, app_state, reader
 from recoup.web.errors import BadRequest
+from recoup.web.teamwork import worklist_context
 
 __all__ = ["SORTS", "WorklistParams", "router"]
 
@@ -46,6 +48,8 @@ class WorklistParams:
     sort: str = "deadline"
     page: int = 1
     per_page: int = 50
+    assignee: str = ""  # a user name, "(me)" or "(none)" (see recoup.store.teamwork)
+    follow_up: str = ""  # due, week, set, none
 
     def to_query(self, today: date) -> DenialQuery:
         if self.lane and self.lane not in LANES:
@@ -91,6 +95,8 @@ class WorklistParams:
             page=max(self.page, 1),
             per_page=self.per_page if self.per_page in PER_PAGE else 50,
             today=today,
+            assigned_to=self.assignee.strip() or None,
+            follow_up=self.follow_up.strip() or None,
         )
 
     def as_params(self) -> dict[str, Any]:
@@ -114,17 +120,39 @@ def params(
     sort: str = Query("deadline", description=" | ".join(SORTS)),
     page: int = Query(1, ge=1, le=1_000_000),
     per_page: int = Query(50, ge=1, le=200),
+    assignee: str = Query("", description="a user name, (me) or (none)"),
+    follow_up: str = Query("", description="due, week, set or none"),
 ) -> WorklistParams:
     return WorklistParams(
-        lane, payer, code, patient, due, min_amount, q, status, sort, page, per_page
+        lane,
+        payer,
+        code,
+        patient,
+        due,
+        min_amount,
+        q,
+        status,
+        sort,
+        page,
+        per_page,
+        assignee,
+        follow_up,
     )
+
+
+def build_query(request: Request, wanted: WorklistParams, viewer: Viewer) -> DenialQuery:
+    """The store query the page shows: the bulk actions and the exports use the same one."""
+    query = wanted.to_query(app_state(request).today())
+    if query.assigned_to == ASSIGNEE_ME:
+        query = replace(query, assigned_to=viewer.username)
+    return query
 
 
 def _fetch(
     request: Request, wanted: WorklistParams, viewer: Viewer
 ) -> tuple[DenialPage, DenialQuery]:
     state = app_state(request)
-    query = wanted.to_query(state.today())
+    query = build_query(request, wanted, viewer)
     page = state.store.denials(query)
     state.store.audit(
         viewer.username,
@@ -155,6 +183,7 @@ def worklist_page(
             "today": state.today(),
             "lanes": LANES,
             "sorts": SORTS,
+            **worklist_context(request, viewer),
         },
     )
 
