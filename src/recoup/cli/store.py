@@ -338,11 +338,14 @@ def _show_sent(sent: SentClaim, paid: ClaimView | None, out: Console) -> None:
             else ""
         )
     )
-    out.print(f"  diagnoses: {' '.join(sent.diagnoses) or '(none)'}; source: {os.path.basename(sent.file)} segment {sent.segment}")
+    out.print(
+        f"  diagnoses: {' '.join(sent.diagnoses) or '(none)'}; "
+        f"source: {os.path.basename(sent.file)} segment {sent.segment}"
+    )
     answered: dict[int, LineView] = {}
-    for line in paid.lines if paid is not None else ():
-        if line.sent_line is not None:
-            answered[line.sent_line] = line
+    for paid_line in paid.lines if paid is not None else ():
+        if paid_line.sent_line is not None:
+            answered[paid_line.sent_line] = paid_line
     table = make_table(
         ("ln", "date", "code", "mods", "units", "billed", "REF*6R", "auth", "paid", "adjusted"),
         right=("units", "billed", "paid"),

@@ -154,8 +154,21 @@ class Store:
         if path.is_dir():
             return self.import_practice(path, skip_bad_rows=skip_bad_rows)
         if path.is_file():
-            if _is_837(path):
+            kind = _transaction_type(path)
+            if kind == "837":
                 return self.import_837(path)
+            if kind is not None and kind != "835":
+                what = _OTHER_SETS.get(kind, "another kind of X12 file")
+                return _failed(
+                    path,
+                    "unknown",
+                    _error(
+                        path,
+                        "file.not_imported",
+                        f"this is an X12 {kind} ({what}), not an 835 remittance or an 837P "
+                        "claim file: recoup imports 835 and 837P files; nothing was imported",
+                    ),
+                )
             return self.import_835(path, strict=strict)
         return _failed(path, "unknown", _error(path, "file.missing", "no such file or folder"))
 
@@ -589,18 +602,34 @@ class Store:
             }
 
 
-def _is_837(path: Path) -> bool:
-    """Whether the file's first transaction set is an 837 (ST01), read from its first bytes."""
+_OTHER_SETS = {
+    "270": "an eligibility inquiry",
+    "271": "an eligibility response",
+    "276": "a claim status inquiry",
+    "277": "a claim status response",
+    "278": "a prior authorization request or response",
+    "820": "a premium payment",
+    "834": "a benefit enrollment",
+    "997": "a functional acknowledgment",
+    "999": "an implementation acknowledgment",
+}
+
+
+def _transaction_type(path: Path) -> str | None:
+    """The file's first transaction set's type (ST01: "835", "837", "270"), read from its first
+    bytes; None when that is not an X12 interchange with an ST there (the 835 reader then says
+    what is wrong)."""
     try:
         with path.open("rb") as stream:
             head = stream.read(8192)
     except OSError:
-        return False
+        return None
     text = head.lstrip()
     if not text.startswith(b"ISA") or len(text) < 4:
-        return False
+        return None
     sep = re.escape(text[3:4])
-    return re.search(rb"(?:^|[^A-Z0-9])ST" + sep + rb"837" + sep, text) is not None
+    found = re.search(rb"(?:^|[^A-Z0-9])ST" + sep + rb"(\d{3})" + sep, text)
+    return found.group(1).decode() if found else None
 
 
 def _postable(result: ParseResult, path: Path) -> tuple[ParseResult | None, tuple[Finding, ...]]:

@@ -353,9 +353,8 @@ def sent_claims_by_number(conn: Connection, patient_control_number: str) -> list
 
 
 def _same_payer(sent: SentClaim, payer_id: str, payer_name: str) -> bool:
-    if sent.payer_id and payer_id:
-        if sent.payer_id == payer_id:
-            return True
+    if sent.payer_id and payer_id and sent.payer_id == payer_id:
+        return True
     name = payer_name.strip().upper()
     return bool(name) and sent.payer_name.strip().upper() == name
 
