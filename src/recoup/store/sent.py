@@ -464,15 +464,31 @@ def total_charge(lines: Iterable[SentLine]) -> Decimal:
 
 
 def original_claims(conn: Connection, patient_control_number: str) -> dict[str, list[Any]]:
-    """The sent claims with this CLM01 re-read whole from their stored 837 files (every loop,
-    not only the columns kept), oldest first, as ``recoup.claims_out.OriginalClaim``."""
+    """The sent claims with this CLM01, and the same patient's other sent claims (same billing
+    NPI and subscriber: a corrected claim may take a fact such as the referring provider from
+    them), re-read whole from their stored 837 files (every loop, not only the columns kept),
+    as ``{CLM01: [oldest, ..., latest]}`` of ``recoup.claims_out.OriginalClaim``."""
     from recoup.claims_out.correct import OriginalClaim
     from recoup.x12.reader837 import read_837
 
     wanted = sent_claims_by_number(conn, patient_control_number)
-    out: list[Any] = []
+    if not wanted:
+        return {}
+    people = {(c.billing_npi, c.subscriber_id) for c in wanted if c.subscriber_id}
+    others = conn.execute(
+        _select()
+        .where(
+            sent_claims.c.subscriber_id.in_(sorted({p[1] for p in people})),
+            sent_claims.c.patient_control_number != patient_control_number,
+        )
+        .order_by(sent_claims.c.sent_date, sent_claims.c.id)
+    ).all()
+    same = [
+        r for r in others if (r.billing_npi, r.subscriber_id) in people
+    ]  # the NPI checked here: one IN list is enough
+    out: dict[str, list[Any]] = {}
     read: dict[int, Any] = {}
-    for claim in wanted:
+    for claim in [*wanted, *_load(conn, same)]:
         if claim.file_id not in read:
             row = conn.execute(
                 select(file_contents.c.compression, file_contents.c.data).where(
@@ -490,5 +506,7 @@ def original_claims(conn: Connection, patient_control_number: str) -> dict[str, 
         for batch in parsed.batches:
             for found in batch.claims:
                 if found.segment == claim.segment:
-                    out.append(OriginalClaim(found, batch))
-    return {patient_control_number: out} if out else {}
+                    out.setdefault(found.patient_control_number, []).append(
+                        OriginalClaim(found, batch)
+                    )
+    return out
