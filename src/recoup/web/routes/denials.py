@@ -19,6 +19,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError
 
 from recoup.codes import explain
+from recoup.jsonout import to_jsonable
 from recoup.practice import Practice
 from recoup.store import ClaimView, DenialRow
 from recoup.web.charts import timeline_chart
@@ -67,6 +68,64 @@ def _claim(state: AppState, row: DenialRow) -> ClaimView | None:
             if claim.payer_claim_id == row.payer_claim_id:
                 return claim
     return None
+
+
+_FREQUENCY = {"1": "original claim", "7": "replacement of a prior claim", "8": "void"}
+_DIAGNOSIS = {"ABK": "principal", "ABF": "other", "BK": "principal (ICD-9)", "BF": "other (ICD-9)"}
+
+
+def as_sent(claim: ClaimView | None, row: DenialRow) -> dict[str, Any] | None:
+    """The 837P claim the denied payment answers, as it was sent, for the page and the API:
+    None when the store has no 837 for it. Each line says what the 835 did with it, and the
+    line this denial is about is marked."""
+    sent = claim.sent if claim is not None else None
+    if claim is None or sent is None:
+        return None
+    answers = {ln.sent_line: ln for ln in claim.lines if ln.sent_line is not None}
+    denied = None
+    head = row.denial_id.split("@", 1)[0]
+    if head.startswith(row.patient_account + "-") and head.rsplit("-", 1)[1].isdigit():
+        position = int(head.rsplit("-", 1)[1])  # the denied 835 line, 1-based
+        if 0 < position <= len(claim.lines):
+            denied = claim.lines[position - 1].sent_line
+    diagnoses = []
+    for number, text in enumerate(sent.diagnoses, start=1):
+        qualifier, _, code = text.partition(":")
+        diagnoses.append(
+            {"pointer": number, "code": code, "kind": _DIAGNOSIS.get(qualifier, qualifier)}
+        )
+    return {
+        "patient_control_number": sent.patient_control_number,
+        "frequency": sent.frequency,
+        "frequency_label": _FREQUENCY.get(sent.frequency, "frequency " + sent.frequency),
+        "place_of_service": sent.place_of_service,
+        "charge": sent.charge,
+        "sent_date": sent.sent_date,
+        "payer_name": sent.payer_name,
+        "payer_claim_control_number": sent.payer_claim_control_number,
+        "prior_authorization": sent.prior_authorization,
+        "diagnoses": diagnoses,
+        "source": f"{Path(sent.file).name} segment {sent.segment}",
+        "lines": [
+            {
+                "number": line.position,
+                "service_date": line.service_date,
+                "code": line.code,
+                "modifiers": list(line.modifiers),
+                "units": line.units,
+                "charge": line.charge,
+                "control_number": line.control_number,
+                "prior_authorization": line.prior_authorization,
+                "diagnosis_pointers": list(line.diagnosis_pointers),
+                "paid": answers[index].paid if index in answers else None,
+                "adjustments": [code for code, _ in answers[index].adjustments]
+                if index in answers
+                else [],
+                "denied_here": index == denied,
+            }
+            for index, line in enumerate(sent.lines)
+        ],
+    }
 
 
 def _view(state: AppState, key: str, viewer: Viewer) -> DenialRow:
@@ -129,6 +188,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
         if row.patient_id and row.category == "benefit_maximum"
         else None
     )
+    claim = _claim(state, row)
     return state.templates.TemplateResponse(
         request,
         "denial.html",
@@ -138,7 +198,8 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "key": key,
             "today": today,
             "explanation": explain(row.group_code, row.reason_code, row.remark_codes),
-            "claim": _claim(state, row),
+            "claim": claim,
+            "as_sent": as_sent(claim, row),
             "benefits": benefits,
             "formats": PACKET_FORMATS,
             "channels": CHANNELS,
@@ -153,11 +214,13 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
 
 @router.get("/api/denials/{key}", tags=["denials"])
 def api_denial(request: Request, key: str, viewer: Viewer = Depends(reader)) -> dict[str, Any]:
-    """One denial with its reasons, evidence, deadline, status, and the code explanation."""
+    """One denial with its reasons, evidence, deadline, status, the code explanation, and the
+    claim as it was sent (``as_sent``: the stored 837P, null when none is stored)."""
     state = app_state(request)
     row = _view(state, key, viewer)
     data = row_json(row)
     data["explanation"] = explain(row.group_code, row.reason_code, row.remark_codes).to_dict()
+    data["as_sent"] = to_jsonable(as_sent(_claim(state, row), row))
     return data
 
 
