@@ -140,3 +140,22 @@ def claims_file(
 ) -> bytes:
     """One 837P interchange with one transaction set holding ``claims``."""
     return write_837([batch(*claims, control=control, created=created)]).encode()
+
+
+BRIGHTPATH_NPI = "1548213069"  # examples/brightpath-pt/practice.toml
+SUMMIT_ID = "73120"  # Summit Health Plan's payer id in the example practice
+
+
+def brightpath_claim(number: str, service: date, **changes: Any) -> Claim837:
+    """A Summit Health Plan claim billed by the example practice Brightpath (its NPI and its
+    payer id), 97110 x2 and 97140 on ``service``."""
+    base = visit_20()
+    lines = (line(1, "97110", "120.00", "2", service), line(2, "97140", "65.00", "1", service))
+    sub = base.subscriber._replace(payer=SUMMIT._replace(id=SUMMIT_ID))
+    found = base._replace(
+        patient_control_number=number,
+        billing_provider=BILLING._replace(npi=BRIGHTPATH_NPI),
+        subscriber=sub,
+        lines=lines,
+    )
+    return found._replace(**changes)

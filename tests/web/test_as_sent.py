@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
+from sent_samples import brightpath_claim, claims_file
 from web.conftest import WebFactory
 from web.helpers import EXAMPLE, Web, zip_folder
 
@@ -77,3 +79,21 @@ def test_without_the_837_the_page_says_what_to_import(make_web: WebFactory, tmp_
     assert "not in the store" in section and "claims/*.837" in section
     assert "<table" not in section
     assert web.client.get(f"/api/denials/{row_id}").json()["as_sent"] is None
+
+
+def test_a_missing_remittance_shows_the_claim_waiting(make_web: WebFactory) -> None:
+    web = make_web()
+    waiting = brightpath_claim("BP27001", date(2026, 10, 12))
+    sent = claims_file(waiting, control="0101", created=date(2026, 10, 14))  # 40 days ago
+    answer = web.post("/api/imports", files=[("files", ("oct.837", sent, "text/plain"))])
+    assert answer.status_code == 200 and answer.json()["failed"] == 0, answer.text
+    rows = web.client.get("/api/denials", params={"lane": "missing_remittance"}).json()["rows"]
+    assert [r["patient_account"] for r in rows] == ["BP27001"]
+    page = web.client.get(f"/denials/{rows[0]['id']}").text
+    assert "Missing remittance · no answer from the payer" in page
+    assert "Billed, unpaid" in page and "Appeal packet" not in page
+    assert "The code, explained" not in page
+    section = _section(page)
+    assert "oct.837 segment" in section and section.count("no answer") == 2  # both lines
+    worklist = web.client.get("/", params={"lane": "missing_remittance"}).text
+    assert "Missing remittance" in worklist and "no 835" in worklist

@@ -347,10 +347,12 @@ class Store:
         with reading(self.engine) as conn:
             return sent.sent_claims_by_number(conn, patient_control_number)
 
-    def unanswered_claims(self) -> list[sent.Unanswered]:
-        """Sent claims no stored 835 answers yet, with their practice."""
+    def unanswered_claims(
+        self, practice_keys: Iterable[str] | None = None
+    ) -> list[sent.Unanswered]:
+        """Sent claims no stored 835 answers yet, with their practice (all, or those named)."""
         with reading(self.engine) as conn:
-            return sent.unanswered_claims(conn)
+            return sent.unanswered_claims(conn, practice_keys)
 
     def original_claims(self, patient_control_number: str) -> dict[str, list[OriginalClaim]]:
         """The stored 837P claims with this CLM01, each re-read whole from its stored file (all

@@ -141,6 +141,7 @@ class SentClaim(NamedTuple):
     file_id: int
     segment: int
     lines: tuple[SentLine, ...]
+    filing_indicator: str = ""  # SBR09: CI commercial, MB Medicare Part B, MC Medicaid, ...
 
     @property
     def source(self) -> str:
@@ -331,6 +332,7 @@ def _load(conn: Connection, rows: Sequence[Any]) -> list[SentClaim]:
             r.source_file_id,
             r.segment,
             tuple(lines.get(r.id, ())),
+            r.filing_indicator,
         )
         for r in rows
     ]
@@ -426,32 +428,63 @@ class Unanswered(NamedTuple):
     practice_key: str
 
 
-def unanswered_claims(conn: Connection) -> list[Unanswered]:
-    """Every stored sent claim (latest of its CLM01 and payer) that no stored claim payment
-    answers, with the practice it belongs to (by billing NPI; "" when none is stored)."""
+def unanswered_claims(
+    conn: Connection, practice_keys: Iterable[str] | None = None
+) -> list[Unanswered]:
+    """Every stored sent claim (the latest of its CLM01 and payer, not a void) that no stored
+    claim payment answers, with the practice it belongs to (by billing NPI; "" when none is
+    stored); only those of ``practice_keys`` when given. A payment answers a claim when it has
+    its CLM01, comes from its payer (id, else name) and is dated no earlier than the claim was
+    sent: a replacement sent after the first answer waits for an answer of its own."""
     from recoup.store.tables import claims, practices
 
-    answered: set[tuple[str, str]] = set()
+    answered: dict[tuple[str, str], date | None] = {}
+
+    def keep(key: tuple[str, str], day: date | None) -> None:
+        if key not in answered:
+            answered[key] = day
+        else:
+            known = answered[key]
+            answered[key] = None if known is None or day is None else max(known, day)
+
     for row in conn.execute(
-        select(claims.c.patient_control_number, claims.c.payer_key, claims.c.payer_name)
+        select(
+            claims.c.patient_control_number,
+            claims.c.payer_key,
+            claims.c.payer_name,
+            claims.c.notice_date,
+        )
     ):
-        answered.add((row.patient_control_number, row.payer_key))
-        answered.add((row.patient_control_number, row.payer_name.strip().upper()))
+        keep((row.patient_control_number, row.payer_key), row.notice_date)
+        keep((row.patient_control_number, row.payer_name.strip().upper()), row.notice_date)
     npis = {
         r.npi: r.practice_key
         for r in conn.execute(select(practices.c.npi, practices.c.practice_key))
     }
-    rows = conn.execute(_select().order_by(sent_claims.c.sent_date, sent_claims.c.id)).all()
+    wanted = None if practice_keys is None else set(practice_keys)
+    query = _select().order_by(sent_claims.c.sent_date, sent_claims.c.id)
     latest: dict[tuple[str, str, str], Any] = {}
-    for row in rows:
+    for row in conn.execute(query):
         payer = row.payer_id or row.payer_name.strip().upper()
         latest[(row.billing_npi, row.patient_control_number, payer)] = row
+
+    def is_answered(row: Any) -> bool:
+        for key in (
+            (row.patient_control_number, row.payer_id),
+            (row.patient_control_number, row.payer_name.strip().upper()),
+        ):
+            if key[1] and key in answered:
+                last = answered[key]
+                if last is None or row.sent_date is None or last >= row.sent_date:
+                    return True
+        return False
+
     waiting = [
         row
         for row in latest.values()
-        if (row.patient_control_number, row.payer_id) not in answered
-        and (row.patient_control_number, row.payer_name.strip().upper()) not in answered
-        and row.frequency != "8"
+        if row.frequency != "8"
+        and (wanted is None or npis.get(row.billing_npi, "") in wanted)
+        and not is_answered(row)
     ]
     return [Unanswered(c, npis.get(c.billing_npi, "")) for c in _load(conn, waiting)]
 

@@ -58,6 +58,9 @@ class Lane(StrEnum):
     WRITE_OFF = "write_off"
     REVIEW = "review"
     UNDERPAYMENT = "underpayment"  # paid below the contracted rate (fee_schedules/)
+    # a sent claim (837P) no remittance answers after the payer's usual days, or close to its
+    # timely filing limit unpaid (recoup.triage.unanswered; made at the store's refresh)
+    MISSING_REMITTANCE = "missing_remittance"
 
     @property
     def label(self) -> str:
@@ -75,6 +78,7 @@ _LANE_LABELS = {
     Lane.WRITE_OFF: "Write off",
     Lane.REVIEW: "Review",
     Lane.UNDERPAYMENT: "Underpayment",
+    Lane.MISSING_REMITTANCE: "Missing remittance",
 }
 
 LANES: tuple[str, ...] = tuple(lane.value for lane in Lane)

@@ -24,6 +24,8 @@ LANE_LABELS = {
     "bill_patient": "Bill patient",
     "write_off": "Write off",
     "review": "Review",
+    "underpayment": "Underpayment",
+    "missing_remittance": "Missing remittance",
 }
 OUTCOME_LABELS = {
     "won": "Won",

@@ -22,6 +22,7 @@ from recoup.codes import explain
 from recoup.jsonout import to_jsonable
 from recoup.practice import Practice
 from recoup.store import ClaimView, DenialRow
+from recoup.store.sent import SentClaim
 from recoup.web.charts import timeline_chart
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
@@ -74,17 +75,39 @@ _FREQUENCY = {"1": "original claim", "7": "replacement of a prior claim", "8": "
 _DIAGNOSIS = {"ABK": "principal", "ABF": "other", "BK": "principal (ICD-9)", "BF": "other (ICD-9)"}
 
 
-def as_sent(claim: ClaimView | None, row: DenialRow) -> dict[str, Any] | None:
-    """The 837P claim the denied payment answers, as it was sent, for the page and the API:
-    None when the store has no 837 for it. Each line says what the 835 did with it, and the
-    line this denial is about is marked."""
-    sent = claim.sent if claim is not None else None
-    if claim is None or sent is None:
+def _sent_claim(state: AppState, row: DenialRow, claim: ClaimView | None) -> SentClaim | None:
+    """The sent claim the denied payment answers; for a missing remittance (no payment), the
+    latest claim sent with its number to its payer."""
+    if claim is not None:
+        return claim.sent
+    if row.lane != "missing_remittance":
         return None
-    answers = {ln.sent_line: ln for ln in claim.lines if ln.sent_line is not None}
+    name = row.payer_name.strip().upper()
+    found = [
+        s
+        for s in state.store.sent_claims(row.patient_account)
+        if s.payer_name.strip().upper() == name
+    ]
+    return found[-1] if found else None
+
+
+def as_sent(
+    sent: SentClaim | None, claim: ClaimView | None, row: DenialRow
+) -> dict[str, Any] | None:
+    """The 837P claim, as it was sent, for the page and the API: None when the store has no
+    837 for it. Each line says what the 835 (``claim``, when there is one) did with it, and
+    the line this denial is about is marked."""
+    if sent is None:
+        return None
+    lines = claim.lines if claim is not None else ()
+    answers = {ln.sent_line: ln for ln in lines if ln.sent_line is not None}
     denied = None
     head = row.denial_id.split("@", 1)[0]
-    if head.startswith(row.patient_account + "-") and head.rsplit("-", 1)[1].isdigit():
+    if (
+        claim is not None
+        and head.startswith(row.patient_account + "-")
+        and head.rsplit("-", 1)[1].isdigit()
+    ):
         position = int(head.rsplit("-", 1)[1])  # the denied 835 line, 1-based
         if 0 < position <= len(claim.lines):
             denied = claim.lines[position - 1].sent_line
@@ -189,6 +212,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
         else None
     )
     claim = _claim(state, row)
+    sent = _sent_claim(state, row, claim)
     return state.templates.TemplateResponse(
         request,
         "denial.html",
@@ -199,7 +223,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "today": today,
             "explanation": explain(row.group_code, row.reason_code, row.remark_codes),
             "claim": claim,
-            "as_sent": as_sent(claim, row),
+            "as_sent": as_sent(sent, claim, row),
             "benefits": benefits,
             "formats": PACKET_FORMATS,
             "channels": CHANNELS,
@@ -220,7 +244,8 @@ def api_denial(request: Request, key: str, viewer: Viewer = Depends(reader)) -> 
     row = _view(state, key, viewer)
     data = row_json(row)
     data["explanation"] = explain(row.group_code, row.reason_code, row.remark_codes).to_dict()
-    data["as_sent"] = to_jsonable(as_sent(_claim(state, row), row))
+    claim = _claim(state, row)
+    data["as_sent"] = to_jsonable(as_sent(_sent_claim(state, row, claim), claim, row))
     return data
 
 
