@@ -163,3 +163,9 @@ def test_a_replacement_sent_after_the_answer_waits_for_its_own(
     assert import_paths(store, [write(tmp_path, "sep.837", again)], today=TODAY).ok
     row = missing(store)["BP27001"]
     assert row.denied_amount == Decimal("120.00")
+
+
+def test_a_practice_with_no_remittance_yet_still_gets_them(store: Store, tmp_path: Path) -> None:
+    folder = practice_copy(tmp_path)
+    assert import_paths(store, [folder, *sent_files(tmp_path)], today=TODAY).ok
+    assert sorted(missing(store)) == ["BP27001", "BP27002"]
