@@ -29,7 +29,7 @@ def test_benefits_after_visit_17_warns_with_3_remaining() -> None:
         "benefits", "--practice", BRIGHTPATH, "--patient", "P1001", "--on", "2026-03-05"
     )
     assert code == 0
-    assert "Rachel Lindqvist" in out and "warning" in out and "2027-01-01" in out
+    assert "Rachel Lindqvist" in out and "75% used" in out and "2027-01-01" in out
     code, out, _ = run(
         "benefits", "--practice", BRIGHTPATH, "--patient", "P1001", "--on", "2026-03-05", "--json"
     )

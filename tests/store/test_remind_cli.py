@@ -36,6 +36,7 @@ def db(tmp_path: Path) -> str:
         assert pipeline.import_paths(store, [BRIGHTPATH, *REMITTANCES], today=TODAY).ok
         for name in ("dana", "eli", "fay"):
             store.create_user(name, PASSWORD, "biller")
+            store.grant_practice(name, "*")  # the practice's own staff: they see it
     return url
 
 

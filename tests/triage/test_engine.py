@@ -162,7 +162,8 @@ def test_cli_json_and_table(tmp_path: Path) -> None:
     assert out_csv.read_text().startswith("deadline,days_left")
     table = runner.invoke(app, args)
     assert table.exit_code == 0
-    assert "write_off" in table.stdout and "denied" in table.stdout
+    assert "Write off" in table.stdout and "denied" in table.stdout
+    assert "write_off" not in table.stdout  # lanes read as words; the JSON keeps the codes
 
 
 @pytest.mark.parametrize(

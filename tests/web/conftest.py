@@ -73,6 +73,7 @@ def make_web(tmp_path: Path, example_dir: Path) -> Iterator[WebFactory]:
         if multi_user:
             for role in ("admin", "biller", "readonly"):
                 store.create_user(role, PASSWORD, role)
+                store.grant_practice(role, "*")  # this fixture's users serve every practice
         app = create_app(
             store, multi_user=multi_user, today=lambda: TODAY, data_dir=folder, limits=limits
         )

@@ -198,7 +198,7 @@ def test_audit_and_users_api_in_single_user_mode(web: Web) -> None:
     )
     assert made.status_code == 200, made.text
     users = web.client.get("/api/users").json()["users"]
-    assert {"username": "sam", "role": "biller", "disabled": False} in users
+    assert {"username": "sam", "role": "biller", "disabled": False, "practices": []} in users
     dup = web.post(
         "/api/users", json={"username": "sam", "password": "a long password", "role": "biller"}
     )

@@ -84,7 +84,7 @@ def test_the_login_form_signs_in_and_goes_on(multi: Web) -> None:
     )
     assert answer.status_code == 303 and answer.headers["location"] == "/dashboard"
     assert multi.client.get("/dashboard").status_code == 200
-    assert "admin · admin" in multi.client.get("/dashboard").text
+    assert "admin · Administrator" in multi.client.get("/dashboard").text
 
 
 def test_the_login_form_refuses_an_offsite_next(multi: Web) -> None:

@@ -65,7 +65,7 @@ def test_import_work_a_denial_and_see_the_dashboard(browser: Any, tmp_path: Path
             page.wait_for_selector("#results table")
             results = page.inner_text("#results")
             assert "All 13 files imported" in results
-            assert "already imported" in results
+            assert "Already imported" in results
             _shot(page, "1-import")
 
             # the worklist, most urgent first
@@ -148,7 +148,7 @@ def test_multi_user_sign_in_in_the_browser(browser: Any, tmp_path: Path) -> None
             page.fill("#password", PASSWORD)
             page.click("button:has-text('Sign in')")
             page.wait_for_url(base + "/dashboard")
-            assert "dana · admin" in page.inner_text("header")
+            assert "dana · Administrator" in page.inner_text("header")
             cookie = next(c for c in page.context.cookies() if c["name"] == "recoup_session")
             assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
             page.goto(base + "/admin")

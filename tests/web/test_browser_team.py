@@ -40,8 +40,9 @@ def browser() -> Iterator[Any]:
 def test_a_billers_day(browser: Any, tmp_path: Path, example_dir: Path) -> None:
     folder = copy_data(example_dir, tmp_path / "data")
     store = Store.open(str(folder / "recoup.db"))
-    store.create_user("bea", PASSWORD, "biller")
-    store.create_user("carol", PASSWORD, "biller")
+    for name in ("bea", "carol"):
+        store.create_user(name, PASSWORD, "biller")
+        store.grant_practice(name, "*")  # the practice's own billers
     app = create_app(store, multi_user=True, today=lambda: TODAY, data_dir=folder)
     try:
         with running(app) as base:

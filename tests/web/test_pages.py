@@ -115,7 +115,8 @@ def test_benefits_pages_and_visit_check(web: Web) -> None:
     index = web.client.get("/benefits").text
     assert "Rachel Lindqvist" in index and "Choose a patient" in index
     one = web.client.get("/benefits/P1001").text
-    assert "pt_ot" in one and "2027-01-01" in one and "Exhausted" in one
+    assert "Physical and occupational therapy" in one and "2027-01-01" in one
+    assert "Exhausted" in one and ">pt_ot<" not in one
     check = web.client.get("/benefits/P1001", params={"code": "97110", "visit_date": "2026-11-24"})
     assert "would exceed a limit" in check.text
     partial = web.client.get(

@@ -18,6 +18,7 @@ from web.helpers import PASSWORD, TODAY
 def _biller(make_web: WebFactory):  # type: ignore[no-untyped-def]
     web = make_web(multi_user=True)
     web.store.create_user("carol", PASSWORD, "biller")
+    web.store.grant_practice("carol", "*")  # a colleague who serves every practice
     assert web.login("biller").status_code == 200
     return web
 

@@ -190,7 +190,7 @@ def test_the_import_page_shows_results_per_file(empty: Web) -> None:
         data={"csrf_token": empty.token},
         headers={"HX-Request": "true"},
     )
-    assert "<html" not in partial.text and "already imported" in partial.text
+    assert "<html" not in partial.text and "Already imported" in partial.text
 
 
 def test_extract_zip_adds_up_every_member(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ def _root(
 
 
 def _register_subcommands() -> None:
+    from recoup.cli.access import register_access_commands
     from recoup.cli.batch import register_batch_command
     from recoup.cli.benefits import register_benefit_commands
     from recoup.cli.claims import register_claim_commands
@@ -61,6 +62,7 @@ def _register_subcommands() -> None:
     register_letter_command(app)  # recoup letter
     register_worklist_commands(app)  # recoup worklist / sent / outcome / kpis / user
     register_work_commands(app)  # recoup assign / follow-up / note / remind / export / ...
+    register_access_commands()  # recoup user grant / revoke
     register_serve_commands(app)  # recoup serve
     register_ncci_commands(app)  # recoup ncci import / lookup, recoup scrub
     register_claim_commands(app)  # recoup claim-file

@@ -34,6 +34,7 @@ from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import display_money
 from recoup.practice import Practice
+from recoup.words import word
 
 __all__ = ["register_benefit_commands"]
 
@@ -87,14 +88,14 @@ def _benefit_table(rows: list[BenefitStatus]) -> Table:
     for s in rows:
         auth = ", ".join(f"{a.auth_number}: {_n(a.remaining)} {a.unit}" for a in s.authorizations)
         table.add_row(
-            f"{s.benefit} ({s.payer_id})",
+            f"{word('benefit', s.benefit)} ({s.payer_id})",
             _limit(s.limit, s.unit),
             _q(s.used_ours, s.unit),
             _q(s.used_elsewhere, s.unit),
             _q(s.remaining, s.unit),
             str(s.period),
             s.reset_date.isoformat() if s.reset_date else "never",
-            f"[{_STYLE[s.status]}]{s.status}[/]",
+            f"[{_STYLE[s.status]}]{word('status', s.status)}[/]",
             auth or "-",
             _payer_says(s.payer_view) or "-",
         )
@@ -109,11 +110,11 @@ def _auth_table(rows: list[AuthStatus]) -> Table:
         table.add_row(
             f"{a.auth_number} ({a.payer_id})",
             " ".join(a.codes) or "all",
-            f"{_n(a.limit)} {a.unit} per {a.per}",
+            f"{_n(a.limit)} {a.unit} per {word('period', a.per)}",
             _n(a.used),
             _n(a.remaining),
             str(a.window),
-            f"[{_STYLE[a.status]}]{a.status}[/]",
+            f"[{_STYLE[a.status]}]{word('status', a.status)}[/]",
         )
     return table
 

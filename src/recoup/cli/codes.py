@@ -43,6 +43,7 @@ from recoup.codes import (
     search,
 )
 from recoup.findings import Finding
+from recoup.words import word
 
 __all__ = ["codes_app", "register"]
 
@@ -348,7 +349,7 @@ def _print_search(query: str, found: list[CodeEntry], as_json: bool) -> None:
     for e in found:
         meaning = e.description if e.active else f"{e.description} (deactivated)"
         category = e.category or ("" if e.kind == RARC else "other")
-        table.add_row(e.code, e.kind, category, Text(meaning))
+        table.add_row(e.code, e.kind, word("category", category), Text(meaning))
     out.print(table)
 
 

@@ -26,8 +26,10 @@ from recoup.cli.common import (
     read_practice_folder,
     today_option,
 )
+from recoup.letters.reader import key_words
 from recoup.money import CENT
 from recoup.triage import WorkItem, Worklist
+from recoup.words import word
 
 __all__ = ["register_triage_command", "triage_command"]
 
@@ -69,7 +71,7 @@ def _table(worklist: Worklist, out: Console) -> None:
             due,
             left,
             _money(item.denied_amount.quantize(CENT)),
-            item.lane,
+            word("lane", item.lane),
             item.patient_name,
             item.patient_account,
             item.code or "(claim)",
@@ -84,12 +86,12 @@ def _table(worklist: Worklist, out: Console) -> None:
 
 def _reason(item: WorkItem) -> str:
     key = f"{item.group_code}-{item.reason_code}"
-    first = item.reasons[0] if item.reasons else ""
+    first = key_words(item.reasons[0]) if item.reasons else ""
     return first if first.startswith(key) else f"{key}: {first}"
 
 
 def _summary_line(worklist: Worklist) -> str:
-    parts = [f"{lane} ${v.quantize(CENT)}" for lane, v in worklist.by_lane.items()]
+    parts = [f"{word('lane', lane)} ${v.quantize(CENT)}" for lane, v in worklist.by_lane.items()]
     return f"{len(worklist.items)} denials, ${worklist.total.quantize(CENT)} denied" + (
         ": " + ", ".join(parts) if parts else ""
     )
@@ -97,7 +99,10 @@ def _summary_line(worklist: Worklist) -> str:
 
 def _share_line(worklist: Worklist) -> str:
     """Patient cost share (PR-1/2/3) is billed, not appealed: its own line, not in the total."""
-    parts = [f"{lane} ${v.quantize(CENT)}" for lane, v in worklist.patient_share_by_lane.items()]
+    parts = [
+        f"{word('lane', lane)} ${v.quantize(CENT)}"
+        for lane, v in worklist.patient_share_by_lane.items()
+    ]
     return (
         f"Patient share (not denied): {len(worklist.patient_share)} lines, "
         f"${worklist.patient_share_total.quantize(CENT)}: " + ", ".join(parts)
@@ -105,18 +110,23 @@ def _share_line(worklist: Worklist) -> str:
 
 
 def _write_csv(worklist: Worklist, path: Path) -> None:
+    """The worklist for a spreadsheet: the lane and the part in words (``Corrected claim``,
+    ``Patient share``), the lane's code in a column of its own at the end (``lane_code``)."""
+    columns = (*CSV_COLUMNS, "part", "lane_code")
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow((*CSV_COLUMNS, "part"))
-        parts = [(i, "denial") for i in worklist.items]
-        parts += [(i, "patient_share") for i in worklist.patient_share]
+        writer.writerow(columns)
+        parts = [(i, "Denial") for i in worklist.items]
+        parts += [(i, "Patient share") for i in worklist.patient_share]
         for item, part in parts:
             row = item.to_dict()
             row["part"] = part
+            row["lane_code"] = item.lane
+            row["lane"] = word("lane", item.lane)
             row["deadline"] = row["deadline"]["date"] or ""
             row["remark_codes"] = " ".join(item.remark_codes)
-            row["reasons"] = " ".join(item.reasons)
-            writer.writerow(["" if row[c] is None else row[c] for c in (*CSV_COLUMNS, "part")])
+            row["reasons"] = " ".join(key_words(r) for r in item.reasons)
+            writer.writerow(["" if row[c] is None else row[c] for c in columns])
 
 
 def triage_command(

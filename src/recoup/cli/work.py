@@ -179,7 +179,16 @@ def remind_command(
         raise fail("--days must be 0 or more")
     day = parse_date(today)
     with _store(db) as store:
-        groups = store.reminders(day, days, user)
+        every = store.reminders(day, days, user)
+        groups = store.reminders_by_access(every)
+        for who, items in every.items():
+            hidden = len(items) - len(groups.get(who, []))
+            if hidden:  # assigned to someone who may not see the practice: never sent to them
+                err.print(
+                    f"left out: {hidden} item(s) of {who} in practices {who} may not see "
+                    "(reassign them, or recoup user grant)",
+                    markup=False,
+                )
         addresses = store.user_emails() if email else {}
     if email:
         try:

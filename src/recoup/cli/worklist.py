@@ -32,6 +32,7 @@ from recoup.cli.common import table as make_table
 from recoup.jsonout import dumps
 from recoup.money import format_money
 from recoup.triage.model import Lane
+from recoup.words import word
 from recoup.workflow import Channel, Outcome, StatusFilter
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
@@ -77,13 +78,13 @@ def _row_line(row: DenialRow) -> list[str]:
         row.deadline.isoformat() if row.deadline else "-",
         "" if row.days_left is None else str(row.days_left),
         format_money(row.denied_amount),
-        row.lane,
+        word("lane", row.lane),
         row.patient_name,
         row.patient_account,
         row.code or "(claim)",
         row.carc if row.reason_code else "no 835",
         row.payer_name,
-        row.status,
+        word("status", row.status),
     ]
 
 
@@ -161,7 +162,9 @@ def worklist_command(
         table.add_row(*_row_line(row), style="red" if overdue else None)
     console = out(200)
     console.print(table)
-    lanes = ", ".join(f"{k} ${format_money(v)}" for k, v in page.totals_by_lane.items())
+    lanes = ", ".join(
+        f"{word('lane', k)} ${format_money(v)}" for k, v in page.totals_by_lane.items()
+    )
     shown = f" (first {len(page.rows)} shown)" if len(page.rows) < page.total else ""
     console.print(
         f"{page.total} denials{shown}, ${format_money(page.total_amount)}"
@@ -277,6 +280,12 @@ def kpis_command(
 def user_add_command(
     name: str = typer.Argument(..., help="The user name (letters, digits, . _ - @)."),
     role: str = typer.Option("biller", "--role", help="admin, biller or readonly."),
+    practice: list[str] = typer.Option(
+        [],
+        "--practice",
+        help="A practice the user may see (NPI or name; '*': every one); repeat for more. "
+        "Without it a biller or read-only user sees none until `recoup user grant`.",
+    ),
     db: str | None = db_option(),
 ) -> None:
     """Add a user. The password comes from $RECOUP_PASSWORD, else it is asked for (twice)."""
@@ -288,11 +297,21 @@ def user_add_command(
         if getpass.getpass("again: ") != password:
             raise fail("the two passwords differ")
     with _store(db, must_exist=False) as store:
+        keys = [store.practice_key(p) for p in practice]
+        unknown = [p for p, k in zip(practice, keys, strict=True) if k is None]
+        if unknown:  # before the account exists: all or nothing
+            known = ", ".join(f"{p.key} ({p.name})" for p in store.practices()) or "none yet"
+            raise fail(f'no practice "{unknown[0]}" in the store; the practices are: {known}')
         try:
             user = store.create_user(name, password, role)
         except ValueError as exc:
             raise fail(str(exc)) from None
+        for key in keys:
+            if key is not None and store.grant_practice(user.username, key):
+                store.audit(_who(None), "user.grant_practice", detail=f"{user.username}: {key}")
     typer.echo(f"user {user.username} added ({user.role})")
+    if user.role != "admin" and not practice:
+        typer.echo(f"{user.username} sees no practice yet: recoup user grant {user.username} NPI")
 
 
 def user_disable_command(
@@ -339,15 +358,22 @@ def user_list_command(
     db: str | None = db_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the users as JSON."),
 ) -> None:
-    """List the users and their roles."""
+    """List the users, their roles and the practices each may see."""
     with _store(db) as store:
         found = store.users()
+        grants = {u.username: store.practice_grants(u.username) for u in found}
     if as_json:
-        typer.echo(dumps({"users": found}))
+        typer.echo(
+            dumps({"users": [{**u._asdict(), "practices": grants[u.username]} for u in found]})
+        )
         return
     for user in found:
         state = " (disabled)" if user.disabled else ""
-        typer.echo(f"{user.username}\t{user.role}{state}")
+        if user.role == "admin" or "*" in grants[user.username]:
+            sees = "every practice"
+        else:
+            sees = ", ".join(grants[user.username]) or "no practice (recoup user grant)"
+        typer.echo(f"{user.username}\t{user.role}{state}\t{sees}")
 
 
 def register_worklist_commands(app: typer.Typer) -> None:

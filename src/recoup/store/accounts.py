@@ -31,9 +31,10 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from recoup.store.engine import reading, writing
-from recoup.store.tables import audit_log, login_attempts, users, web_sessions
+from recoup.store.tables import audit_log, login_attempts, user_practices, users, web_sessions
 
 __all__ = [
+    "ALL_PRACTICES",
     "MAX_ACCOUNT_FAILURES",
     "MAX_FAILURES",
     "MAX_REMOTE_FAILURES",
@@ -49,6 +50,7 @@ MAX_REMOTE_FAILURES = 20
 MAX_ACCOUNT_FAILURES = 20
 WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
+ALL_PRACTICES = "*"  # a grant of every practice (a billing company's own staff)
 
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so that answer takes as long as a wrong password.
@@ -318,6 +320,18 @@ def session_user(engine: Engine, token: str, now: datetime) -> User | None:
     return _user(row)
 
 
+def session_access(
+    engine: Engine, token: str, now: datetime
+) -> tuple[User, frozenset[str] | None] | None:
+    """:func:`session_user` and the practices that user may see (``None``: every one), read
+    together on every request, so a grant or a revocation holds on the next click."""
+    user = session_user(engine, token, now)
+    if user is None:
+        return None
+    with reading(engine) as conn:
+        return user, allowed_practices(conn, user.username, user.role)
+
+
 def revoke_session(engine: Engine, token: str, now: datetime) -> None:
     with writing(engine) as conn:
         conn.execute(
@@ -398,3 +412,60 @@ def audit_entries(
             )
             for r in conn.execute(query)
         ]
+
+
+# -- practice access -----------------------------------------------------------------------------
+
+
+def allowed_practices(conn: Connection, username: str, role: str) -> frozenset[str] | None:
+    """The practice keys the user may see, or ``None`` for every practice (an administrator,
+    or a grant of ``*``). A user with no grant sees none."""
+    if role == "admin":
+        return None
+    keys = frozenset(
+        conn.scalars(
+            select(user_practices.c.practice_key).where(user_practices.c.username == username)
+        )
+    )
+    return None if ALL_PRACTICES in keys else keys
+
+
+def practice_grants(engine: Engine, username: str) -> list[str]:
+    """What the user was granted (``*`` for every practice), sorted."""
+    with reading(engine) as conn:
+        return sorted(
+            conn.scalars(
+                select(user_practices.c.practice_key).where(user_practices.c.username == username)
+            )
+        )
+
+
+def grant_practice(engine: Engine, username: str, practice_key: str) -> bool:
+    """Let the user see the practice (``*``: every one); False when they already could."""
+    key = practice_key.strip()
+    if not key:
+        raise ValueError("name the practice (its NPI or name, as recoup practices lists it)")
+    with writing(engine) as conn:
+        if conn.scalar(select(users.c.id).where(users.c.username == username)) is None:
+            raise ValueError(f"there is no user {username}")
+        held = conn.scalar(
+            select(user_practices.c.id).where(
+                user_practices.c.username == username, user_practices.c.practice_key == key
+            )
+        )
+        if held is not None:
+            return False
+        conn.execute(insert(user_practices), {"username": username, "practice_key": key})
+    return True
+
+
+def revoke_practice(engine: Engine, username: str, practice_key: str) -> bool:
+    """Take the practice away from the user; False when they had no such grant."""
+    with writing(engine) as conn:
+        done = conn.execute(
+            user_practices.delete().where(
+                user_practices.c.username == username,
+                user_practices.c.practice_key == practice_key.strip(),
+            )
+        )
+    return bool(done.rowcount)

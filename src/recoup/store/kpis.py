@@ -34,11 +34,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from recoup.money import ZERO
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE
-from recoup.store.tables import claims, denials, service_lines
+from recoup.store.tables import claims, denials, practices, remittances, service_lines
 
 __all__ = ["EXPIRING_DAYS", "Kpis", "RateRow", "compute_kpis", "window_start"]
 
@@ -160,13 +160,19 @@ class _Tally:
 
 
 def _adjudicated(
-    conn: Connection, start: date, end: date, by_payer: _Tally, by_month: _Tally
+    conn: Connection,
+    start: date,
+    end: date,
+    by_payer: _Tally,
+    by_month: _Tally,
+    practice_keys: frozenset[str] | None = None,
 ) -> tuple[int, Decimal]:
     in_force = and_(
         claims.c.lineage != "reversal",
         claims.c.reversed_by_id.is_(None),
         claims.c.notice_date >= start,
         claims.c.notice_date < end,
+        *_claims_of(practice_keys),
     )
     total, charged = 0, ZERO
     lines = select(claims.c.payer_name, claims.c.notice_date, service_lines.c.charge).join(
@@ -186,7 +192,23 @@ def _adjudicated(
     return total, charged
 
 
-def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
+def _claims_of(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    """Claims paid to these practices (by the remittance's payee NPI); none = every claim."""
+    if practice_keys is None:
+        return []
+    npis = select(practices.c.npi).where(practices.c.practice_key.in_(sorted(practice_keys)))
+    paid_to = select(remittances.c.id).where(remittances.c.payee_id.in_(npis))
+    return [claims.c.remittance_id.in_(paid_to)]
+
+
+def _denials_of(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    return [] if practice_keys is None else [denials.c.practice_key.in_(sorted(practice_keys))]
+
+
+def compute_kpis(
+    conn: Connection, today: date, months: int = 12, practice_keys: frozenset[str] | None = None
+) -> Kpis:
+    """The figures over every practice, or only ``practice_keys`` (a user's practices)."""
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
         raise ValueError("months must be a whole number from 1 to 120")
     start, end = window_start(today, months), today + timedelta(days=1)
@@ -205,6 +227,7 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
             d.notice_date >= start,
             d.notice_date < end,
             or_(d.closed_by.is_(None), d.closed_by != CLOSED_BY_REMITTANCE),
+            *_denials_of(practice_keys),
         )
         .group_by(d.notice_date, d.payer_name, d.group_code, d.reason_code)
     )
@@ -215,12 +238,15 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
         by_month.deny(_month(notice), count, cents)
         denied_lines += count
         denied_cents += cents
-    lines, charged = _adjudicated(conn, start, end, by_payer, by_month)
+    lines, charged = _adjudicated(conn, start, end, by_payer, by_month, practice_keys)
     carcs = sorted(by_carc.denied, key=lambda k: (-by_carc.denied[k], k))
     payers = sorted(set(by_payer.denied) | set(by_payer.lines))
     outcomes = conn.execute(
         select(d.outcome, d.outcome_amount, d.outcome_date, d.notice_date).where(
-            d.outcome.is_not(None), d.outcome_date >= start, d.outcome_date < end
+            d.outcome.is_not(None),
+            d.outcome_date >= start,
+            d.outcome_date < end,
+            *_denials_of(practice_keys),
         )
     ).all()
     recovered = written_off = ZERO
@@ -236,12 +262,13 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
             written_off += amount
         if notice is not None:
             days.append((when - notice).days)
-    patient_billed, patient_lane = _patient(conn, start, end)
+    patient_billed, patient_lane = _patient(conn, start, end, practice_keys)
     soon = conn.execute(
         select(func.count(), func.sum(d.amount_cents)).where(
             d.status == "open",
             d.deadline >= today,
             d.deadline < today + timedelta(days=EXPIRING_DAYS),  # [today, today + 14 days)
+            *_denials_of(practice_keys),
         )
     ).one()
     return Kpis(
@@ -276,13 +303,16 @@ def compute_kpis(conn: Connection, today: date, months: int = 12) -> Kpis:
     )
 
 
-def _patient(conn: Connection, start: date, end: date) -> tuple[Decimal, Decimal]:
+def _patient(
+    conn: Connection, start: date, end: date, practice_keys: frozenset[str] | None = None
+) -> tuple[Decimal, Decimal]:
     d = denials.c
     rows = conn.execute(
         select(d.lane, d.denied_amount, d.outcome, d.outcome_amount).where(
             d.notice_date >= start,
             d.notice_date < end,
             or_(d.lane == "bill_patient", d.outcome == "billed_patient"),
+            *_denials_of(practice_keys),
         )
     )
     # one set of denials for both figures (the patient lane, or billed to the patient whatever

@@ -401,10 +401,17 @@ class Store:
         with reading(self.engine) as conn:
             return worklist_query.query(conn, q, day)
 
-    def denial(self, denial_key: int | str, *, today: date) -> DenialRow | None:
-        """A denial by numeric id or denial id (``BP26021-1@2026...``)."""
+    def denial(
+        self,
+        denial_key: int | str,
+        *,
+        today: date,
+        practice_keys: frozenset[str] | None = None,
+    ) -> DenialRow | None:
+        """A denial by numeric id or denial id (``BP26021-1@2026...``); with
+        ``practice_keys``, only one of those practices."""
         with reading(self.engine) as conn:
-            return worklist_query.find(conn, denial_key, today)
+            return worklist_query.find(conn, denial_key, today, practice_keys)
 
     def stored_835(self, file_id: int) -> bytes | None:
         """An imported 835's bytes by its stored file id (evidence names it)."""
@@ -512,14 +519,46 @@ class Store:
             teamwork.set_write_off_reason(self.engine, done, reason, user)
         return BulkResult(tuple(done), tuple(refused))
 
-    def my_work(self, username: str, today: date, days: int = 14) -> MyWork:
-        return teamwork.my_work(self.engine, username, today, days)
+    def my_work(
+        self,
+        username: str,
+        today: date,
+        days: int = 14,
+        practice_keys: frozenset[str] | None = None,
+    ) -> MyWork:
+        return teamwork.my_work(self.engine, username, today, days, practice_keys)
 
     def reminders(
-        self, today: date, days: int = 14, user: str | None = None
+        self,
+        today: date,
+        days: int = 14,
+        user: str | None = None,
+        practice_keys: frozenset[str] | None = None,
     ) -> dict[str, list[Reminder]]:
-        """Per user (and "unassigned"), the deadlines and follow-ups due by today + days."""
-        return teamwork.reminders(self.engine, today, days, user)
+        """Per user (and "unassigned"), the deadlines and follow-ups due by today + days,
+        within ``practice_keys`` (None: every practice)."""
+        return teamwork.reminders(self.engine, today, days, user, practice_keys)
+
+    def reminders_by_access(self, groups: dict[str, list[Reminder]]) -> dict[str, list[Reminder]]:
+        """Each user's reminders kept to the practices that user may see (a practice taken
+        away is not mailed to them); "unassigned" and names without an account stay whole."""
+        out: dict[str, list[Reminder]] = {}
+        for who, items in groups.items():
+            account = self.user(who)
+            allowed = None if account is None else self.allowed_practices(who, account.role)
+            kept = [i for i in items if allowed is None or i.row.practice_key in allowed]
+            if kept:
+                out[who] = kept
+        return out
+
+    def visible_ids(self, ids: Iterable[int], practice_keys: frozenset[str] | None) -> list[int]:
+        """Those of ``ids`` a user of ``practice_keys`` may act on (None: all that exist)."""
+        return teamwork.visible_ids(self.engine, ids, practice_keys)
+
+    def allowed_practices(self, username: str, role: str) -> frozenset[str] | None:
+        """The practices the user may see (None: every one)."""
+        with reading(self.engine) as conn:
+            return accounts.allowed_practices(conn, username, role)
 
     def user_emails(self) -> dict[str, str]:
         return teamwork.user_emails(self.engine)
@@ -536,9 +575,12 @@ class Store:
     def has_calendar(self, username: str) -> bool:
         return teamwork.has_calendar(self.engine, username)
 
-    def kpis(self, today: date, months: int = 12) -> Kpis:
+    def kpis(
+        self, today: date, months: int = 12, practice_keys: frozenset[str] | None = None
+    ) -> Kpis:
+        """The KPIs over every practice, or only ``practice_keys``."""
         with reading(self.engine) as conn:
-            return compute_kpis(conn, today, months)
+            return compute_kpis(conn, today, months, practice_keys)
 
     def files_without_bytes(self) -> list[str]:
         """835 files imported before the store kept their bytes: re-import them to triage."""
@@ -567,6 +609,29 @@ class Store:
 
     def set_user_disabled(self, username: str, disabled: bool) -> User:
         return accounts.set_disabled(self.engine, username, disabled)
+
+    def practice_grants(self, username: str) -> list[str]:
+        """The practice keys a user was granted (``*``: every practice)."""
+        return accounts.practice_grants(self.engine, username)
+
+    def practice_key(self, text: str) -> str | None:
+        """The key of the stored practice ``text`` names (its key, NPI or name, any case), or
+        ``*`` for every practice; None when no stored practice is meant."""
+        wanted = text.strip()
+        if wanted == accounts.ALL_PRACTICES:
+            return wanted
+        for practice in self.practices():
+            if wanted in (practice.key, practice.npi) or wanted.casefold() == (
+                practice.name.casefold()
+            ):
+                return practice.key
+        return None
+
+    def grant_practice(self, username: str, practice_key: str) -> bool:
+        return accounts.grant_practice(self.engine, username, practice_key)
+
+    def revoke_practice(self, username: str, practice_key: str) -> bool:
+        return accounts.revoke_practice(self.engine, username, practice_key)
 
     def audit(
         self,

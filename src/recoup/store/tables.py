@@ -521,5 +521,17 @@ web_sessions = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
+# -- practice access (migration 0014) ------------------------------------------------------------
+# The practices a user of a billing company may see in multi-user mode; "*" is every practice.
+# Administrators see every practice whatever this holds; a user with no row sees none.
+user_practices = Table(
+    "user_practices",
+    metadata,
+    _id(),
+    Column("username", Text, nullable=False),
+    Column("practice_key", Text, nullable=False),  # a practice's key (NPI, else name), or "*"
+    UniqueConstraint("username", "practice_key"),
+)
+
 from recoup.store import ncci as _ncci  # noqa: E402, F401  (its tables join metadata)
 from recoup.store import sent as _sent  # noqa: E402, F401  (sent_claims, sent_claim_lines: 0008)

@@ -424,21 +424,62 @@ def _select(conn: Connection, today: date, *where: ColumnElement[bool]) -> list[
     return [denial_row(r, today) for r in found]
 
 
-def my_work(engine: Engine, username: str, today: date, days: int = 14) -> MyWork:
+def _of_practices(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    """The condition that keeps to a user's practices (None: every practice)."""
+    if practice_keys is None:
+        return []
+    return [denials.c.practice_key.in_(sorted(practice_keys))]
+
+
+def visible_ids(
+    engine: Engine, ids: Iterable[int], practice_keys: frozenset[str] | None
+) -> list[int]:
+    """Those of ``ids`` that are denials of ``practice_keys`` (None: any practice), in the
+    order given: what a user may act on. Another practice's id is left out like an id that
+    does not exist."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    found: set[int] = set()
+    with reading(engine) as conn:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(
+                conn.scalars(
+                    select(denials.c.id).where(
+                        denials.c.id.in_(chunk), *_of_practices(practice_keys)
+                    )
+                )
+            )
+    return [i for i in wanted if i in found]
+
+
+def my_work(
+    engine: Engine,
+    username: str,
+    today: date,
+    days: int = 14,
+    practice_keys: frozenset[str] | None = None,
+) -> MyWork:
+    """The user's work, within ``practice_keys`` (the practices they may see; None: all)."""
     c = denials.c
     until = today + timedelta(days=days)
+    mine = c.assigned_to == username
+    of = _of_practices(practice_keys)
     with reading(engine) as conn:
         return MyWork(
             username=username,
             today=today,
             days=days,
             follow_ups=sorted(
-                _select(conn, today, c.assigned_to == username, c.follow_up_on <= today),
+                _select(conn, today, mine, *of, c.follow_up_on <= today),
                 key=lambda r: (r.follow_up_on, r.id),
             ),
-            deadlines=_select(conn, today, c.assigned_to == username, c.deadline <= until),
-            assigned=_select(conn, today, c.assigned_to == username),
-            unassigned_deadlines=_select(conn, today, c.assigned_to.is_(None), c.deadline <= until),
+            deadlines=_select(conn, today, mine, *of, c.deadline <= until),
+            assigned=_select(conn, today, mine, *of),
+            unassigned_deadlines=_select(
+                conn, today, c.assigned_to.is_(None), *of, c.deadline <= until
+            ),
         )
 
 
@@ -471,11 +512,15 @@ class Reminder(NamedTuple):
 
 
 def reminders(
-    engine: Engine, today: date, days: int = 14, user: str | None = None
+    engine: Engine,
+    today: date,
+    days: int = 14,
+    user: str | None = None,
+    practice_keys: frozenset[str] | None = None,
 ) -> dict[str, list[Reminder]]:
     """Per user (and ``unassigned``), the open and sent denials whose deadline or follow-up
     falls on or before ``today + days`` (overdue included), soonest first. ``user`` names one
-    user (or ``unassigned``)."""
+    user (or ``unassigned``); ``practice_keys`` keeps to those practices (None: all)."""
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
         raise ValueError("days must be a whole number, 0 or more")
     c = denials.c
@@ -492,6 +537,7 @@ def reminders(
                 c.status.in_(ACTIVE),
                 (c.deadline <= until) | (c.follow_up_on <= until),
                 *owner,
+                *_of_practices(practice_keys),
             )
         ).all()
     for raw in found:

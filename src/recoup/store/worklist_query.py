@@ -70,6 +70,7 @@ class DenialQuery:
     min_amount: Decimal | None = None
     text: str | None = None  # part of the name, account, claim number, payer, code or action
     practice_key: str | None = None
+    practice_keys: frozenset[str] | None = None  # only these practices (a user's); None = all
     sort: str = "deadline"
     page: int = 1  # 1-based
     per_page: int = 50
@@ -131,6 +132,8 @@ def _conditions(q: DenialQuery, today: date) -> list[ColumnElement[bool]]:
         where.append(c.status == q.status)
     if q.practice_key is not None:
         where.append(c.practice_key == q.practice_key)
+    if q.practice_keys is not None:
+        where.append(c.practice_key.in_(sorted(q.practice_keys)))
     if q.lane:
         where.append(c.lane == q.lane)
     if q.payer:  # one column per query (an OR of two would keep SQLite off the indexes)
@@ -211,8 +214,14 @@ def matching_ids(conn: Connection, q: DenialQuery, today: date) -> list[int]:
     )
 
 
-def find(conn: Connection, key: int | str, today: date) -> DenialRow | None:
-    """A denial by its numeric id (an int, or digits) or its denial id."""
+def find(
+    conn: Connection,
+    key: int | str,
+    today: date,
+    practice_keys: frozenset[str] | None = None,
+) -> DenialRow | None:
+    """A denial by its numeric id (an int, or digits) or its denial id; with
+    ``practice_keys``, only one of those practices (another's is not found at all)."""
     c = denials.c
     if isinstance(key, int) and not isinstance(key, bool):
         where: ColumnElement[bool] = c.id == key
@@ -222,6 +231,8 @@ def find(conn: Connection, key: int | str, today: date) -> DenialRow | None:
         where = c.denial_id == key
     else:
         raise UnknownDenial(f"not a denial id: {key!r}")
+    if practice_keys is not None:
+        where = and_(where, c.practice_key.in_(sorted(practice_keys)))
     found = conn.execute(select(denials).where(where).order_by(c.id).limit(2)).all()
     if len(found) > 1 and not isinstance(key, int):
         # the same denial id in two practices: the numeric id tells them apart

@@ -29,6 +29,7 @@ __all__ = [
     "reader",
     "resolve_viewer",
     "session",
+    "viewer_of",
     "writer",
 ]
 
@@ -51,10 +52,21 @@ class AppState:
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """The person behind a request: a signed-in user, or the local user in single-user mode."""
+    """The person behind a request: a signed-in user, or the local user in single-user mode.
+
+    ``practices`` is the one place practice access is decided: the practice keys this person
+    may see, or ``None`` for every practice (an administrator, the local user, a grant of
+    ``*``). Every store read a route makes passes it on (``DenialQuery.practice_keys``,
+    ``Store.denial(practice_keys=)``, ``Store.kpis(practice_keys=)``,
+    :func:`recoup.web.practices.visible_practices`); a denial, patient or document of another
+    practice is "not found", never "forbidden", so its id is not confirmed."""
 
     username: str
     role: str
+    practices: frozenset[str] | None = None
+
+    def sees(self, practice_key: str) -> bool:
+        return self.practices is None or practice_key in self.practices
 
     @property
     def can_change(self) -> bool:
@@ -83,10 +95,17 @@ def resolve_viewer(state: AppState, current: Session) -> Viewer | None:
         return None
     # the signed cookie says who signed in; the store's session row says whether that sign-in
     # is still live (not signed out or revoked), and the account whether, and as what, they may
-    account = accounts.session_user(state.store.engine, current.sid, datetime.now(UTC))
-    if account is None or account.username != current.username:
+    found = accounts.session_access(state.store.engine, current.sid, datetime.now(UTC))
+    if found is None or found[0].username != current.username:
         return None
-    return Viewer(account.username, account.role)
+    account, practices = found
+    return Viewer(account.username, account.role, practices)
+
+
+def viewer_of(state: AppState, username: str, role: str) -> Viewer:
+    """The viewer of a user who has just signed in, with the practices they may see."""
+    with state.store.engine.connect() as conn:
+        return Viewer(username, role, accounts.allowed_practices(conn, username, role))
 
 
 def current_viewer(request: Request) -> Viewer | None:

@@ -10,31 +10,15 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
+from recoup.letters.reader import key_words
 from recoup.textsafe import terminal_text
 from recoup.web.security import CSRF_FIELD
+from recoup.words import WORDS, word
 
 __all__ = ["LANE_LABELS", "OUTCOME_LABELS", "days_class", "install", "money"]
 
-LANE_LABELS = {
-    "recount_dispute": "Recount dispute",
-    "exception_appeal": "Exception appeal",
-    "appeal": "Appeal",
-    "corrected_claim": "Corrected claim",
-    "bill_other_payer": "Bill other payer",
-    "bill_patient": "Bill patient",
-    "write_off": "Write off",
-    "review": "Review",
-    "underpayment": "Underpayment",
-    "missing_remittance": "Missing remittance",
-}
-OUTCOME_LABELS = {
-    "won": "Won",
-    "partly_won": "Partly won",
-    "lost": "Lost",
-    "written_off": "Written off",
-    "billed_patient": "Billed to patient",
-    "billed_other_payer": "Billed to other payer",
-}
+LANE_LABELS = dict(WORDS["lane"])  # the one table: recoup.words
+OUTCOME_LABELS = dict(WORDS["outcome"])
 CHANNELS = ("mail", "fax", "portal", "clearinghouse", "email")
 
 
@@ -81,7 +65,12 @@ def days_label(days: int | None) -> str:
 
 
 def lane_label(lane: str | None) -> str:
-    return LANE_LABELS.get(lane or "", (lane or "").replace("_", " ").capitalize())
+    return word("lane", lane)
+
+
+def words(code: object, kind: str) -> str:
+    """A code as words on a page (``{{ row.category | words("category") }}``)."""
+    return word(kind, code)
 
 
 def percent(value: Decimal | float | None, digits: int = 0) -> str:
@@ -105,6 +94,12 @@ def query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
+def in_words(text: str | None) -> str:
+    """A rule's sentence with recoup's lane, benefit and period keys as words ("20 visits per
+    calendar year"); setting names stay, for the biller to find them."""
+    return key_words(text) if text else ""
+
+
 def basename(path: str | None) -> str:
     return PurePath(path).name if path else ""
 
@@ -117,6 +112,8 @@ def install(env: Environment) -> None:
         days_class=days_class,
         days_label=days_label,
         lane_label=lane_label,
+        words=words,
+        in_words=in_words,
         percent=percent,
         number=number,
         basename=basename,

@@ -20,7 +20,14 @@ from recoup.practice import Practice, read_practice
 from recoup.store import Store
 from recoup.web.uploads import safe_name
 
-__all__ = ["kept_practice", "kept_practices", "load_practices", "stored_practices"]
+__all__ = [
+    "kept_practice",
+    "kept_practices",
+    "load_practices",
+    "practice_key_of",
+    "stored_practices",
+    "visible_practices",
+]
 
 _lock = threading.Lock()
 _cache: dict[Path, tuple[float, Practice | None]] = {}
@@ -58,15 +65,21 @@ def kept_practice(data_dir: Path, folder: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _kept_name(folder: Path) -> str:
-    """The kept copy is named after the practice (its NPI, else its name, as the store knows
-    it), not after the uploaded folder: two practices zipped as "practice/" or flat must not
-    replace each other."""
+def practice_key_of(folder: Path) -> str:
+    """The key the store will know the folder's practice by (its NPI, else its name), or ""
+    when practice.toml does not say."""
     try:
         data = tomllib.loads((folder / "practice.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         data = {}
-    key = str(data.get("npi") or data.get("name") or "").strip()
+    return str(data.get("npi") or data.get("name") or "").strip()
+
+
+def _kept_name(folder: Path) -> str:
+    """The kept copy is named after the practice (its NPI, else its name, as the store knows
+    it), not after the uploaded folder: two practices zipped as "practice/" or flat must not
+    replace each other."""
+    key = practice_key_of(folder)
     return safe_name(key) if key else safe_name(folder.name)
 
 
@@ -117,3 +130,13 @@ def stored_practices(store: Store) -> list[tuple[Path, Practice]]:
     with _lock:
         _stored[:] = [(version, store.url, found)]
     return found
+
+
+def visible_practices(
+    store: Store, practice_keys: frozenset[str] | None
+) -> list[tuple[Path, Practice]]:
+    """:func:`stored_practices` that a viewer may see (``Viewer.practices``; None = all)."""
+    found = stored_practices(store)
+    if practice_keys is None:
+        return found
+    return [(folder, p) for folder, p in found if p.key in practice_keys]

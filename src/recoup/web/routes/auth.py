@@ -17,7 +17,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from recoup.store import accounts
-from recoup.web.deps import Viewer, app_state, check_csrf, client_address, current_viewer, session
+from recoup.web.deps import (
+    app_state,
+    check_csrf,
+    client_address,
+    current_viewer,
+    session,
+    viewer_of,
+)
 from recoup.web.errors import BadRequest, LoginRequired, TooManyAttempts
 from recoup.web.security import SESSION_SECONDS, Session
 
@@ -55,7 +62,7 @@ def sign_in(request: Request, username: str, password: str) -> Session:
     store.audit(user.username, "session.login", detail=f"from {remote}")
     signed = session(request).signed_in(user.username, user.role, sid)
     request.state.session = signed
-    request.state.viewer = Viewer(user.username, user.role)
+    request.state.viewer = viewer_of(state, user.username, user.role)
     return signed
 
 

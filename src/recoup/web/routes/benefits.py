@@ -28,7 +28,7 @@ from recoup.jsonout import to_jsonable
 from recoup.practice import Authorization, Practice
 from recoup.web.deps import AppState, Viewer, app_state, reader
 from recoup.web.errors import BadRequest, NotFound
-from recoup.web.practices import stored_practices
+from recoup.web.practices import visible_practices
 
 __all__ = ["PatientBenefits", "patient_benefits", "router"]
 
@@ -91,15 +91,18 @@ class PatientBenefits:
         }
 
 
-def _find(state: AppState, patient_id: str) -> tuple[Path, Practice] | None:
-    for folder, practice in stored_practices(state.store):
+def _find(state: AppState, patient_id: str, viewer: Viewer) -> tuple[Path, Practice] | None:
+    for folder, practice in visible_practices(state.store, viewer.practices):
         if practice.patient(patient_id) is not None:
             return folder, practice
     return None
 
 
-def patient_benefits(state: AppState, patient_id: str, on: date) -> PatientBenefits | None:
-    found = _find(state, patient_id)
+def patient_benefits(
+    state: AppState, patient_id: str, on: date, viewer: Viewer
+) -> PatientBenefits | None:
+    """The patient's benefits, when a practice the viewer may see has that patient."""
+    found = _find(state, patient_id, viewer)
     if found is None:
         return None
     folder, practice = found
@@ -116,15 +119,15 @@ def patient_benefits(state: AppState, patient_id: str, on: date) -> PatientBenef
     )
 
 
-def _all_patients(state: AppState, on: date) -> list[PatientBenefits]:
+def _all_patients(state: AppState, on: date, viewer: Viewer) -> list[PatientBenefits]:
     out = []
-    for _, practice in stored_practices(state.store):
+    for _, practice in visible_practices(state.store, viewer.practices):
         with_limits = {b.patient_id for b in practice.benefits} | {
             a.patient_id for a in practice.authorizations
         }
         for patient in practice.patients:
             if patient.patient_id in with_limits:
-                found = patient_benefits(state, patient.patient_id, on)
+                found = patient_benefits(state, patient.patient_id, on, viewer)
                 if found is not None:
                     out.append(found)
     return out
@@ -140,7 +143,7 @@ def _on(text: str | None, state: AppState) -> date:
 
 
 def _patient(state: AppState, patient_id: str, on: date, viewer: Viewer) -> PatientBenefits:
-    found = patient_benefits(state, patient_id, on)
+    found = patient_benefits(state, patient_id, on, viewer)
     if found is None:
         raise NotFound(f"no patient {patient_id!r} in the imported practice folders")
     state.store.audit(viewer.username, "benefits.view", patient_id=patient_id)
@@ -174,7 +177,7 @@ def benefits_index(
 ) -> Response:
     state = app_state(request)
     day = _on(on, state)
-    patients = _all_patients(state, day)
+    patients = _all_patients(state, day, viewer)
     state.store.audit(viewer.username, "benefits.view", detail=f"{len(patients)} patients")
     return state.templates.TemplateResponse(
         request, "benefits.html", {"viewer": viewer, "patients": patients, "on": day, "one": None}
@@ -205,7 +208,7 @@ def benefits_page(
         template,
         {
             "viewer": viewer,
-            "patients": _all_patients(state, day),
+            "patients": _all_patients(state, day, viewer),
             "on": day,
             "one": found,
             "check": check,
@@ -221,7 +224,7 @@ def api_patients(
     """Every patient with a benefit cap or an authorisation, with their worst status."""
     state = app_state(request)
     day = _on(on, state)
-    patients = _all_patients(state, day)
+    patients = _all_patients(state, day, viewer)
     state.store.audit(viewer.username, "benefits.view", detail=f"{len(patients)} patients")
     return {
         "on": day.isoformat(),

@@ -25,7 +25,7 @@ def dashboard_page(
 ) -> Response:
     state = app_state(request)
     today = state.today()
-    kpis = state.store.kpis(today, months=months)
+    kpis = state.store.kpis(today, months=months, practice_keys=viewer.practices)
     state.store.audit(viewer.username, "dashboard.view")
     return state.templates.TemplateResponse(
         request,
@@ -100,5 +100,6 @@ def api_kpis(
     appeal success; days to resolution; patient collection; what expires in 14 days."""
     state = app_state(request)
     state.store.audit(viewer.username, "dashboard.view")
-    data: dict[str, Any] = state.store.kpis(state.today(), months=months).to_dict()
+    kpis = state.store.kpis(state.today(), months=months, practice_keys=viewer.practices)
+    data: dict[str, Any] = kpis.to_dict()
     return data

@@ -28,7 +28,7 @@ from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
 from recoup.web.filters import CHANNELS, OUTCOME_LABELS
 from recoup.web.packets import PACKET_FORMATS, claim_file, packet_file
-from recoup.web.practices import stored_practices
+from recoup.web.practices import visible_practices
 from recoup.web.routes.benefits import patient_benefits
 from recoup.web.routes.worklist import row_json
 from recoup.web.sources import Snippet, open_source
@@ -56,8 +56,10 @@ class OutcomeBody(BaseModel):
     outcome_date: date
 
 
-def _row(state: AppState, key: str) -> DenialRow:
-    row = state.store.denial(key, today=state.today())
+def _row(state: AppState, key: str, viewer: Viewer) -> DenialRow:
+    """The denial, when it belongs to a practice the viewer may see: else 404 (not 403), so
+    another practice's ids are not confirmed."""
+    row = state.store.denial(key, today=state.today(), practice_keys=viewer.practices)
     if row is None:
         raise NotFound(f"no denial {key!r}: it may have been re-imported under a new number")
     return row
@@ -77,18 +79,26 @@ _DIAGNOSIS = {"ABK": "principal", "ABF": "other", "BK": "principal (ICD-9)", "BF
 
 def _sent_claim(state: AppState, row: DenialRow, claim: ClaimView | None) -> SentClaim | None:
     """The sent claim the denied payment answers; for a missing remittance (no payment), the
-    latest claim sent with its number to its payer."""
+    latest claim sent with its number to its payer. Only a claim billed by the denial's own
+    practice (its NPI): another practice may use the same claim numbers."""
+    npi = next(
+        (p.npi for _, p in visible_practices(state.store, None) if p.key == row.practice_key), ""
+    )
     if claim is not None:
-        return claim.sent
-    if row.lane != "missing_remittance":
+        sent = claim.sent
+    elif row.lane == "missing_remittance":
+        name = row.payer_name.strip().upper()
+        found = [
+            s
+            for s in state.store.sent_claims(row.patient_account)
+            if s.payer_name.strip().upper() == name and (not npi or s.billing_npi == npi)
+        ]
+        sent = found[-1] if found else None
+    else:
+        sent = None
+    if sent is not None and npi and sent.billing_npi != npi:
         return None
-    name = row.payer_name.strip().upper()
-    found = [
-        s
-        for s in state.store.sent_claims(row.patient_account)
-        if s.payer_name.strip().upper() == name
-    ]
-    return found[-1] if found else None
+    return sent
 
 
 def as_sent(
@@ -152,7 +162,7 @@ def as_sent(
 
 
 def _view(state: AppState, key: str, viewer: Viewer) -> DenialRow:
-    row = _row(state, key)
+    row = _row(state, key, viewer)
     state.store.audit(
         viewer.username,
         "denial.view",
@@ -162,9 +172,14 @@ def _view(state: AppState, key: str, viewer: Viewer) -> DenialRow:
     return row
 
 
-def _practice(state: AppState, row: DenialRow) -> tuple[Path, Practice] | None:
+def _practice(state: AppState, row: DenialRow, viewer: Viewer) -> tuple[Path, Practice] | None:
     return next(
-        ((f, p) for f, p in stored_practices(state.store) if p.key == row.practice_key), None
+        (
+            (f, p)
+            for f, p in visible_practices(state.store, viewer.practices)
+            if p.key == row.practice_key
+        ),
+        None,
     )
 
 
@@ -205,9 +220,9 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
     state = app_state(request)
     row = _view(state, key, viewer)
     today = state.today()
-    found = _practice(state, row)
+    found = _practice(state, row, viewer)
     benefits = (
-        patient_benefits(state, row.patient_id, today)
+        patient_benefits(state, row.patient_id, today, viewer)
         if row.patient_id and row.category == "benefit_maximum"
         else None
     )
@@ -253,7 +268,7 @@ def _packet(request: Request, key: str, fmt: str, viewer: Viewer) -> Response:
     state = app_state(request)
     if fmt not in PACKET_FORMATS:
         raise BadRequest(f"unknown packet format {fmt!r}: one of {', '.join(PACKET_FORMATS)}")
-    row = _row(state, key)
+    row = _row(state, key, viewer)
     response = packet_file(state, row, fmt)
     state.store.audit(
         viewer.username,
@@ -283,7 +298,7 @@ def api_packet(
 
 def _claim_file(request: Request, key: str, viewer: Viewer) -> Response:
     state = app_state(request)
-    row = _row(state, key)
+    row = _row(state, key, viewer)
     response = claim_file(state, row)
     state.store.audit(
         viewer.username,
@@ -307,18 +322,18 @@ def api_claim(request: Request, key: str, viewer: Viewer = Depends(reader)) -> R
 
 def _mark_sent(state: AppState, key: str, body: SentBody, viewer: Viewer) -> DenialRow:
     """The store checks the change and writes it with its audit entry."""
-    _row(state, key)
+    row = _row(state, key, viewer)  # by its numeric id: a denial id may recur in two practices
     try:
-        return state.store.mark_sent(key, body.sent_date, body.channel, viewer.username)
+        return state.store.mark_sent(row.id, body.sent_date, body.channel, viewer.username)
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
 
 
 def _record_outcome(state: AppState, key: str, body: OutcomeBody, viewer: Viewer) -> DenialRow:
-    _row(state, key)
+    row = _row(state, key, viewer)
     try:
         return state.store.record_outcome(
-            key, body.outcome, body.amount, body.outcome_date, viewer.username
+            row.id, body.outcome, body.amount, body.outcome_date, viewer.username
         )
     except ValueError as exc:
         raise BadRequest(str(exc)) from None

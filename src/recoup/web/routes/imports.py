@@ -25,7 +25,7 @@ from recoup.findings import Severity
 from recoup.pipeline import ImportBatch, import_batch
 from recoup.store import ImportResult
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
-from recoup.web.practices import kept_practice
+from recoup.web.practices import kept_practice, practice_key_of
 from recoup.web.uploads import UploadError, extract_zip, find_practice_folder, safe_name
 
 __all__ = ["FileResult", "import_uploads", "router"]
@@ -103,12 +103,23 @@ def _save(upload: UploadFile, target: Path, limit: int) -> None:
 
 
 def _import_zip(
-    state: AppState, batch: ImportBatch, name: str, archive: Path, temp: Path
+    state: AppState, batch: ImportBatch, name: str, archive: Path, temp: Path, viewer: Viewer
 ) -> list[FileResult]:
     folder = archive.parent / "unzipped"
     folder.mkdir()
     extract_zip(archive, folder, state.limits)
     practice_dir = find_practice_folder(folder)
+    key = practice_key_of(practice_dir)
+    if viewer.practices is not None and key not in viewer.practices:
+        # a user kept to some practices cannot bring in (or replace) another one
+        return [
+            FileResult(
+                name,
+                "practice",
+                "refused",
+                messages=["this practice is not one of yours: ask an administrator"],
+            )
+        ]
     try:
         with kept_practice(state.data_dir, practice_dir) as kept:
             result = _from_store(name, batch.add(kept), kept.parent)
@@ -162,7 +173,7 @@ def import_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -
         for name, path, is_zip in sorted(saved, key=lambda s: not s[2]):
             if is_zip:
                 try:
-                    results.extend(_import_zip(state, batch, name, path, temp))
+                    results.extend(_import_zip(state, batch, name, path, temp, viewer))
                 except UploadError as exc:
                     results.append(FileResult(name, "practice", "refused", messages=[str(exc)]))
             else:

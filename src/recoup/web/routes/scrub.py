@@ -104,8 +104,10 @@ def _history(state: AppState, practice: Practice) -> History:
     return history
 
 
-def _practice_for(state: AppState, npis: set[str]) -> Practice | str:
-    found = [p for p in state.store.practices() if p.npi in npis]
+def _practice_for(state: AppState, viewer: Viewer, npis: set[str]) -> Practice | str:
+    """The practice the claims are billed by, among those the viewer may see (another
+    practice is answered as one the store does not hold)."""
+    found = [p for p in state.store.practices() if p.npi in npis and viewer.sees(p.key)]
     if len(found) == 1:
         return found[0]
     if not found:
@@ -116,7 +118,7 @@ def _practice_for(state: AppState, npis: set[str]) -> Practice | str:
     return "the claims are billed by more than one practice: check one practice's file at a time"
 
 
-def scrub_uploads(state: AppState, uploads: list[UploadFile]) -> ScrubPage:
+def scrub_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -> ScrubPage:
     """Read the uploaded 837P files, then scrub their claims as one batch."""
     from recoup.x12.reader837 import read_837_file
 
@@ -147,7 +149,7 @@ def scrub_uploads(state: AppState, uploads: list[UploadFile]) -> ScrubPage:
     if not claims837:
         page.errors.append("no 837P claim in the file")
         return page
-    found = _practice_for(state, {c.billing_provider.npi for c in claims837})
+    found = _practice_for(state, viewer, {c.billing_provider.npi for c in claims837})
     if isinstance(found, str):
         page.errors.append(found)
         return page
@@ -205,7 +207,7 @@ def scrub_form(
     viewer: Viewer = Depends(checker),
 ) -> Response:
     state = app_state(request)
-    page = scrub_uploads(state, files)
+    page = scrub_uploads(state, files, viewer)
     _audit(state, viewer, page)
     return state.templates.TemplateResponse(
         request,
@@ -224,7 +226,7 @@ def api_scrub(
     """Check 837P claims before sending: per claim line, what would be denied, what to change,
     the rule and its source. Nothing is stored. A file with errors answers 400 with them."""
     state = app_state(request)
-    page = scrub_uploads(state, files)
+    page = scrub_uploads(state, files, viewer)
     _audit(state, viewer, page)
     if page.errors:
         raise BadRequest("; ".join(page.errors))

@@ -67,8 +67,10 @@ class NoteBody(BaseModel):
     reference: str = Field("", max_length=200)
 
 
-def _row(state: AppState, key: str) -> DenialRow:
-    row = state.store.denial(key, today=state.today())
+def _row(state: AppState, key: str, viewer: Viewer) -> DenialRow:
+    """The denial, when it is of a practice the viewer may see: else 404, like an id that
+    does not exist."""
+    row = state.store.denial(key, today=state.today(), practice_keys=viewer.practices)
     if row is None:
         raise NotFound(f"no denial {key!r}: it may have been re-imported under a new number")
     return row
@@ -90,9 +92,20 @@ def _who(value: str | None, viewer: Viewer) -> str | None:
 
 
 def _apply(state: AppState, body: BulkBody, ids: list[int], viewer: Viewer) -> BulkResult:
-    """One bulk action on ``ids``; a store refusal is a 400 naming it."""
+    """One bulk action on ``ids``; a store refusal is a 400 naming it. Ids of a practice the
+    viewer may not see are refused as "no such denial", like ids that do not exist."""
     if not ids:
         raise BadRequest("choose at least one denial (or all matching the filter)")
+    chosen = list(dict.fromkeys(ids))
+    ids = state.store.visible_ids(chosen, viewer.practices)
+    if not ids:
+        raise NotFound("none of the chosen denials is in the store")
+    hidden = tuple((i, f"there is no denial {i} in the store") for i in chosen if i not in ids)
+    result = _act(state, body, ids, viewer)
+    return BulkResult(result.done, result.refused + hidden)
+
+
+def _act(state: AppState, body: BulkBody, ids: list[int], viewer: Viewer) -> BulkResult:
     if len(ids) > MAX_BULK:
         raise BadRequest(f"{len(ids)} denials is more than {MAX_BULK} at once: narrow the filter")
     store, user = state.store, viewer.username
@@ -214,7 +227,7 @@ def work_form(
     viewer: Viewer = Depends(writer),
 ) -> Response:
     state = app_state(request)
-    row = _row(state, key)
+    row = _row(state, key, viewer)
     body = WorkBody(
         assignee=to_user,
         follow_up_on=_day(call_back_on, "the call-back date"),
@@ -231,8 +244,8 @@ def api_work(
     """Set who works the denial, when to call back and its status (the fields given; an
     empty assignee unassigns, a null follow-up clears it)."""
     state = app_state(request)
-    _work(state, _row(state, key), body, viewer)
-    return row_json(_row(state, key))
+    _work(state, _row(state, key, viewer), body, viewer)
+    return row_json(_row(state, key, viewer))
 
 
 def _note(state: AppState, row: DenialRow, body: NoteBody, viewer: Viewer) -> dict[str, Any]:
@@ -261,7 +274,7 @@ def note_form(
     viewer: Viewer = Depends(writer),
 ) -> Response:
     state = app_state(request)
-    row = _row(state, key)
+    row = _row(state, key, viewer)
     if kind not in ("note", "call"):
         raise BadRequest("a note is a note or a call")
     body = NoteBody(kind=kind, text=text[:4000], contact=contact[:200], reference=reference[:200])  # type: ignore[arg-type]
@@ -275,14 +288,14 @@ def api_add_note(
 ) -> dict[str, Any]:
     """Add a note or a call (whom you spoke to, their reference number, what they said)."""
     state = app_state(request)
-    return _note(state, _row(state, key), body, viewer)
+    return _note(state, _row(state, key, viewer), body, viewer)
 
 
 @router.get("/api/denials/{key}/notes", tags=["team"])
 def api_notes(request: Request, key: str, viewer: Viewer = Depends(reader)) -> dict[str, Any]:
     """A denial's notes and calls, newest first, with author and time (UTC)."""
     state = app_state(request)
-    row = _row(state, key)
+    row = _row(state, key, viewer)
     state.store.audit(
         viewer.username,
         "denial.notes_view",
@@ -298,7 +311,7 @@ def api_notes(request: Request, key: str, viewer: Viewer = Depends(reader)) -> d
 def _my_work_page(request: Request, viewer: Viewer, new_feed: str | None = None) -> Response:
     state = app_state(request)
     today = state.today()
-    work = state.store.my_work(viewer.username, today)
+    work = state.store.my_work(viewer.username, today, practice_keys=viewer.practices)
     state.store.audit(viewer.username, "my_work.view")
     return state.templates.TemplateResponse(
         request,
@@ -328,7 +341,7 @@ def api_my_work(
     """Assigned to me; my follow-ups due today or overdue; my deadlines within ``days``; and
     nobody's deadlines within ``days``."""
     state = app_state(request)
-    work = state.store.my_work(viewer.username, state.today(), days)
+    work = state.store.my_work(viewer.username, state.today(), days, practice_keys=viewer.practices)
     state.store.audit(viewer.username, "my_work.view")
     return {
         "user": work.username,
@@ -351,9 +364,12 @@ def new_calendar_link(request: Request, viewer: Viewer = Depends(writer)) -> Res
     return _my_work_page(request, viewer, new_feed=url)
 
 
-def _ics(request: Request, state: AppState, username: str) -> Response:
+def _ics(
+    request: Request, state: AppState, username: str, practices: frozenset[str] | None
+) -> Response:
     today = state.today()
-    items = state.store.reminders(today, FEED_DAYS, username).get(username, [])
+    found = state.store.reminders(today, FEED_DAYS, username, practice_keys=practices)
+    items = found.get(username, [])
     body = reminders.calendar(
         items,
         f"recoup: {username}",
@@ -366,7 +382,7 @@ def _ics(request: Request, state: AppState, username: str) -> Response:
 
 @router.get("/me/calendar.ics", include_in_schema=False)
 def my_calendar(request: Request, viewer: Viewer = Depends(reader)) -> Response:
-    return _ics(request, app_state(request), viewer.username)
+    return _ics(request, app_state(request), viewer.username, viewer.practices)
 
 
 @router.get("/calendar/{token}.ics", include_in_schema=False)
@@ -375,13 +391,16 @@ def calendar_feed(request: Request, token: str) -> Response:
     My work page) is the credential, so calendar apps can subscribe."""
     state = app_state(request)
     name = state.store.calendar_user(token)
+    practices: frozenset[str] | None = None
     if name is not None and state.multi_user:
         account = state.store.user(name)
         if account is None or account.disabled:
             name = None
+        else:  # the practices the user may see today, not when the link was made
+            practices = state.store.allowed_practices(account.username, account.role)
     if name is None:
         raise NotFound("no such calendar feed: make a new link on the My work page")
-    return _ics(request, state, name)
+    return _ics(request, state, name, practices)
 
 
 # -- exports -------------------------------------------------------------------------------------
@@ -435,7 +454,7 @@ def kpis_export(
     """The dashboard's tables (by reason code, payer and month) as CSV or Excel."""
     state = app_state(request)
     today = state.today()
-    kpis = state.store.kpis(today, months=months)
+    kpis = state.store.kpis(today, months=months, practice_keys=viewer.practices)
     state.store.audit(viewer.username, "dashboard.export", detail=f"format={fmt}")
     name = f"kpis-{today.isoformat()}.{fmt}"
     if fmt == "csv":

@@ -142,7 +142,7 @@ def params(
 
 def build_query(request: Request, wanted: WorklistParams, viewer: Viewer) -> DenialQuery:
     """The store query the page shows: the bulk actions and the exports use the same one."""
-    query = wanted.to_query(app_state(request).today())
+    query = replace(wanted.to_query(app_state(request).today()), practice_keys=viewer.practices)
     if query.assigned_to == ASSIGNEE_ME:
         query = replace(query, assigned_to=viewer.username)
     return query
