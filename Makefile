@@ -72,6 +72,7 @@ $(PEERS_VENV)/.installed:
 
 bench: install $(PEERS_VENV)/.installed
 	$(BIN)/python benchmarks/bench_835.py --peers-python $(PEERS_VENV)/bin/python
+	$(BIN)/python benchmarks/bench_import.py --sizes 10000 --backends sqlite
 
 clean:
 	rm -rf $(VENV) $(PEERS_VENV) build dist src/recoup/x12/*.so src/recoup/x12/.native-built src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -9,21 +9,25 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, insert
+from sqlalchemy import insert
 
 import recoup.store.remits
 from recoup.store import Store
 from recoup.store.tables import claims
 from remit_samples import (
+    ORIGINAL,
     correction_file,
     corrupt_file,
+    header,
     original_file,
     other_visit_file,
     reversal_file,
 )
 from store_helpers import BRIGHTPATH, run_together, snapshot
+from x12_samples import interchange, transaction
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -114,8 +118,8 @@ def test_the_database_refusing_a_write_is_a_failed_import(
 ) -> None:
     before = snapshot(store)
 
-    def refused(conn: Connection, remit_id: int, plans: object) -> dict[str, int]:
-        conn.execute(insert(claims), [{"claim_key": "x"}])  # NOT NULL columns left out
+    def refused(writer: Any, remit_id: int, plans: object) -> dict[str, int]:
+        writer.conn.execute(insert(claims), [{"claim_key": "x"}])  # NOT NULL columns left out
         return {}
 
     monkeypatch.setattr(recoup.store.remits, "_insert_claims", refused)
@@ -270,3 +274,45 @@ def test_permutations_of_a_file_batch_reach_one_state(
             views = store.claims()
             states.add(tuple((c.payer_claim_id, c.status, c.lineage, c.state) for c in views))
     assert len(states) == 1
+
+
+def twice_in_one_file() -> bytes:
+    """BP-1020's payment sent twice in the same remittance (the BPR counts it twice)."""
+    body = header(paid="196.80", when="20260304", trace="EFT0304002") + ORIGINAL + ORIGINAL[1:]
+    return interchange(transaction(body), control="000000501")
+
+
+def test_a_claim_repeated_inside_one_file_is_stored_once_and_reported_as_repeated(
+    store: Store, tmp_path: Path
+) -> None:
+    result = store.import_path(write(tmp_path, "twice.835", twice_in_one_file()))
+    assert result.status == "imported"
+    assert (result.claims, result.new_claims, result.known_claims) == (2, 1, 0)
+    assert result.repeated_claims == 1
+    (note,) = [f for f in result.findings if f.code == "import.repeated_claim"]
+    assert note.severity == "warning" and "BP-1020" in note.message
+    assert store.row_counts()["claims"] == 1
+    assert store.row_counts()["claim_sources"] == 2  # both places it was sent are kept
+    assert len(store.claim_history("BP-1020")[0].claims) == 1
+    # the same file again changes nothing; another copy of it says "already stored" once each
+    assert store.import_path(tmp_path / "twice.835").status == "already imported"
+    copy = write(tmp_path, "copy.835", twice_in_one_file().replace(b"000000501", b"000000502"))
+    again = store.import_path(copy)
+    assert (again.new_claims, again.known_claims, again.repeated_claims) == (0, 1, 1)
+
+
+def test_the_database_refusing_a_bulk_write_is_a_failed_import_that_writes_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.import_path(write(tmp_path, "a.835", original_file()))
+    before = snapshot(store)
+    # The claims of a re-sent copy taken for new ones: their keys are unique in the store, so
+    # the bulk insert (executemany on SQLite, COPY on PostgreSQL) is refused by the database.
+    monkeypatch.setattr(recoup.store.remits, "_existing_claims", lambda conn, keys: {})
+    resent = store.import_path(write(tmp_path, "b.835", original_file(control="000000102")))
+    assert resent.status == "failed" and resent.findings[0].code == "store.write"
+    assert "nothing was written" in resent.findings[0].message
+    assert snapshot(store) == before
+    monkeypatch.undo()
+    again = store.import_path(tmp_path / "b.835")
+    assert (again.status, again.new_claims, again.known_claims) == ("imported", 0, 2)

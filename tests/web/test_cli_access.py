@@ -89,6 +89,21 @@ def test_add_with_practices_and_what_is_refused(db: str) -> None:
         assert store.practice_grants("kim") == [B] and store.practice_grants("joe") == []
 
 
+def test_a_clinic_with_one_practice_gives_it_to_a_new_user(tmp_path: Path) -> None:
+    """A store holding one practice (a clinic's own): a biller added without --practice sees
+    it, and is told so; an admin keeps every practice without a grant."""
+    db = str(tmp_path / "one.db")
+    files = [str(p) for p in sorted((EXAMPLE / "remittances").glob("*.835"))]
+    assert runner.invoke(app, ["import", "--db", db, str(EXAMPLE), *files]).exit_code == 0
+    code, text = _run("user", "add", "pat", "--db", db)
+    assert code == 0 and "pat sees Brightpath Physical Therapy, the store's one practice" in text
+    code, text = _run("user", "add", "ann", "--role", "admin", "--db", db)
+    assert code == 0 and "sees" not in text
+    with Store.open(db) as store:
+        assert store.practice_grants("pat") == [A]
+        assert store.practice_grants("ann") == []
+
+
 def test_remind_keeps_each_user_to_their_practices(db: str) -> None:
     _run("user", "add", "sam", "--practice", B, "--db", db)
     with Store.open(db) as store:

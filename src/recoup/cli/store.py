@@ -8,6 +8,7 @@ are printed with their place and the exit code is non-zero; no traceback reaches
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from recoup.jsonout import dumps, to_jsonable
 from recoup.money import format_money
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
+    from recoup.pipeline import BatchImport
     from recoup.store import ClaimHistory, ImportResult
     from recoup.store.queries import ClaimView, LineView
     from recoup.store.sent import SentClaim
@@ -61,9 +63,10 @@ def _summary(result: ImportResult) -> str:
             f"imported {_count(result.claims, 'sent claim')} ({result.new_claims} new, "
             f"{result.known_claims} already stored)"
         )
+    repeated = f", {result.repeated_claims} repeated in the file" if result.repeated_claims else ""
     text = (
         f"imported {_count(result.claims, 'claim')} ({result.new_claims} new, "
-        f"{result.known_claims} already stored), {_count(result.denials, 'denial')}"
+        f"{result.known_claims} already stored{repeated}), {_count(result.denials, 'denial')}"
     )
     if result.relinked:
         text += f", reversal links updated on {_count(result.relinked, 'claim')}"
@@ -110,10 +113,69 @@ def import_command(
     when any file or folder failed.
     """
     from recoup.pipeline import import_paths
+
+    day = parse_date(today)
+    with open_store(db) as store:
+        _report_batch(
+            lambda report: import_paths(
+                store,
+                paths,
+                today=day,
+                skip_bad_rows=skip_bad_rows,
+                strict=strict,
+                on_result=report,
+            ),
+            as_json,
+        )
+
+
+def load_parquet_command(
+    folder: Path = typer.Argument(
+        ..., help="The output folder of `recoup batch` (its --out).", metavar="DIR"
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Refuse files whose envelope breaks the X12 rules (as import)."
+    ),
+    db: str | None = db_option(),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    today: str | None = today_option(
+        "The date the worklist's deadlines count from (default today)."
+    ),
+) -> None:
+    """Load a `recoup batch` output folder (Parquet) into the store, e.g. a team's PostgreSQL.
+
+    Every file the batch finished is imported from the bytes the batch kept, exactly as
+    `recoup import` imports a file: one transaction per file, a file already in the store is
+    "already imported", a claim payment already stored is not counted twice, reversals are
+    linked. Files the batch rejected are listed as not loaded. The worklist is brought up to
+    date once at the end. Needs the cluster extra (pyarrow). The exit code is 1 when any file
+    failed.
+    """
+    if not folder.is_dir():
+        raise fail(f"{folder}: no such folder (give the --out folder of `recoup batch`)")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise fail(
+            "load-parquet needs the cluster extra (pyarrow): pip install 'recoup[cluster]'"
+        ) from None
+    from recoup.pipeline.parquet_load import load_parquet
+
+    day = parse_date(today)
+    with open_store(db) as store:
+        _report_batch(
+            lambda report: load_parquet(store, folder, today=day, strict=strict, on_result=report),
+            as_json,
+        )
+
+
+def _report_batch(
+    run: Callable[[Callable[[ImportResult], None]], BatchImport], as_json: bool
+) -> None:
+    """Run an import batch, printing each result as it comes, then the worklist's change."""
     from recoup.store import RefreshResult
 
     console = out()
-    day = parse_date(today)
 
     def report(result: ImportResult) -> None:
         if not as_json:
@@ -128,10 +190,7 @@ def import_command(
             console.print(line, soft_wrap=True)
             print_findings(result.findings, console)
 
-    with open_store(db) as store:
-        batch = import_paths(
-            store, paths, today=day, skip_bad_rows=skip_bad_rows, strict=strict, on_result=report
-        )
+    batch = run(report)
     results = batch.results
     refreshed = batch.refresh or RefreshResult(0, 0, 0)
     if not as_json:
@@ -154,6 +213,7 @@ def import_command(
                 "claims": r.claims,
                 "new_claims": r.new_claims,
                 "already_stored_claims": r.known_claims,
+                "repeated_claims": r.repeated_claims,
                 "denials": r.denials,
                 "reversal_links_updated": r.relinked,
                 "payments_left_out": r.left_out,
@@ -371,5 +431,6 @@ def _show_sent(sent: SentClaim, paid: ClaimView | None, out: Console) -> None:
 
 def register_store_commands(app: typer.Typer) -> None:
     app.command("import")(import_command)
+    app.command("load-parquet")(load_parquet_command)
     app.command("claims")(claims_command)
     app.command("claim")(claim_command)

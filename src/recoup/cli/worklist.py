@@ -284,7 +284,8 @@ def user_add_command(
         [],
         "--practice",
         help="A practice the user may see (NPI or name; '*': every one); repeat for more. "
-        "Without it a biller or read-only user sees none until `recoup user grant`.",
+        "Without it: the store's practice when it holds just one, else none until "
+        "`recoup user grant`.",
     ),
     db: str | None = db_option(),
 ) -> None:
@@ -302,6 +303,9 @@ def user_add_command(
         if unknown:  # before the account exists: all or nothing
             known = ", ".join(f"{p.key} ({p.name})" for p in store.practices()) or "none yet"
             raise fail(f'no practice "{unknown[0]}" in the store; the practices are: {known}')
+        only = store.practices() if not practice and role != "admin" else []
+        if len(only) == 1:  # a clinic's own store: its one practice, said below
+            keys = [only[0].key]
         try:
             user = store.create_user(name, password, role)
         except ValueError as exc:
@@ -311,7 +315,12 @@ def user_add_command(
                 store.audit(_who(None), "user.grant_practice", detail=f"{user.username}: {key}")
     typer.echo(f"user {user.username} added ({user.role})")
     if user.role != "admin" and not practice:
-        typer.echo(f"{user.username} sees no practice yet: recoup user grant {user.username} NPI")
+        if len(only) == 1:
+            typer.echo(f"{user.username} sees {only[0].name}, the store's one practice")
+        else:
+            typer.echo(
+                f"{user.username} sees no practice yet: recoup user grant {user.username} NPI"
+            )
 
 
 def user_disable_command(

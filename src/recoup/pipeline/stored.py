@@ -73,6 +73,13 @@ class ImportBatch:
         self._keys |= result.practice_keys
         return result
 
+    def add_data(self, data: bytes, name: str) -> ImportResult:
+        """An 835's bytes read elsewhere (a batch's Parquet output), imported as a file is."""
+        result = self.store.import_835_data(data, name, strict=self.strict)
+        self.results.append(result)
+        self._keys |= result.practice_keys
+        return result
+
     def finish(self) -> BatchImport:
         """Refresh once (when anything imported changes the worklist)."""
         if self._keys and self.refresh is None:

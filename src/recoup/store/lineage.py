@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from recoup.lineage import CORRECTION, ORIGINAL, REVERSAL, Links, Node, claim_state, link
 from recoup.store.tables import claims
@@ -63,12 +63,19 @@ def relink(conn: Connection, groups: Iterable[tuple[str, str]]) -> int:
             current[row.id] = Links(
                 row.lineage, row.reverses_id, row.reversed_by_id, row.follows_id
             )
-    changed = 0
-    for nodes in rows_by_group.values():
-        for claim_id, links in link(nodes).items():
-            if current[claim_id] != links:
-                conn.execute(
-                    update(claims).where(claims.c.id == claim_id).values(**links._asdict())
-                )
-                changed += 1
-    return changed
+    changes = [
+        {"_id": claim_id, **links._asdict()}
+        for nodes in rows_by_group.values()
+        for claim_id, links in link(nodes).items()
+        if current[claim_id] != links
+    ]
+    if changes:  # one statement, many parameter sets
+        columns = [c for c in changes[0] if c != "_id"]
+        stmt = (
+            update(claims)
+            .where(claims.c.id == bindparam("_id"))
+            .values({c: bindparam(c) for c in columns})
+        )
+        for start in range(0, len(changes), _CHUNK):
+            conn.execute(stmt, changes[start : start + _CHUNK])
+    return len(changes)

@@ -15,18 +15,19 @@ counting:
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, insert, select
 
 from recoup.denials import denied_items
-from recoup.jsonout import dumps, to_jsonable
 from recoup.lineage import ORIGINAL, REVERSAL, original_reference
 from recoup.money import ZERO
 from recoup.payers import payer_identity
 from recoup.records import ClaimPayment, Remittance
+from recoup.store.bulk import BulkTable, IdSource
+from recoup.store.claim_json import claim_json, content_digest
 from recoup.store.lineage import relink
 from recoup.store.tables import (
     adjustments,
@@ -38,23 +39,18 @@ from recoup.store.tables import (
 )
 from recoup.x12 import ParseResult
 
-__all__ = ["ClaimPlan", "FileCounts", "RemittancePlan", "plan_remittances", "write_file"]
+__all__ = [
+    "ClaimPlan",
+    "FileCounts",
+    "RemittancePlan",
+    "content_hash",
+    "iter_plans",
+    "plan_remittances",
+    "write_file",
+]
 
-# Fields that say where a record sat in one file, not what it says.
-_PLACE_FIELDS = frozenset(
-    {
-        "file",
-        "segment",
-        "segment_count",
-        "control_number",
-        "interchange_control",
-        "group_control",
-        "sender_id",
-        "receiver_id",
-        "header_number",
-    }
-)
 _CHUNK = 500
+_BATCH = 5000  # new claims written per round: memory stays flat however big the file
 
 
 class ClaimPlan(NamedTuple):
@@ -79,20 +75,13 @@ class FileCounts(NamedTuple):
     known_claims: int  # already stored from another file
     denials: int  # denied lines (or claims) among the new claims
     relinked: int  # claims whose reversal links changed
+    repeated: int = 0  # claim loops identical to an earlier one in the same file: stored once
+    repeats: tuple[tuple[int, int, str], ...] = ()  # (segment, first segment, CLP01) of each
 
 
 def content_hash(value: Any) -> str:
     """SHA-256 of a record's content, leaving out where it sat in its file."""
-    text = json.dumps(_content(to_jsonable(value)), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _content(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _content(v) for k, v in value.items() if k not in _PLACE_FIELDS}
-    if isinstance(value, list):
-        return [_content(v) for v in value]
-    return value
+    return content_digest(value)
 
 
 def _key(*parts: str) -> str:
@@ -100,11 +89,15 @@ def _key(*parts: str) -> str:
 
 
 def plan_remittances(result: ParseResult) -> list[RemittancePlan]:
-    plans = []
+    return list(iter_plans(result))
+
+
+def iter_plans(result: ParseResult) -> Iterator[RemittancePlan]:
+    """The rows of each remittance, one remittance at a time (for :func:`write_file`)."""
     for remit in result.remittances:
         payer_key, payer_id, payer_name = payer_identity(remit)
         claim_plans = [_plan_claim(claim, remit, payer_key) for claim in remit.claims]
-        header = content_hash(remit._replace(claims=()))
+        header = content_digest(remit._replace(claims=()))
         digest = _key(header, *(c.row["content_hash"] for c in claim_plans))
         key = _key(payer_key, remit.trace_number, digest)
         row: dict[str, Any] = {
@@ -125,12 +118,11 @@ def plan_remittances(result: ParseResult) -> list[RemittancePlan]:
             "control_number": remit.control_number,
             "segment": remit.segment,
         }
-        plans.append(RemittancePlan(key, row, claim_plans))
-    return plans
+        yield RemittancePlan(key, row, claim_plans)
 
 
 def _plan_claim(claim: ClaimPayment, remit: Remittance, payer_key: str) -> ClaimPlan:
-    digest = content_hash(claim)
+    detail, digest = claim_json(claim)
     key = _key(
         payer_key, remit.trace_number, claim.payer_claim_id, claim.patient_control_number, digest
     )
@@ -162,7 +154,7 @@ def _plan_claim(claim: ClaimPayment, remit: Remittance, payer_key: str) -> Claim
         "service_date": claim.service_date,
         "notice_date": remit.notice_date,
         "segment": claim.segment,
-        "detail": dumps(claim, indent=None),
+        "detail": detail,
         "lineage": REVERSAL if claim.is_reversal else ORIGINAL,
     }
     lines = []
@@ -192,7 +184,11 @@ def _plan_claim(claim: ClaimPayment, remit: Remittance, payer_key: str) -> Claim
     )
 
 
+_ADJUSTMENT_COLUMNS = ("position", "group_code", "reason_code", "amount", "quantity")
+
+
 def _adjustment_rows(items: Any) -> list[dict[str, Any]]:
+    """Each CAS triplet's row (the keys in the order of ``_ADJUSTMENT_COLUMNS``)."""
     return [
         {
             "position": position,
@@ -206,9 +202,10 @@ def _adjustment_rows(items: Any) -> list[dict[str, Any]]:
 
 
 def write_file(
-    conn: Connection, sha256: str, name: str, size: int, plans: list[RemittancePlan]
+    conn: Connection, sha256: str, name: str, size: int, plans: Iterable[RemittancePlan]
 ) -> FileCounts:
-    """Write one parsed 835 file in the caller's (writer's) transaction."""
+    """Write one parsed 835 file in the caller's (writer's) transaction. ``plans`` may be a
+    generator: each remittance is planned, written and let go before the next."""
     file_id = conn.execute(
         insert(source_files).returning(source_files.c.id),
         {
@@ -219,9 +216,10 @@ def write_file(
             "imported_at": datetime.now(UTC),
         },
     ).scalar_one()
+    writer = _ClaimWriter(conn, file_id)
     total = new = known = denials = 0
     groups: set[tuple[str, str]] = set()
-    sources: list[dict[str, Any]] = []
+    repeats: list[tuple[int, int, str]] = []
     for plan in plans:
         remit_id = conn.scalar(
             select(remittances.c.id).where(remittances.c.remittance_key == plan.key)
@@ -231,65 +229,98 @@ def write_file(
                 insert(remittances).returning(remittances.c.id),
                 {**plan.row, "source_file_id": file_id},
             ).scalar_one()
-        ids = _existing_claims(conn, [c.key for c in plan.claims])
-        fresh: dict[str, ClaimPlan] = {}
-        for claim in plan.claims:
-            if claim.key not in ids and claim.key not in fresh:
-                fresh[claim.key] = claim
-        ids.update(_insert_claims(conn, remit_id, list(fresh.values())))
-        for claim in plan.claims:
-            sources.append(
-                {
-                    "claim_id": ids[claim.key],
-                    "source_file_id": file_id,
-                    "segment": claim.segment,
-                    "remittance_id": remit_id,
-                }
-            )
-        total += len(plan.claims)
-        new += len(fresh)
-        known += len(plan.claims) - len(fresh)
-        denials += sum(c.denials for c in fresh.values())
-        groups.update(c.group for c in fresh.values())
-    if sources:
-        conn.execute(insert(claim_sources), sources)
-    return FileCounts(total, new, known, denials, relink(conn, groups))
+        for start in range(0, len(plan.claims), _BATCH):
+            batch = plan.claims[start : start + _BATCH]
+            found = _existing_claims(conn, [c.key for c in batch])
+            fresh: dict[str, ClaimPlan] = {}
+            for claim in batch:
+                if claim.key in fresh:
+                    first = fresh[claim.key].segment
+                elif claim.key in found:
+                    claim_id, first = found[claim.key]
+                    if not writer.wrote(claim_id) and claim.key not in writer.known:
+                        writer.known.add(claim.key)
+                        known += 1
+                        continue
+                else:
+                    fresh[claim.key] = claim
+                    continue
+                repeats.append((claim.segment, first, claim.group[1]))
+            ids = {key: claim_id for key, (claim_id, _) in found.items()}
+            ids.update(_insert_claims(writer, remit_id, list(fresh.values())))
+            writer.sources((ids[c.key], c.segment, remit_id) for c in batch)
+            total += len(batch)
+            new += len(fresh)
+            denials += sum(c.denials for c in fresh.values())
+            groups.update(c.group for c in fresh.values())
+    relinked = relink(conn, groups)
+    return FileCounts(total, new, known, denials, relinked, len(repeats), tuple(repeats))
 
 
-def _existing_claims(conn: Connection, keys: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+class _ClaimWriter:
+    """The per-file state of :func:`write_file`: where its ids start, its claim sources."""
+
+    def __init__(self, conn: Connection, file_id: int) -> None:
+        self.conn = conn
+        self.file_id = file_id
+        self.id_source = IdSource(conn)
+        self.first_claim_id: int | None = None  # the claims from here on are this file's
+        self.known: set[str] = set()  # keys of claims stored before: a re-sent file's own
+        self._sources = BulkTable(
+            conn, claim_sources, ("claim_id", "source_file_id", "segment", "remittance_id")
+        )
+
+    def wrote(self, claim_id: int) -> bool:
+        """Whether this file stored the claim (ids only grow: the writer lock is held)."""
+        return self.first_claim_id is not None and claim_id >= self.first_claim_id
+
+    def sources(self, rows: Iterable[tuple[int, int, int]]) -> None:
+        """Every file that carried a claim, at each segment it was (repeats included)."""
+        self._sources.write([(c, self.file_id, s, r) for c, s, r in rows])
+
+
+def _existing_claims(conn: Connection, keys: list[str]) -> dict[str, tuple[int, int]]:
+    """Stored claims by key: (id, segment)."""
+    found: dict[str, tuple[int, int]] = {}
     unique = sorted(set(keys))
     for start in range(0, len(unique), _CHUNK):
-        query = select(claims.c.claim_key, claims.c.id).where(
+        query = select(claims.c.claim_key, claims.c.id, claims.c.segment).where(
             claims.c.claim_key.in_(unique[start : start + _CHUNK])
         )
-        found.update({row.claim_key: row.id for row in conn.execute(query)})
+        found.update({row.claim_key: (row.id, row.segment) for row in conn.execute(query)})
     return found
 
 
-def _insert_claims(conn: Connection, remit_id: int, plans: list[ClaimPlan]) -> dict[str, int]:
+def _insert_claims(writer: _ClaimWriter, remit_id: int, plans: list[ClaimPlan]) -> dict[str, int]:
+    """Write these new claims with their lines and adjustments (ids taken up front, rows in
+    bulk: :mod:`recoup.store.bulk`); their ids by claim key."""
     if not plans:
         return {}
-    claim_ids = conn.scalars(
-        insert(claims).returning(claims.c.id, sort_by_parameter_order=True),
-        [{**p.row, "remittance_id": remit_id} for p in plans],
-    ).all()
-    line_rows, line_adjustments = [], []
-    claim_adjustments: list[dict[str, Any]] = []
+    conn, source = writer.conn, writer.id_source
+    claim_ids = source.take(claims, len(plans))
+    if writer.first_claim_id is None:
+        writer.first_claim_id = claim_ids[0]
+    claim_rows = [
+        (claim_id, remit_id, *plan.row.values())
+        for claim_id, plan in zip(claim_ids, plans, strict=True)
+    ]
+    line_ids = iter(source.take(service_lines, sum(len(plan.lines) for plan in plans)))
+    line_rows: list[tuple[Any, ...]] = []
+    adjustment_rows: list[tuple[Any, ...]] = []
     for claim_id, plan in zip(claim_ids, plans, strict=True):
-        claim_adjustments += [
-            {**a, "claim_id": claim_id, "line_id": None} for a in plan.adjustments
-        ]
+        adjustment_rows += [(claim_id, None, *a.values()) for a in plan.adjustments]
         for line_row, adjs in plan.lines:
-            line_rows.append({**line_row, "claim_id": claim_id})
-            line_adjustments.append((claim_id, adjs))
+            line_id = next(line_ids)
+            line_rows.append((line_id, claim_id, *line_row.values()))
+            adjustment_rows += [(claim_id, line_id, *a.values()) for a in adjs]
+    adjustment_ids = source.take(adjustments, len(adjustment_rows))
+    BulkTable(conn, claims, ("id", "remittance_id", *plans[0].row)).write(claim_rows)
     if line_rows:
-        line_ids = conn.scalars(
-            insert(service_lines).returning(service_lines.c.id, sort_by_parameter_order=True),
-            line_rows,
-        ).all()
-        for line_id, (claim_id, adjs) in zip(line_ids, line_adjustments, strict=True):
-            claim_adjustments += [{**a, "claim_id": claim_id, "line_id": line_id} for a in adjs]
-    if claim_adjustments:
-        conn.execute(insert(adjustments), claim_adjustments)
+        first_line = next(line for plan in plans for line, _ in plan.lines)
+        BulkTable(conn, service_lines, ("id", "claim_id", *first_line)).write(line_rows)
+    if adjustment_rows:
+        columns = ("id", "claim_id", "line_id", *_ADJUSTMENT_COLUMNS)
+        BulkTable(conn, adjustments, columns).write(
+            [(i, *row) for i, row in zip(adjustment_ids, adjustment_rows, strict=True)]
+        )
     return {plan.key: claim_id for plan, claim_id in zip(plans, claim_ids, strict=True)}

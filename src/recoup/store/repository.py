@@ -52,7 +52,7 @@ from recoup.store.kpis import Kpis, compute_kpis
 from recoup.store.migrate import upgrade
 from recoup.store.practices import TableChanges, folder_digest, write_practice
 from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_claims
-from recoup.store.remits import plan_remittances, write_file
+from recoup.store.remits import FileCounts, iter_plans, write_file
 from recoup.store.sources import NO_PRACTICE, compress
 from recoup.store.tables import file_contents, metadata, practices, source_files
 from recoup.store.teamwork import BulkResult, MyWork, Note, Reminder
@@ -80,6 +80,7 @@ class ImportResult:
     claims: int = 0  # claim payments in the file
     new_claims: int = 0
     known_claims: int = 0  # already stored (the same claim payment from another file)
+    repeated_claims: int = 0  # claim loops repeating an earlier one in the same file: stored once
     denials: int = 0  # denied lines among the new claims
     relinked: int = 0  # claims whose reversal links changed
     practice_keys: frozenset[str] = frozenset()  # practices whose worklist this changes
@@ -186,6 +187,12 @@ class Store:
             return _failed(
                 path, "835", _error(path, "file.unreadable", f"cannot read: {exc.strerror}")
             )
+        return self.import_835_data(data, str(path), strict=strict)
+
+    def import_835_data(self, data: bytes, name: str, *, strict: bool = False) -> ImportResult:
+        """Import an 835's bytes read elsewhere (a batch's Parquet output), stored under
+        ``name``, exactly as :meth:`import_835` imports a file."""
+        path = Path(name)
         sha256 = hashlib.sha256(data).hexdigest()
         known = self._known_file(sha256)
         if known is not None:
@@ -198,13 +205,13 @@ class Store:
         result, left_out = _postable(read, path)
         if result is None:
             return _failed(path, "835", *left_out)
-        plans = plan_remittances(result)
         keys = self._practices_of(result)
         try:
             with writing(self.engine) as conn:
                 if conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256)):
                     return ImportResult(str(path), "835", "already imported")
-                counts = write_file(conn, sha256, str(path), len(data), plans)
+                # planned one remittance at a time as it is written: memory stays flat
+                counts = write_file(conn, sha256, str(path), len(data), iter_plans(result))
                 _write_bytes(conn, sha256, data)
                 worklist.mark_pending(conn, keys)
         except SQLAlchemyError as exc:
@@ -216,10 +223,11 @@ class Store:
             claims=counts.claims,
             new_claims=counts.new_claims,
             known_claims=counts.known_claims,
+            repeated_claims=counts.repeated,
             denials=counts.denials,
             relinked=counts.relinked,
             practice_keys=keys,
-            findings=result.findings + left_out,
+            findings=result.findings + left_out + _repeat_findings(path, counts),
             left_out=sum(f.code == "import.left_out" for f in left_out),
         )
 
@@ -722,6 +730,22 @@ def _postable(result: ParseResult, path: Path) -> tuple[ParseResult | None, tupl
         for remit, found in result.rejected
     )
     return result._replace(remittances=postable), notes
+
+
+def _repeat_findings(path: Path, counts: FileCounts) -> tuple[Finding, ...]:
+    """A warning for each claim loop that repeats an earlier one of the same file exactly (it
+    is stored once: the payer sent the same payment twice in one file, not two payments)."""
+    return tuple(
+        Finding(
+            Severity.WARNING,
+            "import.repeated_claim",
+            f"claim {number} repeats the claim payment at segment {first} exactly; it is stored "
+            "once and counted once",
+            str(path),
+            segment=segment,
+        )
+        for segment, first, number in counts.repeats
+    )
 
 
 def _prepare_sqlite_file(database: str | None, *, must_exist: bool) -> None:
