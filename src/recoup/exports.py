@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from recoup.codes import explain
-from recoup.money import CENT
+from recoup.money import CENT, format_money
 from recoup.store.denial_rows import DenialRow
 from recoup.store.kpis import Kpis, RateRow
 from recoup.store.teamwork import WRITE_OFF_REASONS, status_code, status_label
@@ -170,7 +170,46 @@ def kpi_rows(kpis: Kpis) -> list[tuple[Cell, ...]]:
         *_rate_rows("By reason code", kpis.by_carc, True),
         *_rate_rows("By payer", kpis.by_payer, False),
         *_rate_rows("By month", kpis.by_month, False),
+        *truth_rows(kpis),
     ]
+
+
+def truth_rows(kpis: Kpis) -> list[tuple[Cell, ...]]:
+    """Open denied dollars by age and underpaid dollars by payer and code, in the columns of
+    :data:`KPI_HEADER`: the count under "Denied lines", the dollars under "Denied amount"."""
+    out: list[tuple[Cell, ...]] = [
+        (
+            "Open by age",
+            row.bucket,
+            "days since the remittance date",
+            row.denials,
+            None,
+            None,
+            _money(row.amount),
+            None,
+            None,
+        )
+        for row in kpis.aging
+    ]
+    for table, rows in (
+        ("Underpaid by payer", kpis.underpaid_by_payer),
+        ("Underpaid by code", kpis.underpaid_by_code),
+    ):
+        out += [
+            (
+                table,
+                r.key,
+                f"contract - allowed; {format_money(r.open_amount)} still open",
+                r.lines,
+                None,
+                None,
+                _money(r.amount),
+                None,
+                None,
+            )
+            for r in rows
+        ]
+    return out
 
 
 def kpi_summary(kpis: Kpis) -> list[tuple[str, Cell, str]]:
@@ -192,6 +231,17 @@ def kpi_summary(kpis: Kpis) -> list[tuple[str, Cell, str]]:
         ("Patient collection rate", kpis.patient_collection_rate, "rate"),
         ("Expiring in 14 days", kpis.expiring_count, "count"),
         ("Expiring in 14 days (amount)", _money(kpis.expiring_amount), "money"),
+        ("Practice", kpis.practice or "every practice", "text"),
+        ("Overdue", kpis.overdue_count, "count"),
+        ("Overdue (amount)", _money(kpis.overdue_amount), "money"),
+        ("Open denials", kpis.open_count, "count"),
+        ("Open denied dollars", _money(kpis.open_amount), "money"),
+        ("Corrected claim success rate", kpis.corrected_success_rate, "rate"),
+        ("Patients owed", _money(kpis.patient_owed), "money"),
+        ("Patients paid on it", _money(kpis.patient_collected), "money"),
+        ("Patient payments received", _money(kpis.patient_received), "money"),
+        ("Underpaid lines", kpis.underpaid_lines, "count"),
+        ("Underpaid", _money(kpis.underpaid_amount), "money"),
     ]
 
 
@@ -309,4 +359,8 @@ def kpi_xlsx(kpis: Kpis) -> bytes:
     ):
         sheet = book.create_sheet(title)
         _sheet(sheet, KPI_HEADER, _rate_rows(title, table, title == "By reason code"), kinds)
+    extra = truth_rows(kpis)
+    for title in ("Open by age", "Underpaid by payer", "Underpaid by code"):
+        sheet = book.create_sheet(title)
+        _sheet(sheet, KPI_HEADER, [r for r in extra if r[0] == title], kinds)
     return _workbook_bytes(book)

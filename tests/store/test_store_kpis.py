@@ -55,6 +55,7 @@ def test_rates_and_outcomes_by_hand(store: Store, tmp_path: Path) -> None:
     assert k.by_month[0].rate is None
     assert (k.recovered, k.written_off) == (Decimal("120.00"), Decimal("65.00"))
     assert (k.appeals_won, k.appeals_lost, k.appeal_success_rate) == (1, 0, Decimal("1.0000"))
+    assert (k.corrected_won, k.corrected_lost, k.corrected_success_rate) == (0, 0, None)
     # 2026-03-04 -> 04-13 is 40 days, -> 03-24 is 20 days
     assert k.mean_days_to_resolution == Decimal("30.0")
     assert k.median_days_to_resolution == Decimal("30.0")
@@ -80,8 +81,15 @@ def test_patient_collection_and_what_expires(store: Store, tmp_path: Path) -> No
     assert soon, "the example has a deadline within 14 days of 2026-12-08"
     k = store.kpis(today)
     assert (k.patient_billed, k.patient_lane_amount) == (Decimal("50.00"), lane_total)
-    assert k.patient_collection_rate == (Decimal("50.00") / lane_total).quantize(Decimal("0.0001"))
+    # owed: the $50.00 billed on the first, the denied amounts of the others (still open);
+    # paid: payments.csv has $65.00 and $50.00 on BP26061 (its only claim billed to the
+    # patient), at most what is owed; the $25.00 copay on BP26001 is received, not collected
+    assert {r.patient_account for r in patient} == {"BP26061"}
+    owed = Decimal("50.00") + lane_total - patient[0].denied_amount
+    assert (k.patient_owed, k.patient_collected) == (owed, min(owed, Decimal("115.00")))
+    assert k.patient_collection_rate == (k.patient_collected / owed).quantize(Decimal("0.0001"))
+    assert (k.patient_received, k.patient_payments) == (Decimal("140.00"), 3)
     assert k.expiring_count == len(soon)
     assert k.expiring_amount == sum((r.denied_amount for r in soon), Decimal(0))
-    assert k.denied_lines == len(rows)
+    assert k.denied_lines == len([r for r in rows if r.lane != "underpayment"])
     assert k.to_dict()["patient_billed"] == "50.00"

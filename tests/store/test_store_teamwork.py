@@ -264,7 +264,20 @@ def test_the_kpi_exports(team: Store) -> None:
     assert all(r["Meaning"] for r in carc)
     assert len([r for r in table if r["Table"] == "By month"]) == len(kpis.by_month)
     book = load_workbook(io.BytesIO(exports.kpi_xlsx(kpis)))
-    assert book.sheetnames == ["Summary", "By reason code", "By payer", "By month"]
+    assert book.sheetnames == [
+        "Summary",
+        "By reason code",
+        "By payer",
+        "By month",
+        "Open by age",
+        "Underpaid by payer",
+        "Underpaid by code",
+    ]
+    ages = [r for r in table if r["Table"] == "Open by age"]
+    assert [(r["Key"], int(r["Denied lines"])) for r in ages] == [
+        (row.bucket, row.denials) for row in kpis.aging
+    ]
+    assert sum(Decimal(r["Denied amount"]) for r in ages) == kpis.open_amount
     summary = {r[0].value: r[1] for r in book["Summary"].iter_rows()}
     assert Decimal(str(summary["Denied"].value)) == kpis.denied_amount
     assert summary["Denied"].number_format == "#,##0.00"

@@ -127,7 +127,7 @@ def test_readonly_can_look_but_not_change(multi: Web) -> None:
         answer = multi.post(url, **kwargs)
         assert answer.status_code == 403, url
     page = multi.client.get(f"/denials/{row_id}")
-    assert "Record outcome" not in page.text and "Mark as sent" not in page.text
+    assert "Review outcome" not in page.text and "Mark as sent" not in page.text
     form = multi.client.post(
         f"/denials/{row_id}/sent",
         data={"sent_date": "2026-11-22", "channel": "fax", "csrf_token": multi.token},

@@ -107,7 +107,9 @@ def test_import_work_a_denial_and_see_the_dashboard(browser: Any, tmp_path: Path
             page.select_option("#outcome", "won")
             page.fill("#amount", "120.00")
             page.fill("#outcome_date", date(2026, 11, 20).isoformat())
-            page.click("button:has-text('Record outcome')")
+            page.click("#outcome-review")  # first what it will do, then confirmed
+            page.wait_for_selector("#confirm-close")
+            page.click("#outcome-confirm")
             page.wait_for_selector("text=Outcome recorded")
             page.goto(f"{base}/dashboard")
             after = page.inner_text("#kpi-recovered")

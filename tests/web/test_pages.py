@@ -89,19 +89,40 @@ def test_denial_forms_mark_sent_and_record_outcome(web: Web) -> None:
         },
     )
     assert bad.status_code == 400 and "amount" in bad.text
+    page = web.client.get(f"/denials/{row_id}").text
+    # no default result and no default amount: the biller chooses both
+    assert '<option value="" selected disabled>Choose' in page
+    assert re.search(r'<input id="amount" name="amount"[^>]*placeholder="0.00" required>', page)
+    for missing in ({"outcome": ""}, {"amount": ""}):
+        fields = {"outcome": "won", "amount": "1.00", "outcome_date": "2026-11-22"}
+        refused = web.client.post(
+            f"/denials/{row_id}/outcome", data={**fields, **missing, "csrf_token": web.token}
+        )
+        assert refused.status_code == 400, missing
+    fields = {"outcome": "partly_won", "amount": "$60.00", "outcome_date": "2026-11-22"}
+    review = web.client.post(f"/denials/{row_id}/outcome", data={**fields, "csrf_token": web.token})
+    # first what it will do, nothing recorded yet
+    assert review.status_code == 200 and "Record this outcome?" in review.text
+    assert "This closes the denial and counts $60.00 as recovered" in review.text
+    still = web.client.get(f"/api/denials/{row_id}").json()
+    assert (still["status"], still["outcome"]) == ("sent", None)
     done = web.client.post(
         f"/denials/{row_id}/outcome",
-        data={
-            "outcome": "partly_won",
-            "amount": "$60.00",
-            "outcome_date": "2026-11-22",
-            "csrf_token": web.token,
-        },
+        data={**fields, "amount": "60.00", "confirmed": "yes", "csrf_token": web.token},
     )
     assert done.status_code == 303
     text = web.client.get(done.headers["location"]).text
     assert "Outcome recorded" in text and "Partly won" in text
-    assert "Record outcome" not in text  # closed
+    assert "Review outcome" not in text  # closed
+    assert "Level 1 decision: partly won" in text  # the history
+    undo = web.client.post(f"/denials/{row_id}/outcome/undo", data={"csrf_token": web.token})
+    assert undo.status_code == 303 and undo.headers["location"].endswith("?done=undone")
+    reopened = web.client.get(undo.headers["location"]).text
+    assert "Outcome undone: the denial is sent again" in reopened
+    assert "Review outcome" in reopened and "Level 1 decision: partly won (undone)" in reopened
+    assert web.client.get(f"/api/denials/{row_id}").json()["outcome"] is None
+    entries = [e.action for e in web.store.audit_entries()]
+    assert "denial.outcome_undone" in entries
 
 
 def test_packet_download_from_the_page(web: Web) -> None:
@@ -139,7 +160,7 @@ def test_benefit_warning_state_at_75_percent(web: Web) -> None:
 
 def test_dashboard_page_has_figures_and_svg_charts(web: Web) -> None:
     text = web.client.get("/dashboard").text
-    assert text.count("<svg") == 5
+    assert text.count("<svg") == 7  # five, then open dollars by age and underpaid by payer
     assert "Denial rate by payer" in text and "SUMMIT HEALTH PLAN" in text
     assert "Expiring in 14 days" in text
     assert "<script" not in text.split("</head>")[1]  # no chart library, no inline script
@@ -233,3 +254,63 @@ def test_an_835_segment_opens_from_the_stored_file_it_names() -> None:
     assert open_source(None, cited_at._replace(stored_id=8), stored) is None
     # a segment with no stored file id is never looked up (by name it could be another file)
     assert open_source(None, cited_at._replace(stored_id=0), stored) is None and asked == [7, 8]
+
+
+def test_a_lost_appeal_opens_level_two_on_the_page(web: Web) -> None:
+    rows = web.client.get("/api/denials", params={"patient": "BP26049", "code": "97110"}).json()
+    row_id = rows["rows"][0]["id"]
+    sent = web.client.post(
+        f"/denials/{row_id}/sent",
+        data={"sent_date": "2026-11-24", "channel": "portal", "csrf_token": web.token},
+    )
+    assert sent.status_code == 303
+    page = web.client.get(f"/denials/{row_id}").text
+    assert "Appealed level 1" in page and "Lost opens level 2 (second internal appeal)" in page
+    fields = {
+        "outcome": "lost",
+        "amount": "0",
+        "outcome_date": "2027-01-08",
+        "reference": "APL-77120",
+        "csrf_token": web.token,
+    }
+    review = web.client.post(f"/denials/{row_id}/outcome", data=fields)
+    assert review.status_code == 200
+    assert "level 2 (Second internal appeal) opens, deadline <strong>2027-07-07</strong>" in (
+        review.text
+    )
+    done = web.client.post(f"/denials/{row_id}/outcome", data={**fields, "confirmed": "yes"})
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=level")
+    text = web.client.get(done.headers["location"]).text
+    assert "Level 1 lost: level 2 is open, deadline 2027-07-07" in text
+    assert "Level 2 open (level 1 lost)" in text
+    history = text[text.index('id="history"') :]
+    steps = [
+        "Denied CO-119",
+        "Level 1 (internal appeal) sent",
+        "Level 1 decision: lost",
+        "reference APL-77120",
+        "Level 2 (second internal appeal) opened, deadline 2027-07-07",
+    ]
+    assert [history.index(s) for s in steps] == sorted(history.index(s) for s in steps)
+    api = web.client.get(f"/api/denials/{row_id}").json()
+    assert (api["appeal_level"], api["deadline"], api["status"]) == (2, "2027-07-07", "open")
+    letter = web.client.get(f"/denials/{row_id}/packet.md")
+    assert letter.status_code == 200
+    assert "# Level 2 appeal (Second internal appeal) of claim BP26049" in letter.text
+    assert "on January 8, 2027 at the first level (Internal appeal), reference APL-77120" in (
+        letter.text
+    )
+
+
+def test_the_api_refuses_to_replace_a_closed_outcome_without_force(web: Web) -> None:
+    row_id = _co119_id(web)
+    body = {"outcome": "written_off", "amount": "120.00", "outcome_date": "2026-11-22"}
+    assert web.post(f"/api/denials/{row_id}/outcome", json=body).status_code == 200
+    again = web.post(f"/api/denials/{row_id}/outcome", json={**body, "outcome": "won"})
+    assert again.status_code == 400 and "force" in again.text
+    forced = web.post(
+        f"/api/denials/{row_id}/outcome", json={**body, "outcome": "won", "force": True}
+    )
+    assert forced.status_code == 200 and forced.json()["outcome"] == "won"
+    undone = web.post(f"/api/denials/{row_id}/outcome/undo")
+    assert undone.status_code == 200 and undone.json()["outcome"] == "written_off"

@@ -43,6 +43,7 @@ EXEMPT = {
     ("GET", "/api/openapi.json"): "the API's schema",
     ("GET", "/api/docs"): "the API docs page (vendored Swagger UI)",
     ("GET", "/static"): "style sheets, scripts and fonts",
+    ("GET", "/api/kpis/definitions"): "what each KPI counts: fixed text, no practice's data",
 }
 
 

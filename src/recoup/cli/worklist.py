@@ -12,11 +12,13 @@ import getpass
 import os
 import sys
 from contextlib import AbstractContextManager
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 
 from recoup.cli.common import (
     SafeTable,
@@ -196,18 +198,52 @@ def outcome_command(
     amount: str = typer.Option(
         ..., "--amount", help="The amount recovered, written off or billed (e.g. 120.00)."
     ),
-    on: str | None = typer.Option(None, "--date", help="When (YYYY-MM-DD; default today)."),
+    on: str | None = typer.Option(
+        None, "--date", help="When (the payer's decision date; YYYY-MM-DD; default today)."
+    ),
+    reference: str | None = typer.Option(
+        None, "--reference", help="The payer's decision or appeal reference number."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace the outcome of a denial that is closed already."
+    ),
     user: str | None = _user_option(),
 ) -> None:
-    """Record how a denial ended; this closes it and feeds the KPIs."""
+    """Record how a denial ended; this closes it and feeds the KPIs.
+
+    A lost appeal that the payer type can take further (Medicare: reconsideration, then an ALJ
+    hearing; commercial and ERISA plans: a second internal appeal, then external review) opens
+    the next level instead, with its deadline counted from --date. A closed denial keeps its
+    outcome unless --force is given."""
     value = _amount(amount)
     day = parse_date(on, "--date")
     with _store(db) as store:
-        row = store.record_outcome(denial, result, value, day, _who(user))
+        before = store.denial(denial, today=day)
+        row = store.record_outcome(
+            denial, result, value, day, _who(user), reference=reference, force=force
+        )
+    if row.status != "closed" and before is not None and row.appeal_level > before.appeal_level:
+        due = row.deadline.isoformat() if row.deadline else "no deadline on file"
+        typer.echo(
+            f"denial {row.id} ({row.denial_id}): level {before.appeal_level} lost on "
+            f"{day.isoformat()}; level {row.appeal_level} open, deadline {due}"
+        )
+        return
     typer.echo(
         f"denial {row.id} ({row.denial_id}): {result.value} ${format_money(value)} on "
         f"{day.isoformat()}, closed"
     )
+
+
+def undo_outcome_command(
+    denial: str = typer.Argument(..., help="The denial: its number (id) or denial id."),
+    db: str | None = db_option(),
+    user: str | None = _user_option(),
+) -> None:
+    """Undo the last outcome recorded on a denial: it is open (or sent) again, audited."""
+    with _store(db) as store:
+        row = store.undo_outcome(denial, _who(user), today=date.today())
+    typer.echo(f"denial {row.id} ({row.denial_id}): outcome undone, {row.status} again")
 
 
 def _rate(value: Decimal | None) -> str:
@@ -237,10 +273,11 @@ def _kpi_text(k: Kpis, console: Console) -> None:
         ),
         (
             "patient collection",
-            f"{_rate(k.patient_collection_rate)} "
-            f"(${format_money(k.patient_billed)} of ${format_money(k.patient_lane_amount)})",
+            f"{_rate(k.patient_collection_rate)} (${format_money(k.patient_collected)} paid "
+            f"of ${format_money(k.patient_owed)} owed)",
         ),
         ("expiring in 14 days", f"{k.expiring_count} (${format_money(k.expiring_amount)})"),
+        *_truth_lines(k),
     ):
         console.print(f"  {label:<22} {value}", highlight=False)
     for title, rows in (("by CARC", k.by_carc), ("by payer", k.by_payer), ("by month", k.by_month)):
@@ -258,6 +295,68 @@ def _kpi_text(k: Kpis, console: Console) -> None:
                 _rate(r.dollar_rate),
             )
         console.print(table)
+    _truth_tables(k, console)
+
+
+def _truth_lines(k: Kpis) -> list[tuple[str, str]]:
+    """The dashboard's figures beyond the first ones (issue 17, issue 16): overdue apart from
+    expiring, open dollars, corrected claims apart from appeals, what patients paid, underpaid."""
+    return [
+        ("overdue", f"{k.overdue_count} (${format_money(k.overdue_amount)}) past the deadline"),
+        ("open denied", f"{k.open_count} (${format_money(k.open_amount)})"),
+        (
+            "corrected claims",
+            f"{_rate(k.corrected_success_rate)} ({k.corrected_won} won, {k.corrected_lost} lost)",
+        ),
+        (
+            "patient payments",
+            f"${format_money(k.patient_received)} in {k.patient_payments} payment(s) "
+            f"(billed to patients: ${format_money(k.patient_billed)})",
+        ),
+        ("underpaid", f"{k.underpaid_lines} line(s), ${format_money(k.underpaid_amount)}"),
+    ]
+
+
+def _truth_tables(k: Kpis, console: Console) -> None:
+    aging = SafeTable(
+        title="open denied dollars by age (days since the remittance)", title_justify="left"
+    )
+    for column in ("days", "denials", "denied $"):
+        aging.add_column(column, justify="left" if column == "days" else "right")
+    for row in k.aging:
+        aging.add_row(row.bucket, str(row.denials), format_money(row.amount))
+    console.print(aging)
+    for title, rows in (
+        ("underpaid by payer", k.underpaid_by_payer),
+        ("underpaid by code", k.underpaid_by_code),
+    ):
+        table = SafeTable(title=title, title_justify="left")
+        for column in ("", "lines", "underpaid $", "open $"):
+            table.add_column(column, justify="left" if not column else "right")
+        for r in rows:
+            table.add_row(r.key, str(r.lines), format_money(r.amount), format_money(r.open_amount))
+        console.print(table)
+
+
+def _print_definitions(console: Console) -> None:
+    from recoup.kpi_definitions import DEFINITIONS
+
+    for d in DEFINITIONS:
+        console.print(f"[bold]{d.name}[/]", highlight=False)
+        console.print(Padding(d.text, (0, 0, 1, 2)), highlight=False)
+
+
+def _practice_key(store: Store, practice: str | None) -> str | None:
+    """``--practice``: a practice's key (NPI) or its name, as the store holds it."""
+    if practice is None:
+        return None
+    wanted = practice.strip()
+    known = store.practices()
+    for p in known:
+        if wanted in (p.key, p.npi) or wanted.casefold() == p.name.casefold():
+            return p.key
+    names = ", ".join(f"{p.name} ({p.key})" for p in known) or "none imported"
+    raise fail(f'no practice "{wanted[:60]}" in the store (practices: {names})')
 
 
 def kpis_command(
@@ -265,12 +364,23 @@ def kpis_command(
     today: str | None = typer.Option(None, "--today", help="The window's last day (YYYY-MM-DD)."),
     months: int = typer.Option(12, "--months", help="How many calendar months (1-120)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    practice: str | None = typer.Option(
+        None, "--practice", help="One practice only: its NPI or name (default: every practice)."
+    ),
+    definitions: bool = typer.Option(
+        False, "--definitions", help="Print what each figure counts, and nothing else."
+    ),
 ) -> None:
     """Denial rates by code, payer and month; dollars denied, recovered and written off; appeal
-    success; days to resolution; patient collection; what expires in the next 14 days."""
+    and corrected-claim success; days to resolution; what patients paid; what is overdue and what
+    expires in 14 days; open denied dollars by age; underpaid dollars by payer and code. The
+    definitions are in the README ("The dashboard") and in --definitions."""
+    if definitions:
+        _print_definitions(out(100))
+        return
     day = parse_date(today)
     with _store(db) as store:
-        figures = store.kpis(day, months)
+        figures = store.kpis(day, months, practice=_practice_key(store, practice))
     if as_json:
         typer.echo(dumps(figures.to_dict()))
         return
@@ -389,6 +499,7 @@ def register_worklist_commands(app: typer.Typer) -> None:
     app.command("worklist")(worklist_command)
     app.command("sent")(sent_command)
     app.command("outcome")(outcome_command)
+    app.command("undo-outcome")(undo_outcome_command)
     app.command("kpis")(kpis_command)
     user_app.command("add")(user_add_command)
     user_app.command("list")(user_list_command)

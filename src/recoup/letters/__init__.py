@@ -24,7 +24,7 @@ from recoup.letters.compose import (
     packets_for,
 )
 from recoup.letters.factcheck import AllowedFacts, FactCheckError, check_letter
-from recoup.letters.model import Enclosure, Packet, Placeholder
+from recoup.letters.model import AppealStage, Enclosure, Packet, Placeholder
 from recoup.letters.packet import FORMATS, checklist, write_packet
 from recoup.letters.payment_plan import installments
 
@@ -32,6 +32,7 @@ __all__ = [
     "FORMATS",
     "PAYMENT_PLAN_MONTHS",
     "AllowedFacts",
+    "AppealStage",
     "Citation",
     "Enclosure",
     "FactCheckError",

@@ -32,7 +32,7 @@ from recoup.letters.exhibits import (
     visit_count_table,
 )
 from recoup.letters.factcheck import check_letter
-from recoup.letters.model import Enclosure, Packet, Placeholder
+from recoup.letters.model import AppealStage, Enclosure, Packet, Placeholder
 from recoup.letters.payment_plan import installments
 from recoup.letters.reader import benefit_words, for_payer, period_words, words
 from recoup.money import display_money
@@ -129,6 +129,8 @@ def _environment(override: str | None) -> jinja2.Environment:
     env.filters["long"] = format_date
     env.filters["usd"] = format_usd
     env.filters["md"] = _md
+    # a parent block rendered already ({{ super() | rendered }}): its values were escaped then
+    env.filters["rendered"] = lambda text: _Markdown(str(text))
     env.filters["with_hint"] = lambda p: _placeholder(p, full=True)
     return env
 
@@ -198,6 +200,7 @@ def _common(facts: LetterFacts) -> dict[str, Any]:
         "variant": "",
         "direction": [],
         "correction_form": first.correction_form,  # reopening, new, replacement, void
+        "stage": None,
     }
 
 
@@ -639,17 +642,65 @@ def _copy(facts: LetterFacts, rendered: str, *, sent: bool) -> str:
     return _tidy(text)
 
 
+def _stage_vars(facts: LetterFacts, stage: AppealStage, out: dict[str, Any]) -> str:
+    """A level-2 or level-3 letter: the lane's grounds again, answering the earlier decision
+    (its date and reference, as recorded), with this level's own deadline."""
+    decided = format_date(stage.decided_on) if stage.decided_on else None
+    reference = stage.reference.strip()
+    facts.known(stage.number, stage.number - 1, stage.decided_on, reference, stage.deadline)
+    facts.allowed.add(stage.deadline_basis)
+    recorded = (
+        f"level-{stage.number - 1} decision of {stage.decided_on} recorded by "
+        f"{stage.recorded_by} (recoup denial history)"
+    )
+    reviewer = stage.reviewer.strip()
+    whose = "the decision" if reviewer else "your decision"  # to an outside reviewer: the payer's
+    said = f"{whose} of {decided}" if decided else whose
+    if reference:
+        said += f", reference {reference}"
+    source = facts.name(recorded, said)
+    out["stage"] = {
+        "number": stage.number,
+        "name": stage.name,
+        "earlier": stage.earlier_name,
+        "decided_on": stage.decided_on
+        or facts.missing(
+            f"the date of the level-{stage.number - 1} decision", "record it with the outcome"
+        ),
+        "reference": reference
+        or facts.missing(
+            f"the reference number of the level-{stage.number - 1} decision",
+            "enter it with the outcome (it is on the decision letter)",
+        ),
+        "source": source,
+        "reviewer": reviewer,
+        "reviewer_address": facts.missing(
+            f"the address of the {reviewer}", "it is on the earlier decision letter"
+        )
+        if reviewer
+        else None,
+    }
+    out["deadline"] = out["deadline"]._replace(date=stage.deadline, basis=stage.deadline_basis)
+    out["deadline_from"] = said.split(", reference")[0]
+    out["lane_template"] = f"{out['lane']}.md.j2"
+    return f"appeal_level_{min(stage.number, 3)}.md.j2"
+
+
 def build_packet(
     items: Sequence[WorkItem],
     records: RecordSet | None,
     today: date,
     *,
     months: int = PAYMENT_PLAN_MONTHS,
+    stage: AppealStage | None = None,
 ) -> Packet:
     """The packet for the denials of one claim in one lane; raises FactCheckError when the
-    letter would state a fact the inputs do not hold (nothing is written)."""
+    letter would state a fact the inputs do not hold (nothing is written). ``stage`` asks for a
+    further appeal level (2 or 3): its letter cites the earlier decision."""
     facts = LetterFacts(items, today)
     template_name, out = _variables(facts, records, months)
+    if stage is not None and stage.number >= 2 and out["lane"] in _TO_PAYER:
+        template_name = _stage_vars(facts, stage, out)
     _enclosures(facts, records, out)
     out["cite"] = _cite(facts)
     out["biller_only"] = _biller_only
@@ -675,15 +726,19 @@ def build_packet(
         sources=[markdown_escape(s) for s in facts.sent_sources.items],
     )
     behind = facts.sent_sources.behind
+    title = _TITLES.get(first.lane, first.lane)
+    if out.get("stage"):
+        title = f"Level {out['stage']['number']} appeal: {out['stage']['name']}"
+        key = f"{key}-level{out['stage']['number']}"[:120]
     return Packet(
         key=key,
         lane=first.lane,
-        title=_TITLES.get(first.lane, first.lane),
+        title=title,
         claim_id=first.patient_account,
         payer_claim_id=first.payer_claim_id,
         denial_ids=tuple(i.denial_id for i in facts.items),
         amount=out["total"],
-        deadline=first.deadline.date,
+        deadline=out["deadline"].date,
         markdown=markdown,
         sources=tuple(facts.sources.items),
         missing=tuple(p.full for p in facts.placeholders),

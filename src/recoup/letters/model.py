@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["Enclosure", "Packet", "Placeholder", "Sources"]
+__all__ = ["AppealStage", "Enclosure", "Packet", "Placeholder", "Sources"]
 
 
 class Placeholder(NamedTuple):
@@ -32,6 +32,21 @@ class Placeholder(NamedTuple):
     def full(self) -> str:
         """The placeholder with its hint, for the biller's copy and the checklist."""
         return f"[MISSING: {self.what} — {self.hint}]" if self.hint else str(self)
+
+
+class AppealStage(NamedTuple):
+    """A further appeal level the letter asks for (level 2 or 3), and the earlier decision it
+    answers, as recorded in the denial's history (``recoup.store.outcomes``)."""
+
+    number: int  # 2, 3
+    name: str  # "Reconsideration by the Qualified Independent Contractor (QIC)"
+    earlier_name: str  # the level decided: "Redetermination by the Medicare contractor (MAC)"
+    decided_on: date | None  # the earlier decision's date
+    reference: str  # the earlier decision's reference ("" when none was entered)
+    recorded_by: str  # who recorded the decision
+    deadline: date | None  # this level's deadline
+    deadline_basis: str
+    reviewer: str = ""  # who decides this level when it is not the payer ("" = the payer)
 
 
 class Enclosure(NamedTuple):

@@ -17,16 +17,17 @@ from typing import TYPE_CHECKING, NamedTuple
 from recoup.findings import Finding
 from recoup.pipeline.claims import claim_for
 from recoup.practice import Practice
-from recoup.store import Store
+from recoup.store import DenialRow, Store
 from recoup.triage import WorkItem
 
 if TYPE_CHECKING:  # letters (ReportLab, python-docx) load when a packet is built
-    from recoup.letters import Packet
+    from recoup.letters import AppealStage, Packet
     from recoup.records_text import RecordSet
 
 __all__ = [
     "PacketReport",
     "PacketResult",
+    "appeal_stage",
     "claim_packet",
     "clinical_records",
     "packets",
@@ -74,16 +75,19 @@ class PacketResult(NamedTuple):
     error: str = ""  # the fact check's message
 
 
-def packets(items: Iterable[WorkItem], today: date) -> Iterator[PacketResult]:
+def packets(
+    items: Iterable[WorkItem], today: date, stage: AppealStage | None = None
+) -> Iterator[PacketResult]:
     """A packet per claim and lane of ``items``; a letter that fails the fact check is a
-    result with its message, and the others are still built."""
+    result with its message, and the others are still built. ``stage``: the appeal level the
+    letters ask for (level 2 or 3, answering the earlier decision)."""
     from recoup.letters import FactCheckError, build_packet, packets_for
 
     for group in packets_for(list(items)):
         practice = _practice_of(group)
         records = clinical_records(practice) if practice is not None else None
         try:
-            yield PacketResult(tuple(group), build_packet(group, records, today))
+            yield PacketResult(tuple(group), build_packet(group, records, today, stage=stage))
         except FactCheckError as exc:
             yield PacketResult(tuple(group), None, str(exc))
 
@@ -136,4 +140,35 @@ def claim_packet(store: Store, denial_key: int | str, today: date) -> PacketResu
     items = claim_items(store, denial_key, today)
     if not items:
         return None
-    return next(packets(items, today), None)
+    row = store.denial(denial_key, today=today)
+    stage = appeal_stage(store, row) if row is not None else None
+    return next(packets(items, today, stage), None)
+
+
+def appeal_stage(store: Store, row: DenialRow) -> AppealStage | None:
+    """The level a stored denial is at, when it is past the first, with the decision that
+    opened it (its date and reference, from the denial's history)."""
+    from recoup.appeal_levels import level_of
+    from recoup.letters import AppealStage
+
+    if row.appeal_level < 2:
+        return None
+    decisions = [
+        e
+        for e in store.events(row.id)
+        if e.kind == "decision" and not e.undone and e.level == row.appeal_level - 1
+    ]
+    decision = decisions[-1] if decisions else None
+    level = level_of(row.payer_type, row.appeal_level)
+    earlier = level_of(row.payer_type, row.appeal_level - 1)
+    return AppealStage(
+        number=row.appeal_level,
+        name=level.name,
+        earlier_name=earlier.name,
+        decided_on=decision.on if decision else None,
+        reference=decision.reference if decision else "",
+        recorded_by=decision.username if decision else "",
+        deadline=row.deadline,
+        deadline_basis=row.deadline_basis,
+        reviewer=level.reviewer,
+    )

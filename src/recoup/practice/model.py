@@ -15,7 +15,8 @@ rule, a letter or a finding can point back to it. Money and quantities are ``Dec
     ├── visits: Visit (visits.csv)
     ├── waivers: Waiver (waivers.csv)
     ├── records: RecordRef (records/index.csv)
-    └── fee_schedules: FeeScheduleRow (fee_schedules/<payer_id>.csv)
+    ├── fee_schedules: FeeScheduleRow (fee_schedules/<payer_id>.csv)
+    └── payments: PatientPayment (payments.csv)
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ __all__ = [
     "FeeScheduleRow",
     "MonthDay",
     "Patient",
+    "PatientPayment",
     "PayerInfo",
     "PayerType",
+    "PaymentMethod",
     "PeriodKind",
     "Practice",
     "RecordRef",
@@ -284,6 +287,29 @@ class FeeScheduleRow(NamedTuple):
         )
 
 
+class PaymentMethod(StrEnum):
+    """How a patient paid (``payments.csv``, column ``method``)."""
+
+    CASH = "cash"
+    CHECK = "check"
+    CARD = "card"
+    ACH = "ach"  # a bank transfer
+    OTHER = "other"
+
+
+class PatientPayment(NamedTuple):
+    """What a patient actually paid, from ``payments.csv`` (the practice's payment ledger)."""
+
+    paid_on: date
+    patient_id: str
+    claim_id: str  # the practice's claim number (CLP01, visits.csv claim_id): what it paid
+    amount: Decimal  # more than 0; refunds are not payments
+    method: PaymentMethod
+    reference: str  # a check number, a card receipt, the ledger's id
+    file: str = ""
+    row: int = 0
+
+
 class Practice(NamedTuple):
     """Everything a practice folder holds."""
 
@@ -304,6 +330,7 @@ class Practice(NamedTuple):
     waivers: tuple[Waiver, ...] = ()
     records: tuple[RecordRef, ...] = ()
     fee_schedules: tuple[FeeScheduleRow, ...] = ()  # fee_schedules/<payer_id>.csv
+    payments: tuple[PatientPayment, ...] = ()  # payments.csv: what patients paid
 
     @property
     def key(self) -> str:

@@ -1,12 +1,12 @@
 """Reading a whole practice folder into a :class:`Practice`, with every problem as a finding.
 
 Files are read in a fixed order: practice.toml, patients.csv, then the files that refer to
-patients (coverages, benefits, authorizations, visits, waivers, records/index.csv), then the
-contracted rates (``fee_schedules/<payer_id>.csv``, one file per payer, in name order). Every row of
-every file is checked, so one run reports all the problems of a folder. A folder with any error
-gives no practice, since an import must land whole; with ``skip_bad_rows`` the bad rows are left
-out instead (their findings become warnings saying so), as long as practice.toml and every
-file's header are usable.
+patients (coverages, benefits, authorizations, visits, waivers, records/index.csv, what patients
+paid: payments.csv), then the contracted rates (``fee_schedules/<payer_id>.csv``, one file per
+payer, in name order). Every row of every file is checked, so one run reports all the problems
+of a folder. A folder with any error gives no practice, since an import must land whole; with
+``skip_bad_rows`` the bad rows are left out instead (their findings become warnings saying so),
+as long as practice.toml and every file's header are usable.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from recoup.practice.model import (
     Coverage,
     FeeScheduleRow,
     Patient,
+    PatientPayment,
     PayerType,
+    PaymentMethod,
     Practice,
     RecordRef,
     Visit,
@@ -51,9 +53,13 @@ PRACTICE_FILES = (
     "visits.csv",
     "waivers.csv",
     "records/index.csv",
+    "payments.csv",
 )
 FEE_SCHEDULES = "fee_schedules"  # fee_schedules/<payer_id>.csv: the contracted rates
 _FEE_COLUMNS = ("code", "allowed")
+_FEE_KNOWN = ("code", "modifiers", "allowed", "valid_from", "valid_to", "note")
+_PAYMENT_COLUMNS = ("date", "patient_id", "claim_id", "amount")
+_PAYMENT_KNOWN = (*_PAYMENT_COLUMNS, "method", "reference", "note")
 _MAX_FEE_FILES = 500
 
 
@@ -106,6 +112,9 @@ def read_practice(
         "waivers.csv", ("patient_id", "payer_id", "kind", "signed_date"), reader.waiver
     )
     records = reader.collect("records/index.csv", ("file", "patient_id"), reader.record)
+    payments = reader.collect(
+        "payments.csv", _PAYMENT_COLUMNS, reader.payment, known=_PAYMENT_KNOWN
+    )
     fees = reader.fee_schedules()
     findings += reader.findings
     file_errors = [f for f in findings if f.severity is Severity.ERROR and not _is_row(f)]
@@ -132,6 +141,7 @@ def read_practice(
         waivers=waivers,
         records=records,
         fee_schedules=fees,
+        payments=payments,
     )
     return practice, findings
 
@@ -164,12 +174,31 @@ class _Reader:
         self.periods: dict[tuple[str, str, tuple[str, ...]], list[tuple[date, date, int]]] = {}
 
     def collect(
-        self, name: str, columns: tuple[str, ...], build: Callable[[Row], T | None]
+        self,
+        name: str,
+        columns: tuple[str, ...],
+        build: Callable[[Row], T | None],
+        *,
+        known: tuple[str, ...] | None = None,
     ) -> tuple[T, ...]:
+        """Every good row of ``name``; with ``known``, a header column not in it is a warning
+        (a misspelt optional column, ``modifier`` for ``modifiers``, would be read as empty)."""
         table = read_csv(self.folder / name, str(self.folder / name), columns)
         if table is None:
             return ()
         self.findings += table.findings
+        for column in table.header:
+            if known is not None and column and column not in known:
+                self.findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        "practice.csv.unknown_column",
+                        f'unknown column "{column[:40]}" is ignored (expected {", ".join(known)})',
+                        table.name,
+                        row=1,
+                        column=column[:40],
+                    )
+                )
         if not table.ok:
             return ()
         out = []
@@ -393,7 +422,7 @@ class _Reader:
         for name in practice_files(self.folder)[len(PRACTICE_FILES) :]:
             payer_id = name.rsplit("/", 1)[-1][: -len(".csv")]
             self.payer_file = payer_id
-            out += self.collect(name, _FEE_COLUMNS, self.fee)
+            out += self.collect(name, _FEE_COLUMNS, self.fee, known=_FEE_KNOWN)
         return tuple(out)
 
     def fee(self, row: Row) -> FeeScheduleRow | None:
@@ -419,6 +448,38 @@ class _Reader:
             self.payer_file, code, modifiers, allowed, start, end, row.file, row.row
         )
 
+    def payment(self, row: Row) -> PatientPayment | None:
+        """A payment a patient made: the claim it paid must be the patient's own."""
+        paid_on = row.date("date", required=True)
+        patient_id = self.patient_ref(row)
+        claim_id = row.text("claim_id", required=True)
+        amount = row.money("amount", required=True)
+        if amount is not None and amount == 0:
+            row.error("amount", "practice.number", "a payment of 0 (expected more than 0)")
+        method = row.choice("method", PaymentMethod, required=False) or PaymentMethod.OTHER
+        reference = row.text("reference")
+        owner = self.claim_patients.get(claim_id)
+        if claim_id and patient_id and owner is not None and owner[0] != patient_id:
+            row.error(
+                "claim_id",
+                "practice.claim_patient",
+                f"claim {claim_id} belongs to patient {owner[0]} (visits.csv row {owner[1]}), "
+                f"not {patient_id}",
+            )
+        elif claim_id and owner is None and self.claim_lines:
+            row.warn("claim_id", "practice.unknown_claim", f"visits.csv has no claim {claim_id}")
+        self.unique(
+            row,
+            "reference",
+            (paid_on, patient_id, claim_id, amount, method, reference),
+            "the same payment (date, patient, claim, amount, method and reference)",
+        )
+        if paid_on is None or amount is None:
+            return None
+        return PatientPayment(
+            paid_on, patient_id, claim_id, amount, method, reference, row.file, row.row
+        )
+
     def _overlap(
         self,
         row: Row,
@@ -428,7 +489,9 @@ class _Reader:
         end: date | None,
     ) -> None:
         """Two rates of one code and modifier set in force on the same day: which is the
-        contract cannot be told, so the second is an error naming the first."""
+        contract cannot be told, so the second is an error naming the first. The second's
+        period is kept all the same, so a third that overlaps it is reported in the same run
+        (fixing one row must not reveal the next problem only on the next import)."""
         key = (row.file, code, modifiers)
         lo, hi = start or date.min, end or date.max
         for other_lo, other_hi, other_row in self.periods.get(key, ()):
@@ -439,7 +502,7 @@ class _Reader:
                     f"the rate of {code} overlaps the one on row {other_row} "
                     "(valid_from..valid_to must not share a day)",
                 )
-                return
+                break
         self.periods.setdefault(key, []).append((lo, hi, row.row))
 
     def _document(self, row: Row, column: str, name: str) -> None:

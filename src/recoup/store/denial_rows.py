@@ -98,6 +98,11 @@ class DenialRow(NamedTuple):
     follow_up_on: date | None = None
     work_status: str = "new"
     write_off_reason: str | None = None
+    # outcomes and appeal levels (migration 0015, recoup.store.outcomes)
+    appeal_level: int = 1
+    payer_type: str | None = None
+    outcome_source: dict[str, Any] | None = None  # the remittance that paid the denied line
+    outcome_reference: str | None = None  # the payer's decision reference, as entered
 
     @property
     def carc(self) -> str:
@@ -115,6 +120,8 @@ class DenialRow(NamedTuple):
                 value = [{"source": e.text, "fact": e.fact, "at": e.place.to_dict()} for e in value]
             elif isinstance(value, tuple):
                 value = list(value)
+            elif isinstance(value, dict):
+                value = dict(value)
             out[name] = value
         return out
 
@@ -176,4 +183,8 @@ def denial_row(row: Any, today: date) -> DenialRow:
         follow_up_on=row.follow_up_on,
         work_status=row.work_status,
         write_off_reason=row.write_off_reason,
+        appeal_level=row.appeal_level or 1,
+        payer_type=row.payer_type,
+        outcome_source=json.loads(row.outcome_source) if row.outcome_source else None,
+        outcome_reference=row.outcome_reference,
     )

@@ -3,23 +3,41 @@
 The window is the last ``months`` calendar months up to ``today``: ``[first day of the month
 months-1 before today's, today + 1 day)``. What each figure is computed from:
 
+Every figure may be for one practice (``practice``: its key, the NPI else the name, as
+``practices.practice_key``): its worklist rows, the claim payments of its remittances (by payee
+NPI, else by its visits) and its payments.csv; ``None`` is every practice.
+
 * **denial rates** (by CARC, payer and month): denied lines / adjudicated lines, and denied
   dollars / charged dollars. Denied lines are the worklist's denials whose remittance date
   (notice date) is in the window, leaving out those a later remittance took back (closed by
-  "remittance"). Adjudicated lines are the service lines (a claim without lines counts as one) of
-  the claim payments in force (not reversals, not reversed) with a notice date in the window;
-  charged dollars are their charges. The CARC rate divides by every adjudicated line.
+  "remittance" with no outcome) and underpayments (paid lines, counted under **underpaid**); a
+  line a later remittance paid stays, with its outcome. Adjudicated lines are the service lines
+  (a claim without lines counts as one) of the claim payments in force (not reversals, not
+  reversed) with a notice date in the window; charged dollars are their charges. The CARC rate
+  divides by every adjudicated line.
 * **dollars denied**: the denied amounts of those denials.
-* **recovered**: outcome amounts recorded as won or partly won; **written off**: outcome amounts
+* **recovered**: outcome amounts recorded as won or partly won (by a person, or by the later
+  remittance that paid the line); **written off**: outcome amounts
   recorded as written off; both with an outcome date in the window.
-* **appeal success rate**: (won + partly won) / (won + partly won + lost), outcomes in the window.
+* **appeal success rate**: (won + partly won) / (won + partly won + lost), outcomes in the window
+  of items appealed: every lane but the corrected claim and the two billing lanes (bill another
+  payer, bill the patient: a new bill, not an appeal; a won or lost item of the write-off or
+  review lane was appealed all the same). **corrected claim success rate**: the same over
+  items in the corrected claim lane. Outcomes of the billing lanes count in neither rate.
 * **days to resolution**: outcome date - the remittance's date, over outcomes in the window
   (mean and median).
-* **patient collection rate**: over denials with a notice date in the window that triage put in
-  the ``bill_patient`` lane or that ended ``billed_patient``: the amounts recorded with the
-  ``billed_patient`` outcome / those denials' dollars.
+* **patient collection rate**: what patients paid / what they owe, over the claims of denials
+  with a notice date in the window that triage put in the ``bill_patient`` lane or that ended
+  ``billed_patient`` (see :func:`patient_collection`). ``patient_billed`` and
+  ``patient_lane_amount`` keep the amounts billed to patients and those denials' dollars.
 * **expiring**: open denials whose deadline falls in the next 14 days, today included
-  (``[today, today + 14)``).
+  (``[today, today + 14)``); **overdue**: open denials whose deadline is before today. The two
+  never overlap. Open here is "not sent": a sent appeal has met its deadline.
+* **open denied dollars** and **aging**: the dollars of denials not yet closed (open or sent,
+  underpayments apart), whatever their notice date, by age = today - the remittance's date
+  (notice date): 0-30, 31-60, 61-90 and over 90 days (see :func:`open_aging`).
+* **underpaid** (by payer and by procedure code): the ``underpayment`` items with a notice date
+  in the window, each the contract minus the allowed amount (see :func:`underpaid`).
 
 Money is ``Decimal`` throughout; rates are ``Decimal`` fractions (``0.1250`` = 12.5 %), ``None``
 when there is nothing to divide by. Denied amounts are summed in SQL as whole cents (exact for
@@ -28,24 +46,58 @@ X12 amounts, which have at most two decimals); charges and outcomes are summed i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from recoup.money import ZERO
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE
-from recoup.store.tables import claims, denials, practices, remittances, service_lines
+from recoup.store.sources import remittance_owners
+from recoup.store.tables import (
+    claims,
+    denials,
+    patient_payments,
+    practices,
+    service_lines,
+)
 
-__all__ = ["EXPIRING_DAYS", "Kpis", "RateRow", "compute_kpis", "window_start"]
+__all__ = [
+    "AGING_BUCKETS",
+    "CORRECTED_LANES",
+    "EXPIRING_DAYS",
+    "NOT_APPEAL_LANES",
+    "AgingRow",
+    "Kpis",
+    "PatientCollection",
+    "RateRow",
+    "UnderpaidRow",
+    "compute_kpis",
+    "open_aging",
+    "patient_collection",
+    "underpaid",
+    "window_start",
+]
 
 EXPIRING_DAYS = 14
 _RATE = Decimal("0.0001")
 _DAYS = Decimal("0.1")
 APPEAL_OUTCOMES = ("won", "partly_won", "lost")
+# an outcome (won, partly won, lost) on an item of these lanes is not an appeal's: billing
+# another payer or the patient is a new bill, and a corrected claim has its own rate
+NOT_APPEAL_LANES = frozenset({"bill_other_payer", "bill_patient", "corrected_claim"})
+CORRECTED_LANES = frozenset({"corrected_claim"})
+UNDERPAYMENT_LANE = "underpayment"
+# (label, lowest age in days, highest age in days or None)
+AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-30", 0, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("90+", 91, None),
+)
 
 
 class RateRow(NamedTuple):
@@ -56,6 +108,27 @@ class RateRow(NamedTuple):
     denied_amount: Decimal
     charged_amount: Decimal
     dollar_rate: Decimal | None
+
+
+class AgingRow(NamedTuple):
+    bucket: str  # "0-30", "31-60", "61-90", "90+" (days since the remittance's date)
+    denials: int
+    amount: Decimal
+
+
+class UnderpaidRow(NamedTuple):
+    key: str  # a payer's name, or a procedure code
+    lines: int
+    amount: Decimal  # contract - allowed, summed
+    open_amount: Decimal  # of it, on items not yet closed
+
+
+class PatientCollection(NamedTuple):
+    owed: Decimal  # what patients were billed on the claims in scope
+    collected: Decimal  # what they paid on those claims (at most what each claim owes)
+    rate: Decimal | None
+    received: Decimal  # every patient payment dated in the window, on any claim
+    payments: int  # how many payments that is
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +157,26 @@ class Kpis:
     patient_collection_rate: Decimal | None
     expiring_count: int
     expiring_amount: Decimal
+    # -- the dashboard that tells the truth (issue 17): one practice or all, overdue apart from
+    # expiring, open dollars by age, corrected claims apart from appeals, what patients paid
+    practice: str | None = None
+    overdue_count: int = 0
+    overdue_amount: Decimal = ZERO
+    open_count: int = 0
+    open_amount: Decimal = ZERO
+    aging: list[AgingRow] = field(default_factory=list)
+    corrected_won: int = 0
+    corrected_lost: int = 0
+    corrected_success_rate: Decimal | None = None
+    patient_owed: Decimal = ZERO
+    patient_collected: Decimal = ZERO
+    patient_received: Decimal = ZERO
+    patient_payments: int = 0
+    # -- underpayments (issue 16): contract - allowed, by payer and by code
+    underpaid_lines: int = 0
+    underpaid_amount: Decimal = ZERO
+    underpaid_by_payer: list[UnderpaidRow] = field(default_factory=list)
+    underpaid_by_code: list[UnderpaidRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         from recoup.jsonout import to_jsonable
@@ -165,26 +258,28 @@ def _adjudicated(
     end: date,
     by_payer: _Tally,
     by_month: _Tally,
-    practice_keys: frozenset[str] | None = None,
+    keys: frozenset[str] | None,
 ) -> tuple[int, Decimal]:
     in_force = and_(
         claims.c.lineage != "reversal",
         claims.c.reversed_by_id.is_(None),
         claims.c.notice_date >= start,
         claims.c.notice_date < end,
-        *_claims_of(practice_keys),
     )
+    owners = remittance_owners(conn) if keys is not None else {}
     total, charged = 0, ZERO
-    lines = select(claims.c.payer_name, claims.c.notice_date, service_lines.c.charge).join(
-        service_lines, service_lines.c.claim_id == claims.c.id
-    )
+    lines = select(
+        claims.c.remittance_id, claims.c.payer_name, claims.c.notice_date, service_lines.c.charge
+    ).join(service_lines, service_lines.c.claim_id == claims.c.id)
     bare = (
-        select(claims.c.payer_name, claims.c.notice_date, claims.c.charge)
+        select(claims.c.remittance_id, claims.c.payer_name, claims.c.notice_date, claims.c.charge)
         .outerjoin(service_lines, service_lines.c.claim_id == claims.c.id)
         .where(service_lines.c.id.is_(None))
     )
     for query in (lines.where(in_force), bare.where(in_force)):
-        for payer, notice, charge in conn.execute(query):
+        for remittance_id, payer, notice, charge in conn.execute(query):
+            if keys is not None and owners.get(remittance_id) not in keys:
+                continue
             by_payer.adjudicate(payer, 1, charge)
             by_month.adjudicate(_month(notice), 1, charge)
             total += 1
@@ -192,23 +287,23 @@ def _adjudicated(
     return total, charged
 
 
-def _claims_of(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
-    """Claims paid to these practices (by the remittance's payee NPI); none = every claim."""
-    if practice_keys is None:
-        return []
-    npis = select(practices.c.npi).where(practices.c.practice_key.in_(sorted(practice_keys)))
-    paid_to = select(remittances.c.id).where(remittances.c.payee_id.in_(npis))
-    return [claims.c.remittance_id.in_(paid_to)]
-
-
-def _denials_of(practice_keys: frozenset[str] | None) -> list[ColumnElement[bool]]:
-    return [] if practice_keys is None else [denials.c.practice_key.in_(sorted(practice_keys))]
+def _of(keys: frozenset[str] | None) -> list[Any]:
+    """The worklist rows of these practices, or of all (no condition)."""
+    return [] if keys is None else [denials.c.practice_key.in_(sorted(keys))]
 
 
 def compute_kpis(
-    conn: Connection, today: date, months: int = 12, practice_keys: frozenset[str] | None = None
+    conn: Connection,
+    today: date,
+    months: int = 12,
+    practice_keys: frozenset[str] | None = None,
+    practice: str | None = None,
 ) -> Kpis:
-    """The figures over every practice, or only ``practice_keys`` (a user's practices)."""
+    """The figures over every practice, or only ``practice_keys`` (a user's practices), or
+    only ``practice`` (one practice's key, the dashboard's filter; within ``practice_keys``)."""
+    keys = practice_keys
+    if practice is not None:
+        keys = frozenset({practice}) & (practice_keys if practice_keys is not None else {practice})
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
         raise ValueError("months must be a whole number from 1 to 120")
     start, end = window_start(today, months), today + timedelta(days=1)
@@ -226,8 +321,14 @@ def compute_kpis(
         .where(
             d.notice_date >= start,
             d.notice_date < end,
-            or_(d.closed_by.is_(None), d.closed_by != CLOSED_BY_REMITTANCE),
-            *_denials_of(practice_keys),
+            # a line a later remittance took back is out; one it paid stays (won or partly won)
+            or_(
+                d.closed_by.is_(None),
+                d.closed_by != CLOSED_BY_REMITTANCE,
+                d.outcome.is_not(None),
+            ),
+            d.lane != UNDERPAYMENT_LANE,
+            *_of(keys),
         )
         .group_by(d.notice_date, d.payer_name, d.group_code, d.reason_code)
     )
@@ -238,39 +339,46 @@ def compute_kpis(
         by_month.deny(_month(notice), count, cents)
         denied_lines += count
         denied_cents += cents
-    lines, charged = _adjudicated(conn, start, end, by_payer, by_month, practice_keys)
+    lines, charged = _adjudicated(conn, start, end, by_payer, by_month, keys)
     carcs = sorted(by_carc.denied, key=lambda k: (-by_carc.denied[k], k))
     payers = sorted(set(by_payer.denied) | set(by_payer.lines))
     outcomes = conn.execute(
-        select(d.outcome, d.outcome_amount, d.outcome_date, d.notice_date).where(
-            d.outcome.is_not(None),
-            d.outcome_date >= start,
-            d.outcome_date < end,
-            *_denials_of(practice_keys),
+        select(d.outcome, d.outcome_amount, d.outcome_date, d.notice_date, d.lane).where(
+            d.outcome.is_not(None), d.outcome_date >= start, d.outcome_date < end, *_of(keys)
         )
     ).all()
     recovered = written_off = ZERO
-    won = lost = 0
+    won = lost = corrected_won = corrected_lost = 0
     days: list[int] = []
-    for outcome, amount, when, notice in outcomes:
+    for outcome, amount, when, notice, lane in outcomes:
         if outcome in ("won", "partly_won"):
             recovered += amount
-            won += 1
+            won += lane not in NOT_APPEAL_LANES
+            corrected_won += lane in CORRECTED_LANES
         elif outcome == "lost":
-            lost += 1
+            lost += lane not in NOT_APPEAL_LANES
+            corrected_lost += lane in CORRECTED_LANES
         elif outcome == "written_off":
             written_off += amount
         if notice is not None:
             days.append((when - notice).days)
-    patient_billed, patient_lane = _patient(conn, start, end, practice_keys)
+    patient_billed, patient_lane = _patient(conn, start, end, keys)
+    patients = patient_collection(conn, start, today, keys)
     soon = conn.execute(
         select(func.count(), func.sum(d.amount_cents)).where(
             d.status == "open",
             d.deadline >= today,
             d.deadline < today + timedelta(days=EXPIRING_DAYS),  # [today, today + 14 days)
-            *_denials_of(practice_keys),
+            *_of(keys),
         )
     ).one()
+    late = conn.execute(
+        select(func.count(), func.sum(d.amount_cents)).where(
+            d.status == "open", d.deadline < today, *_of(keys)
+        )
+    ).one()
+    aging = open_aging(conn, today, keys)
+    by_up_payer, by_up_code = underpaid(conn, start, end, keys)
     return Kpis(
         today=today,
         months=months,
@@ -297,14 +405,31 @@ def compute_kpis(
         median_days_to_resolution=(Decimal(str(median(days))).quantize(_DAYS) if days else None),
         patient_billed=patient_billed,
         patient_lane_amount=patient_lane,
-        patient_collection_rate=_ratio(patient_billed, patient_lane),
+        patient_collection_rate=patients.rate,
         expiring_count=soon[0] or 0,
         expiring_amount=_dollars(soon[1] or 0),
+        practice=practice,
+        overdue_count=late[0] or 0,
+        overdue_amount=_dollars(late[1] or 0),
+        open_count=sum(row.denials for row in aging),
+        open_amount=sum((row.amount for row in aging), ZERO),
+        aging=aging,
+        corrected_won=corrected_won,
+        corrected_lost=corrected_lost,
+        corrected_success_rate=_ratio(corrected_won, corrected_won + corrected_lost),
+        patient_owed=patients.owed,
+        patient_collected=patients.collected,
+        patient_received=patients.received,
+        patient_payments=patients.payments,
+        underpaid_lines=sum(row.lines for row in by_up_payer),
+        underpaid_amount=sum((row.amount for row in by_up_payer), ZERO),
+        underpaid_by_payer=by_up_payer,
+        underpaid_by_code=by_up_code,
     )
 
 
 def _patient(
-    conn: Connection, start: date, end: date, practice_keys: frozenset[str] | None = None
+    conn: Connection, start: date, end: date, keys: frozenset[str] | None
 ) -> tuple[Decimal, Decimal]:
     d = denials.c
     rows = conn.execute(
@@ -312,7 +437,7 @@ def _patient(
             d.notice_date >= start,
             d.notice_date < end,
             or_(d.lane == "bill_patient", d.outcome == "billed_patient"),
-            *_denials_of(practice_keys),
+            *_of(keys),
         )
     )
     # one set of denials for both figures (the patient lane, or billed to the patient whatever
@@ -323,3 +448,140 @@ def _patient(
         if outcome == "billed_patient" and amount is not None:
             billed += amount
     return billed, lane
+
+
+# -- open dollars by age -------------------------------------------------------------------------
+
+
+def _bucket(age: int) -> int:
+    for i, (_label, low, high) in enumerate(AGING_BUCKETS):
+        if age >= low and (high is None or age <= high):
+            return i
+    return 0  # a notice date after today (a clock set back): the youngest bucket
+
+
+def open_aging(conn: Connection, today: date, keys: frozenset[str] | None = None) -> list[AgingRow]:
+    """Denials not closed (open or sent; underpayments apart), whatever their notice date, by
+    days since the remittance's date (the notice date: BPR16, else the production date): 0-30,
+    31-60, 61-90, over 90. A denial with no notice date counts as over 90 days (its age cannot
+    be told, and hiding it in the youngest bucket would flatter the figure)."""
+    d = denials.c
+    query = (
+        select(d.notice_date, func.count(), func.sum(d.amount_cents))
+        .where(d.status != "closed", d.lane != UNDERPAYMENT_LANE, *_of(keys))
+        .group_by(d.notice_date)
+    )
+    counts = [0] * len(AGING_BUCKETS)
+    cents = [0] * len(AGING_BUCKETS)
+    for notice, count, total in conn.execute(query):
+        i = len(AGING_BUCKETS) - 1 if notice is None else _bucket((today - notice).days)
+        counts[i] += count
+        cents[i] += total or 0
+    return [
+        AgingRow(label, counts[i], _dollars(cents[i]))
+        for i, (label, _low, _high) in enumerate(AGING_BUCKETS)
+    ]
+
+
+# -- underpayments (issue 16) --------------------------------------------------------------------
+
+
+def underpaid(
+    conn: Connection, start: date, end: date, keys: frozenset[str] | None = None
+) -> tuple[list[UnderpaidRow], list[UnderpaidRow]]:
+    """The ``underpayment`` items with a notice date in ``[start, end)``, by payer and by
+    procedure code, most dollars first: each item's amount is the contract minus the allowed
+    amount (rule U001). ``open_amount`` is the part on items not yet closed."""
+    d = denials.c
+    query = (
+        select(
+            d.payer_name,
+            d.code,
+            d.status,
+            func.count(),
+            func.sum(d.amount_cents),
+        )
+        .where(
+            d.lane == UNDERPAYMENT_LANE,
+            d.notice_date >= start,
+            d.notice_date < end,
+            *_of(keys),
+        )
+        .group_by(d.payer_name, d.code, d.status)
+    )
+    payer: dict[str, list[int]] = {}
+    code: dict[str, list[int]] = {}
+    for name, proc, status, count, cents in conn.execute(query):
+        for table, key in ((payer, name), (code, proc or "(claim)")):
+            tally = table.setdefault(key, [0, 0, 0])
+            tally[0] += count
+            tally[1] += cents or 0
+            tally[2] += 0 if status == "closed" else cents or 0
+
+    def rows(table: dict[str, list[int]]) -> list[UnderpaidRow]:
+        ordered = sorted(table.items(), key=lambda kv: (-kv[1][1], kv[0]))
+        return [UnderpaidRow(k, v[0], _dollars(v[1]), _dollars(v[2])) for k, v in ordered]
+
+    return rows(payer), rows(code)
+
+
+# -- what patients paid --------------------------------------------------------------------------
+
+
+def patient_collection(
+    conn: Connection, start: date, today: date, keys: frozenset[str] | None = None
+) -> PatientCollection:
+    """What patients paid against what they owe.
+
+    **Owed**: per claim (practice and claim number, CLP01), the denials with a notice date in
+    the window that triage put in the ``bill_patient`` lane or that ended ``billed_patient``:
+    the amount recorded with the ``billed_patient`` outcome, else (not yet closed) the denied
+    amount; a denial closed otherwise (won from the payer, written off) is owed by no patient.
+    **Collected**: the payments of ``payments.csv`` (practice folder) on those claims dated up
+    to today, at most what each claim owes (a copay paid at the visit for another part of the
+    claim must not push the rate past 100 %). **Received**: every payment dated in the window.
+    """
+    d = denials.c
+    owed: dict[tuple[str, str], Decimal] = {}
+    rows = conn.execute(
+        select(
+            d.practice_key,
+            d.patient_account,
+            d.denied_amount,
+            d.status,
+            d.outcome,
+            d.outcome_amount,
+        ).where(
+            d.notice_date >= start,
+            d.notice_date <= today,
+            or_(d.lane == "bill_patient", d.outcome == "billed_patient"),
+            *_of(keys),
+        )
+    )
+    for key, account, denied, status, outcome, amount in rows:
+        if outcome == "billed_patient":
+            due = amount if amount is not None else denied
+        elif status == "closed":
+            continue
+        else:
+            due = denied
+        owed[(key, account)] = owed.get((key, account), ZERO) + due
+    paid: dict[tuple[str, str], Decimal] = {}
+    received, count = ZERO, 0
+    pay = patient_payments.c
+    query = (
+        select(practices.c.practice_key, pay.claim_id, pay.amount, pay.paid_on)
+        .join(practices, practices.c.id == pay.practice_id)
+        .where(pay.paid_on <= today)
+    )
+    if keys is not None:
+        query = query.where(practices.c.practice_key.in_(sorted(keys)))
+    for key, claim_id, amount, paid_on in conn.execute(query):
+        if (key, claim_id) in owed:
+            paid[(key, claim_id)] = paid.get((key, claim_id), ZERO) + amount
+        if paid_on >= start:
+            received += amount
+            count += 1
+    total_owed = sum(owed.values(), ZERO)
+    collected = sum((min(paid.get(k, ZERO), v) for k, v in owed.items()), ZERO)
+    return PatientCollection(total_owed, collected, _ratio(collected, total_owed), received, count)

@@ -25,6 +25,7 @@ from recoup.store.tables import (
     coverages,
     documents,
     fee_schedules,
+    patient_payments,
     patients,
     payers,
     practices,
@@ -207,6 +208,21 @@ def practice_rows(practice: Practice) -> tuple[dict[str, Any], dict[Table, list[
                 "valid_to": f.valid_to,
             }
             for f in practice.fee_schedules
+        ],
+        patient_payments: [
+            {
+                "row_key": _row_key(
+                    p.paid_on, p.patient_id, p.claim_id, p.amount, p.method.value, p.reference
+                ),
+                "source_row": p.row or None,
+                "paid_on": p.paid_on,
+                "patient_id": p.patient_id,
+                "claim_id": p.claim_id,
+                "amount": p.amount,
+                "method": p.method.value,
+                "reference": p.reference,
+            }
+            for p in practice.payments
         ],
     }
     return head, rows

@@ -31,6 +31,7 @@ from recoup.findings import Finding, Severity
 from recoup.practice import Practice, read_practice
 from recoup.store import (
     accounts,
+    outcomes,
     sent,
     sources,
     teamwork,
@@ -50,6 +51,7 @@ from recoup.store.engine import (
 )
 from recoup.store.kpis import Kpis, compute_kpis
 from recoup.store.migrate import upgrade
+from recoup.store.outcomes import Event
 from recoup.store.practices import TableChanges, folder_digest, write_practice
 from recoup.store.queries import ClaimHistory, ClaimView, claim_history, list_claims
 from recoup.store.remits import FileCounts, iter_plans, write_file
@@ -337,6 +339,13 @@ class Store:
             found = [sources.load_practice(conn, key) for key in keys]
         return [p for p in found if p is not None]
 
+    def practice_names(self) -> list[tuple[str, str]]:
+        """Each stored practice's key (NPI, else name) and name, by name: for a practice filter
+        (light: reads no practice rows)."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(select(practices.c.practice_key, practices.c.name)).all()
+        return sorted(((r.practice_key, r.name) for r in rows), key=lambda r: (r[1], r[0]))
+
     def data_version(self) -> int:
         """Grows with every import that wrote something (for caches of what the store holds)."""
         with reading(self.engine) as conn:
@@ -432,13 +441,38 @@ class Store:
         return worklist_query.mark_sent(self.engine, denial_key, sent_date, channel, user)
 
     def record_outcome(
-        self, denial_key: int | str, outcome: str, amount: Decimal, outcome_date: date, user: str
+        self,
+        denial_key: int | str,
+        outcome: str,
+        amount: Decimal,
+        outcome_date: date,
+        user: str,
+        *,
+        reference: str | None = None,
+        force: bool = False,
     ) -> DenialRow:
         """Record how a denial ended (won, partly_won, lost, written_off, billed_patient,
-        billed_other_payer) and close it."""
+        billed_other_payer) and close it; ``lost`` on a sent appeal opens the next appeal level
+        when there is one. A closed denial's outcome is replaced only with ``force``."""
         return worklist_query.record_outcome(
-            self.engine, denial_key, outcome, amount, outcome_date, user
+            self.engine,
+            denial_key,
+            outcome,
+            amount,
+            outcome_date,
+            user,
+            reference=reference,
+            force=force,
         )
+
+    def undo_outcome(self, denial_key: int | str, user: str, *, today: date) -> DenialRow:
+        """Take back the last outcome a person recorded (the item is open or sent again)."""
+        return worklist_query.undo_outcome(self.engine, denial_key, user, today)
+
+    def events(self, row_id: int) -> list[Event]:
+        """The denial's steps (sent, decided, level opened, paid, undone), oldest first."""
+        with reading(self.engine) as conn:
+            return outcomes.events(conn, row_id)
 
     # -- the team's work (recoup.store.teamwork): by denials row ids, audited -------------------
 
@@ -584,11 +618,17 @@ class Store:
         return teamwork.has_calendar(self.engine, username)
 
     def kpis(
-        self, today: date, months: int = 12, practice_keys: frozenset[str] | None = None
+        self,
+        today: date,
+        months: int = 12,
+        practice_keys: frozenset[str] | None = None,
+        *,
+        practice: str | None = None,
     ) -> Kpis:
-        """The KPIs over every practice, or only ``practice_keys``."""
+        """The KPIs over every practice, or only ``practice_keys`` (a user's), or only one
+        (``practice``: its key, the NPI else the name; within ``practice_keys``)."""
         with reading(self.engine) as conn:
-            return compute_kpis(conn, today, months, practice_keys)
+            return compute_kpis(conn, today, months, practice_keys, practice)
 
     def files_without_bytes(self) -> list[str]:
         """835 files imported before the store kept their bytes: re-import them to triage."""

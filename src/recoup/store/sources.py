@@ -36,8 +36,10 @@ from recoup.practice import (
     FeeScheduleRow,
     MonthDay,
     Patient,
+    PatientPayment,
     PayerInfo,
     PayerType,
+    PaymentMethod,
     PeriodKind,
     Practice,
     RecordRef,
@@ -53,6 +55,7 @@ from recoup.store.tables import (
     documents,
     fee_schedules,
     file_contents,
+    patient_payments,
     patients,
     payers,
     practices,
@@ -71,6 +74,7 @@ __all__ = [
     "load_practice",
     "practice_sources",
     "read_results",
+    "remittance_owners",
     "stored_835",
     "stored_file_label",
 ]
@@ -274,6 +278,19 @@ def load_practice(conn: Connection, practice_key: str) -> Practice | None:
             )
             for r in _rows(conn, fee_schedules, pid)
         ),
+        payments=tuple(
+            PatientPayment(
+                r.paid_on,
+                r.patient_id,
+                r.claim_id,
+                r.amount,
+                PaymentMethod(r.method),
+                r.reference,
+                place("payments.csv"),
+                r.source_row or 0,
+            )
+            for r in _rows(conn, patient_payments, pid)
+        ),
     )
 
 
@@ -291,6 +308,11 @@ class PracticeSources(NamedTuple):
 def _chunks(values: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
+
+
+def remittance_owners(conn: Connection) -> dict[int, str]:
+    """Each stored remittance's practice key (by payee NPI, else by the claims' visits)."""
+    return _owners(conn)
 
 
 def _owners(conn: Connection) -> dict[int, str]:

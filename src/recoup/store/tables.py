@@ -344,6 +344,17 @@ fee_schedules = _practice_table(
     Column("valid_to", Date),
 )
 
+# payments.csv, migration 0016: what patients actually paid (the patient collection KPI)
+patient_payments = _practice_table(
+    "patient_payments",
+    Column("paid_on", Date, nullable=False),
+    Column("patient_id", Text, nullable=False),
+    Column("claim_id", Text, nullable=False, index=True),
+    Column("amount", Money, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("reference", Text, nullable=False),
+)
+
 PRACTICE_TABLES = (
     payers,
     patients,
@@ -354,6 +365,7 @@ PRACTICE_TABLES = (
     waivers,
     documents,
     fee_schedules,
+    patient_payments,
 )
 
 # The worklist: one row per denial, keyed by the practice and the triage's denial id. The triage
@@ -413,6 +425,11 @@ denials = Table(
     Column("follow_up_on", Date),  # "call back on"
     Column("work_status", String(16), nullable=False, server_default="new"),
     Column("write_off_reason", String(32)),  # a WRITE_OFF_REASONS code
+    # outcomes and appeal levels (migration 0015, see outcomes.py)
+    Column("appeal_level", Integer, nullable=False, server_default="1"),
+    Column("payer_type", String(32)),  # triage's payer type: picks the next appeal level
+    Column("outcome_source", Text),  # JSON: the remittance that paid the denied line
+    Column("outcome_reference", Text),  # the payer's decision reference, as entered
     UniqueConstraint("practice_key", "denial_id"),
     # each index also holds lane and amount_cents, so the totals of a filtered page are read
     # from the index alone
@@ -446,6 +463,28 @@ denial_notes = Table(
     Column("contact", Text, nullable=False),  # whom the biller spoke to ("" for a note)
     Column("reference", Text, nullable=False),  # the payer's call reference number
     Column("text", Text, nullable=False),
+)
+
+# Every step of a denial's history (migration 0015): sent, decided, level opened, paid by a
+# remittance, undone. ``before`` keeps the row's workflow columns before the step (JSON), so an
+# outcome can be undone; ``undone_at`` marks a step taken back.
+denial_events = Table(
+    "denial_events",
+    metadata,
+    _id(),
+    Column("denial_row_id", ForeignKey("denials.id"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("on", Date),  # the day it happened (sent, decided, paid)
+    Column("kind", String(24), nullable=False),  # sent, decision, level_opened, paid, undone
+    Column("level", Integer, nullable=False),
+    Column("outcome", String(32)),
+    Column("amount", Money),
+    Column("reference", Text, nullable=False),
+    Column("deadline", Date),
+    Column("detail", Text, nullable=False),
+    Column("username", Text, nullable=False),
+    Column("before", Text),
+    Column("undone_at", DateTime(timezone=True)),
 )
 
 # Each user's secret calendar feed (GET /calendar/{token}.ics): only the token's SHA-256 is kept.

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, Engine, delete, insert, select, update
 
+from recoup.appeal_levels import APPEAL_LANES
 from recoup.store.denial_rows import DenialRow, UnknownDenial, denial_row
 from recoup.store.engine import reading, writing
 from recoup.store.tables import audit_log, calendar_feeds, denial_notes, denials, users
@@ -92,11 +93,16 @@ MAX_FIELD = 200
 
 
 def status_label(row: DenialRow) -> str:
-    """Where a denial stands, in words: the workflow's state first (sent, closed)."""
+    """Where a denial stands, in words: the workflow's state first (sent, closed), with the
+    appeal level of an appeal ("Appealed level 2"; "Level 2 open" once level 1 was lost)."""
     if row.status == "closed":
         return SHOWN_STATUSES["closed"]
     if row.status == "sent":
+        if row.lane in APPEAL_LANES:
+            return f"Appealed level {row.appeal_level}"
         return SHOWN_STATUSES["appealed"]
+    if row.appeal_level > 1:
+        return f"Level {row.appeal_level} open (level {row.appeal_level - 1} lost)"
     return SHOWN_STATUSES.get(row.work_status, row.work_status)
 
 

@@ -8,7 +8,11 @@ result into ``denials``, keyed by (practice key, denial id), in one transaction:
 * a known denial gets the triage's latest lane, reasons, evidence and deadline, and keeps its
   workflow (status, sent, outcome): what the biller did survives every refresh;
 * an open denial that triage no longer finds (a later remittance reversed or paid the claim) is
-  closed with ``closed_by = "remittance"``, and opened again if it comes back.
+  closed with ``closed_by = "remittance"``, and opened again if it comes back; when the claim now
+  in force pays the denied line, the outcome is recorded with it (won or partly won, the amount,
+  the paying remittance: :mod:`recoup.store.outcomes`);
+* a denial at appeal level 2 or more keeps that level's deadline (counted from the earlier
+  decision), whatever the first level's deadline triage gives.
 
 A denial id is the triage's (``CLP01-<line>@CLP07``); when two denials of one practice share it
 (the same claim denied again in another remittance), the later ones get ``#2``, ``#3``, ... in
@@ -28,10 +32,12 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
 from recoup.payers import payer_id_of
+from recoup.store import outcomes
 from recoup.store.denial_rows import CLOSED_BY_REMITTANCE, NO_DEADLINE, cents
 from recoup.store.engine import writing
 from recoup.store.tables import denials, pending_refreshes
 from recoup.store.triage_inputs import PracticeInputs, claim_patients
+from recoup.triage.facts import payer_type_of
 from recoup.triage.model import WorkItem, Worklist
 
 __all__ = ["RefreshResult", "item_values", "mark_pending", "pending", "save", "search_values"]
@@ -94,6 +100,7 @@ _TRIAGE_COLUMNS = (
     "deadline_basis",
     "rule",
     "file",
+    "payer_type",
 )
 
 
@@ -149,6 +156,7 @@ def item_values(
         "deadline_basis": item.deadline.basis,
         "rule": item.rule,
         "file": item.file,
+        "payer_type": str(payer_type_of(ctx).type) if ctx is not None else None,
     }
     digest = hashlib.sha256(
         _dumps(
@@ -230,6 +238,8 @@ def save(
             denials.c.triage_hash,
             denials.c.status,
             denials.c.closed_by,
+            denials.c.appeal_level,
+            denials.c.outcome,
         )
         if wanted is not None:
             query = query.where(denials.c.practice_key.in_(sorted(groups)))
@@ -264,9 +274,16 @@ def save(
             change: dict[str, Any] = {}
             if row.triage_hash != values["triage_hash"]:
                 change.update(values, triaged_on=today)
+                if row.appeal_level > 1:  # the level's own deadline stands
+                    for column in ("deadline", "sort_deadline", "deadline_basis"):
+                        change.pop(column)
                 updated += 1
             if row.status == "closed" and row.closed_by == CLOSED_BY_REMITTANCE:
                 change.update(status="open", closed_by=None)
+                if row.outcome is not None:  # the payment it recorded was taken back
+                    change.update(
+                        outcome=None, outcome_amount=None, outcome_date=None, outcome_source=None
+                    )
                 reopened += 1
             if change:
                 updates.append({**change, "_id": row.id, "updated_at": now})
@@ -287,13 +304,103 @@ def save(
                 .values({c: bindparam(c) for c in columns})
             )
             conn.execute(stmt, batch)
-        for chunk in _chunked(closed):
+        # ... and those a remittance closed before: a payment recorded since (an older store),
+        # changed, or taken back by a later reversal
+        earlier = [
+            r.id
+            for r in vanished.values()
+            if r.status == "closed" and r.closed_by == CLOSED_BY_REMITTANCE
+        ]
+        stored = _stored_outcomes(conn, earlier)
+        paid = outcomes.paid_by_remittance(conn, [*closed, *earlier])
+        for row_id, payment in paid.items():
+            source = _dumps(payment.source)
+            if stored.get(row_id) == (payment.outcome, payment.amount, payment.on, source):
+                continue
+            _record_payment(conn, row_id, payment, source, now)
+        for row_id in earlier:
+            if row_id not in paid and stored.get(row_id, (None,))[0] is not None:
+                _take_back(conn, row_id, now)
+        for chunk in _chunked([i for i in closed if i not in paid]):
             conn.execute(
                 update(denials)
                 .where(denials.c.id.in_(chunk))
                 .values(status="closed", closed_by=CLOSED_BY_REMITTANCE, updated_at=now)
             )
     return RefreshResult(new, updated, len(closed), reopened, unchanged, missing)
+
+
+def _stored_outcomes(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    c = denials.c
+    out: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunked(list(ids)):
+        query = select(c.id, c.outcome, c.outcome_amount, c.outcome_date, c.outcome_source)
+        for row in conn.execute(query.where(c.id.in_(chunk))):
+            out[row.id] = (row.outcome, row.outcome_amount, row.outcome_date, row.outcome_source)
+    return out
+
+
+def _record_payment(
+    conn: Connection, row_id: int, payment: outcomes.Paid, source: str, now: datetime
+) -> None:
+    """A later remittance paid the denied line: its outcome, amount, date and source."""
+    before = outcomes.before_of(conn, row_id)
+    level = conn.scalar(select(denials.c.appeal_level).where(denials.c.id == row_id))
+    conn.execute(
+        update(denials)
+        .where(denials.c.id == row_id)
+        .values(
+            status="closed",
+            closed_by=CLOSED_BY_REMITTANCE,
+            outcome=payment.outcome,
+            outcome_amount=payment.amount,
+            outcome_date=payment.on,
+            outcome_source=source,
+            updated_at=now,
+        )
+    )
+    outcomes.add_event(
+        conn,
+        row_id,
+        "paid",
+        level=level or 1,
+        user=CLOSED_BY_REMITTANCE,
+        now=now,
+        on=payment.on,
+        outcome=payment.outcome,
+        amount=payment.amount,
+        reference=str(payment.source.get("trace_number") or ""),
+        detail=f"paid on claim {payment.source.get('payer_claim_id')} in "
+        f"{payment.source.get('file')}",
+        before=before,
+    )
+
+
+def _take_back(conn: Connection, row_id: int, now: datetime) -> None:
+    """The payment recorded from a remittance was reversed since: no outcome any more."""
+    before = outcomes.before_of(conn, row_id)
+    level = conn.scalar(select(denials.c.appeal_level).where(denials.c.id == row_id))
+    conn.execute(
+        update(denials)
+        .where(denials.c.id == row_id)
+        .values(
+            outcome=None,
+            outcome_amount=None,
+            outcome_date=None,
+            outcome_source=None,
+            updated_at=now,
+        )
+    )
+    outcomes.add_event(
+        conn,
+        row_id,
+        "taken_back",
+        level=level or 1,
+        user=CLOSED_BY_REMITTANCE,
+        now=now,
+        detail="the payment recorded from a remittance was reversed by a later one",
+        before=before,
+    )
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

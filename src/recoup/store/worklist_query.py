@@ -2,8 +2,9 @@
 
 :func:`query` pages the rows with SQL (filters, sort, LIMIT/OFFSET on indexed columns) and sums
 the page's totals by lane in SQL over whole cents, so it stays fast at 100,000s of denials;
-:func:`find` fetches one denial; :func:`mark_sent` and :func:`record_outcome` change its
-workflow and write the audit entry in the same transaction.
+:func:`find` fetches one denial; :func:`mark_sent`, :func:`record_outcome` and
+:func:`undo_outcome` change its workflow and write the audit entry and the timeline's step
+(:mod:`recoup.store.outcomes`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from sqlalchemy import (
     update,
 )
 
+from recoup.appeal_levels import APPEAL_LANES, level_deadline, next_level
 from recoup.money import ZERO
-from recoup.store import teamwork
+from recoup.store import outcomes, teamwork
 from recoup.store.denial_rows import (
+    CLOSED_BY_REMITTANCE,
     MAX_PER_PAGE,
+    NO_DEADLINE,
     SORTS,
     STATUSES,
     DenialRow,
@@ -39,7 +43,7 @@ from recoup.store.denial_rows import (
     from_cents,
 )
 from recoup.store.engine import writing
-from recoup.store.tables import audit_log, denials
+from recoup.store.tables import audit_log, denial_events, denials
 from recoup.triage.model import LANES
 from recoup.workflow import Channel, Outcome, parse
 
@@ -51,6 +55,7 @@ __all__ = [
     "matching_ids",
     "query",
     "record_outcome",
+    "undo_outcome",
 ]
 
 
@@ -296,18 +301,44 @@ def mark_sent(
             raise ValueError(
                 f"the date sent {sent_date} is before the remittance's date {row.notice_date}"
             )
+        before = outcomes.before_of(conn, row.id)
         conn.execute(
             update(denials)
             .where(denials.c.id == row.id)
             .values(status="sent", sent_date=sent_date, sent_channel=channel, updated_at=now)
         )
         _audit(conn, user, "denial.sent", row, f"channel={channel} date={sent_date}", now)
+        outcomes.add_event(
+            conn,
+            row.id,
+            "sent",
+            level=row.appeal_level,
+            user=user,
+            now=now,
+            on=sent_date,
+            detail=f"by {channel}",
+            before=before,
+        )
         return _require(conn, row.id, sent_date)
 
 
 def record_outcome(
-    engine: Engine, key: int | str, outcome: str, amount: Decimal, outcome_date: date, user: str
+    engine: Engine,
+    key: int | str,
+    outcome: str,
+    amount: Decimal,
+    outcome_date: date,
+    user: str,
+    *,
+    reference: str | None = None,
+    force: bool = False,
 ) -> DenialRow:
+    """Record how the denial (or its appeal at the current level) ended.
+
+    A closed denial keeps its outcome unless ``force``. ``lost`` on a sent appeal whose payer
+    type has a further level opens that level (open again, its deadline counted from
+    ``outcome_date``, the decision kept as a step with its ``reference``); any other outcome
+    closes the denial."""
     outcome = parse(Outcome, outcome, "the outcome")
     if isinstance(amount, bool) or not isinstance(amount, Decimal) or not amount.is_finite():
         raise ValueError("the amount must be an exact amount such as 120.00")
@@ -315,15 +346,92 @@ def record_outcome(
         raise ValueError(f"the amount must not be negative ({amount})")
     outcome_date = _date(outcome_date, "the outcome date")
     user = _text(user, "the user")
+    ref = (reference or "").strip()
+    if len(ref) > 200:
+        raise ValueError("the reference is too long (200 characters at most)")
     now = datetime.now(UTC)
     with writing(engine) as conn:
         row = _require(conn, key, outcome_date)
+        if row.status == "closed" and not force:
+            was = (
+                f"{Outcome(row.outcome).label.lower()} {row.outcome_amount} on {row.outcome_date}"
+                if row.outcome
+                else "no outcome"
+            )
+            raise ValueError(
+                f"denial {row.id} is closed already ({was}, by {row.closed_by}): "
+                "replacing it needs --force (or undo it first)"
+            )
         if amount > row.denied_amount:
             raise ValueError(f"the amount {amount} is more than the {row.denied_amount} denied")
         if row.notice_date is not None and outcome_date < row.notice_date:
             raise ValueError(
                 f"the outcome date {outcome_date} is before the remittance's date {row.notice_date}"
             )
+        if row.sent_date is not None and outcome_date < row.sent_date and row.status == "sent":
+            raise ValueError(
+                f"the decision date {outcome_date} is before the appeal was sent ({row.sent_date})"
+            )
+        before = outcomes.before_of(conn, row.id)
+        upcoming = (
+            next_level(row.payer_type, row.appeal_level)
+            if outcome == Outcome.LOST and row.status == "sent" and row.lane in APPEAL_LANES
+            else None
+        )
+        detail = f"outcome={outcome} amount={amount}" + (
+            " replaced" if row.status == "closed" else ""
+        )
+        outcomes.add_event(
+            conn,
+            row.id,
+            "decision",
+            level=row.appeal_level,
+            user=user,
+            now=now,
+            on=outcome_date,
+            outcome=outcome,
+            amount=amount,
+            reference=ref,
+            detail=detail,
+            before=before,
+        )
+        if upcoming is not None:
+            due = level_deadline(row.payer_type, upcoming, outcome_date)
+            conn.execute(
+                update(denials)
+                .where(denials.c.id == row.id)
+                .values(
+                    status="open",
+                    sent_date=None,
+                    sent_channel=None,
+                    appeal_level=upcoming.number,
+                    deadline=due.date,
+                    sort_deadline=due.date or NO_DEADLINE,
+                    deadline_basis=due.basis,
+                    outcome_reference=ref or None,
+                    updated_at=now,
+                )
+            )
+            outcomes.add_event(
+                conn,
+                row.id,
+                "level_opened",
+                level=upcoming.number,
+                user=user,
+                now=now,
+                on=outcome_date,
+                deadline=due.date,
+                detail=f"{upcoming.name}: {due.basis}",
+            )
+            _audit(
+                conn,
+                user,
+                "denial.outcome",
+                row,
+                f"outcome=lost level={row.appeal_level} next_level={upcoming.number}",
+                now,
+            )
+            return _require(conn, row.id, outcome_date)
         conn.execute(
             update(denials)
             .where(denials.c.id == row.id)
@@ -332,9 +440,57 @@ def record_outcome(
                 outcome=outcome,
                 outcome_amount=amount,
                 outcome_date=outcome_date,
+                outcome_reference=ref or None,
+                outcome_source=None,
                 closed_by=user,
                 updated_at=now,
             )
         )
-        _audit(conn, user, "denial.outcome", row, f"outcome={outcome} amount={amount}", now)
+        _audit(conn, user, "denial.outcome", row, detail, now)
         return _require(conn, row.id, outcome_date)
+
+
+def undo_outcome(engine: Engine, key: int | str, user: str, today: date) -> DenialRow:
+    """Take back the last outcome a person recorded on the denial (a decision, and the level it
+    opened): the workflow is put back as it was before it, and the audit log says who undid it.
+    A payment recorded by a remittance is not undone here: the remittance says it."""
+    user = _text(user, "the user")
+    now = datetime.now(UTC)
+    with writing(engine) as conn:
+        row = _require(conn, key, today)
+        steps = [e for e in outcomes.events(conn, row.id) if not e.undone]
+        last = next((e for e in reversed(steps) if e.kind in ("decision", "paid")), None)
+        if last is None:
+            raise ValueError(f"denial {row.id} has no recorded outcome to undo")
+        if last.kind == "paid" or row.closed_by == CLOSED_BY_REMITTANCE:
+            raise ValueError(
+                f"denial {row.id} was closed by the remittance that paid it: that is not undone"
+            )
+        later = [e for e in steps if e.id >= last.id]
+        before = conn.scalar(select(denial_events.c.before).where(denial_events.c.id == last.id))
+        if before is None:
+            raise ValueError(f"denial {row.id}: the step before this outcome was not kept")
+        conn.execute(
+            update(denials)
+            .where(denials.c.id == row.id)
+            .values(**outcomes.restored(before), updated_at=now)
+        )
+        conn.execute(
+            update(denial_events)
+            .where(denial_events.c.id.in_([e.id for e in later]))
+            .values(undone_at=now)
+        )
+        label = Outcome(last.outcome).label.lower() if last.outcome else "outcome"
+        outcomes.add_event(
+            conn,
+            row.id,
+            "undone",
+            level=last.level,
+            user=user,
+            now=now,
+            on=today,
+            outcome=last.outcome,
+            detail=f"the level-{last.level} {label} of {last.on} was undone",
+        )
+        _audit(conn, user, "denial.outcome_undone", row, f"outcome={last.outcome}", now)
+        return _require(conn, row.id, today)

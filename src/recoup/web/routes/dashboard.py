@@ -9,9 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from recoup.kpi_definitions import DEFINITIONS
+from recoup.store import Store
 from recoup.store.kpis import Kpis
 from recoup.web.charts import PALETTE, bar_chart, column_chart
 from recoup.web.deps import Viewer, app_state, reader
+from recoup.web.errors import NotFound
 from recoup.web.filters import money, percent
 
 __all__ = ["router"]
@@ -19,18 +22,52 @@ __all__ = ["router"]
 router = APIRouter()
 
 
+_PRACTICE = Query(
+    "", max_length=200, description="one practice's key (its NPI, else its name); empty: all"
+)
+
+
+def visible_practice_names(store: Store, viewer: Viewer) -> list[tuple[str, str]]:
+    """The (key, name) of each stored practice the viewer may see."""
+    return [(key, name) for key, name in store.practice_names() if viewer.sees(key)]
+
+
+def practice_filter(store: Store, practice: str, viewer: Viewer) -> str | None:
+    """The ``practice`` query parameter: a stored practice's key the viewer may see, or None
+    for all of theirs. Another practice's key is as unknown as a key no practice has."""
+    wanted = practice.strip()
+    if not wanted:
+        return None
+    if wanted not in {key for key, _name in visible_practice_names(store, viewer)}:
+        raise NotFound("No such practice in the store.")
+    return wanted
+
+
 @router.get("/dashboard", include_in_schema=False)
 def dashboard_page(
-    request: Request, months: int = Query(12, ge=1, le=60), viewer: Viewer = Depends(reader)
+    request: Request,
+    months: int = Query(12, ge=1, le=60),
+    practice: str = _PRACTICE,
+    viewer: Viewer = Depends(reader),
 ) -> Response:
     state = app_state(request)
     today = state.today()
-    kpis = state.store.kpis(today, months=months, practice_keys=viewer.practices)
-    state.store.audit(viewer.username, "dashboard.view")
+    key = practice_filter(state.store, practice, viewer)
+    kpis = state.store.kpis(today, months=months, practice_keys=viewer.practices, practice=key)
+    state.store.audit(viewer.username, "dashboard.view", detail=f"practice={key}" if key else "")
     return state.templates.TemplateResponse(
         request,
         "dashboard.html",
-        {"viewer": viewer, "kpis": kpis, "today": today, "months": months, "charts": charts(kpis)},
+        {
+            "viewer": viewer,
+            "kpis": kpis,
+            "today": today,
+            "months": months,
+            "charts": charts(kpis),
+            "practices": visible_practice_names(state.store, viewer),
+            "practice": key or "",
+            "definitions": DEFINITIONS,
+        },
     )
 
 
@@ -89,17 +126,51 @@ def charts(kpis: Kpis) -> dict[str, Markup]:
             fmt=lambda v: money(v, cents=False),
             color=PALETTE[3],
         ),
+        **truth_charts(kpis),
+    }
+
+
+def truth_charts(kpis: Kpis) -> dict[str, Markup]:
+    """Open denied dollars by age, underpaid dollars by payer (issues 17 and 16)."""
+    return {
+        "aging": bar_chart(
+            [(f"{row.bucket} days", row.amount) for row in kpis.aging],
+            title="Open denied dollars by age",
+            fmt=lambda v: money(v, cents=False),
+            color=PALETTE[2],
+        ),
+        "underpaid": bar_chart(
+            [(row.key, row.amount) for row in kpis.underpaid_by_payer[:10]],
+            title="Underpaid dollars by payer",
+            fmt=money,
+            color=PALETTE[4],
+        ),
     }
 
 
 @router.get("/api/kpis", tags=["dashboard"])
 def api_kpis(
-    request: Request, months: int = Query(12, ge=1, le=60), viewer: Viewer = Depends(reader)
+    request: Request,
+    months: int = Query(12, ge=1, le=60),
+    practice: str = _PRACTICE,
+    viewer: Viewer = Depends(reader),
 ) -> dict[str, Any]:
     """Denial rates by code, payer and month; dollars denied, recovered and written off;
-    appeal success; days to resolution; patient collection; what expires in 14 days."""
+    appeal and corrected-claim success; days to resolution; what patients paid; what is overdue
+    and what expires in 14 days; open denied dollars by age; underpaid dollars by payer and
+    code. For every practice, or one (``practice``). What each figure means:
+    /api/kpis/definitions."""
     state = app_state(request)
-    state.store.audit(viewer.username, "dashboard.view")
-    kpis = state.store.kpis(state.today(), months=months, practice_keys=viewer.practices)
+    key = practice_filter(state.store, practice, viewer)
+    state.store.audit(viewer.username, "dashboard.view", detail=f"practice={key}" if key else "")
+    kpis = state.store.kpis(
+        state.today(), months=months, practice_keys=viewer.practices, practice=key
+    )
     data: dict[str, Any] = kpis.to_dict()
     return data
+
+
+@router.get("/api/kpis/definitions", tags=["dashboard"])
+def api_kpi_definitions(viewer: Viewer = Depends(reader)) -> list[dict[str, str]]:
+    """What each KPI means (the dashboard's definitions), keyed as the dashboard links them."""
+    return [d._asdict() for d in DEFINITIONS]

@@ -2,8 +2,10 @@
 
 Actions (each also under ``/api/denials/{key}/...``): download the appeal packet (DOCX, PDF,
 Markdown, or the whole packet folder as a zip), mark it as sent, record the outcome (which
-closes it and feeds the dashboard). Every view and change is written to the audit log with the
-patient it concerns.
+closes it and feeds the dashboard, or opens the next appeal level when a sent appeal is lost),
+undo the last outcome. The page's form asks for the result and the amount (no default) and
+shows what will happen before it is recorded. Every view and change is written to the audit log
+with the patient it concerns.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError
 
+from recoup.appeal_levels import APPEAL_LANES, chain, level_deadline, next_level
 from recoup.codes import explain
 from recoup.jsonout import to_jsonable
 from recoup.practice import Practice
@@ -27,6 +30,7 @@ from recoup.web.charts import timeline_chart
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
 from recoup.web.filters import CHANNELS, OUTCOME_LABELS
+from recoup.web.filters import money as money_words
 from recoup.web.packets import PACKET_FORMATS, claim_file, packet_file
 from recoup.web.practices import visible_practices
 from recoup.web.routes.benefits import patient_benefits
@@ -53,7 +57,9 @@ class SentBody(BaseModel):
 class OutcomeBody(BaseModel):
     outcome: Outcome
     amount: Decimal = Field(ge=0, description="dollars recovered or billed (0 when lost)")
-    outcome_date: date
+    outcome_date: date = Field(description="the payer's decision date")
+    reference: str = Field("", max_length=200, description="the decision's reference number")
+    force: bool = Field(False, description="replace the outcome of a closed denial")
 
 
 def _row(state: AppState, key: str, viewer: Viewer) -> DenialRow:
@@ -215,6 +221,55 @@ def _timeline(found: tuple[Path, Practice] | None, row: DenialRow) -> Markup | N
     return timeline_chart(bars, title=f"Sessions on {row.service_date.isoformat()}")
 
 
+def _history(state: AppState, row: DenialRow) -> list[tuple[date | None, str, str]]:
+    """Every step of the denial, oldest first: (date, what, detail) in words."""
+    steps: list[tuple[date | None, str, str]] = [
+        (
+            row.notice_date,
+            f"Denied {row.group_code}-{row.reason_code}, {money_words(row.denied_amount)}",
+            f"remittance {Path(row.file).name}",
+        )
+    ]
+    levels = chain(row.payer_type)
+    for e in state.store.events(row.id):
+        name = levels[e.level - 1].short if e.level <= len(levels) else "appeal"
+        struck = " (undone)" if e.undone else ""
+        if e.kind == "sent":
+            what = (
+                f"Level {e.level} ({name}) sent{struck}"
+                if row.lane in APPEAL_LANES
+                else (f"Sent{struck}")
+            )
+            steps.append((e.on, what, f"{e.detail}, by {e.username}"))
+        elif e.kind == "decision":
+            label = OUTCOME_LABELS.get(e.outcome or "", e.outcome or "")
+            what = f"Level {e.level} decision: {label.lower()}{struck}"
+            ref = f"reference {e.reference}, " if e.reference else ""
+            amount = money_words(e.amount) if e.amount is not None else ""
+            steps.append((e.on, what, f"{amount}, {ref}recorded by {e.username}".lstrip(", ")))
+        elif e.kind == "level_opened":
+            due = f"deadline {e.deadline.isoformat()}" if e.deadline else "no deadline on file"
+            level_name = e.detail.split(": ", 1)[0]  # the basis is on the deadline card
+            steps.append((e.on, f"Level {e.level} ({name}) opened, {due}{struck}", level_name))
+        elif e.kind == "paid":
+            label = OUTCOME_LABELS.get(e.outcome or "", e.outcome or "")
+            amount = money_words(e.amount) if e.amount is not None else ""
+            steps.append((e.on, f"Paid by a later remittance: {label.lower()}, {amount}", e.detail))
+        elif e.kind == "taken_back":
+            steps.append((e.on, "Payment taken back by a later remittance", e.detail))
+        elif e.kind == "undone":
+            steps.append((e.on, "Outcome undone", f"{e.detail}, by {e.username}"))
+    return steps
+
+
+def _undoable(state: AppState, row: DenialRow) -> bool:
+    """The last outcome was recorded by a person (a remittance's payment is not undone)."""
+    live = [
+        e for e in state.store.events(row.id) if not e.undone and e.kind in ("decision", "paid")
+    ]
+    return bool(live) and live[-1].kind == "decision"
+
+
 @router.get("/denials/{key}", include_in_schema=False)
 def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) -> Response:
     state = app_state(request)
@@ -246,6 +301,9 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "notice": request.query_params.get("done"),
             "sources": _sources(state, found, row),
             "timeline": _timeline(found, row),
+            "history": _history(state, row),
+            "undoable": _undoable(state, row),
+            "levels": chain(row.payer_type) if row.lane in APPEAL_LANES else (),
             **denial_work_context(state, row),
         },
     )
@@ -333,8 +391,22 @@ def _record_outcome(state: AppState, key: str, body: OutcomeBody, viewer: Viewer
     row = _row(state, key, viewer)
     try:
         return state.store.record_outcome(
-            row.id, body.outcome, body.amount, body.outcome_date, viewer.username
+            row.id,
+            body.outcome,
+            body.amount,
+            body.outcome_date,
+            viewer.username,
+            reference=body.reference or None,
+            force=body.force,
         )
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def _undo(state: AppState, key: str, viewer: Viewer) -> DenialRow:
+    row = _row(state, key, viewer)
+    try:
+        return state.store.undo_outcome(row.id, viewer.username, today=state.today())
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
 
@@ -376,15 +448,73 @@ def api_sent(
 def outcome_form(
     request: Request,
     key: str,
-    outcome: str = Form(...),
-    amount: str = Form("0"),
+    outcome: str = Form(""),
+    amount: str = Form(""),
     outcome_date: str = Form(...),
+    reference: str = Form(""),
+    confirmed: str = Form(""),
     viewer: Viewer = Depends(writer),
 ) -> Response:
-    cleaned = amount.strip().lstrip("$").replace(",", "") or "0"
-    body = _form_body(OutcomeBody, outcome=outcome, amount=cleaned, outcome_date=outcome_date)
-    row = _record_outcome(app_state(request), key, body, viewer)
-    return RedirectResponse(f"/denials/{row.id}?done=outcome", status_code=303)
+    """First the page says what will happen (close, or open the next level with its deadline);
+    the outcome is recorded when that is confirmed."""
+    if not outcome.strip():
+        raise BadRequest("choose the result (won, partly won, lost, ...)")
+    if not amount.strip():
+        raise BadRequest("enter the amount (0.00 when nothing was paid)")
+    cleaned = amount.strip().lstrip("$").replace(",", "")
+    body = _form_body(
+        OutcomeBody,
+        outcome=outcome,
+        amount=cleaned,
+        outcome_date=outcome_date,
+        reference=reference.strip(),
+    )
+    state = app_state(request)
+    if confirmed != "yes":
+        return _confirm_page(request, state, key, body, viewer)
+    row = _record_outcome(state, key, body, viewer)
+    done = "level" if row.status != "closed" and row.appeal_level > 1 else "outcome"
+    return RedirectResponse(f"/denials/{row.id}?done={done}", status_code=303)
+
+
+def _confirm_page(
+    request: Request, state: AppState, key: str, body: OutcomeBody, viewer: Viewer
+) -> Response:
+    row = _row(state, key, viewer)
+    if row.status == "closed":
+        raise BadRequest(f"denial {row.id} is closed already: undo its outcome first")
+    if body.amount > row.denied_amount:
+        raise BadRequest(f"the amount {body.amount} is more than the {row.denied_amount} denied")
+    upcoming = (
+        next_level(row.payer_type, row.appeal_level)
+        if body.outcome == "lost" and row.status == "sent" and row.lane in APPEAL_LANES
+        else None
+    )
+    due = level_deadline(row.payer_type, upcoming, body.outcome_date) if upcoming else None
+    return state.templates.TemplateResponse(
+        request,
+        "confirm_outcome.html",
+        {
+            "viewer": viewer,
+            "row": row,
+            "body": body,
+            "label": OUTCOME_LABELS.get(body.outcome, body.outcome),
+            "upcoming": upcoming,
+            "due": due,
+        },
+    )
+
+
+@router.post("/denials/{key}/outcome/undo", include_in_schema=False)
+def undo_form(request: Request, key: str, viewer: Viewer = Depends(writer)) -> Response:
+    row = _undo(app_state(request), key, viewer)
+    return RedirectResponse(f"/denials/{row.id}?done=undone", status_code=303)
+
+
+@router.post("/api/denials/{key}/outcome/undo", tags=["denials"])
+def api_undo(request: Request, key: str, viewer: Viewer = Depends(writer)) -> dict[str, Any]:
+    """Undo the last outcome a person recorded: the denial is open (or sent) again."""
+    return row_json(_undo(app_state(request), key, viewer))
 
 
 @router.post("/api/denials/{key}/outcome", tags=["denials"])
@@ -392,6 +522,8 @@ def api_outcome(
     request: Request, key: str, body: OutcomeBody, viewer: Viewer = Depends(writer)
 ) -> dict[str, Any]:
     """Record the result (won, partly won, lost, written off, billed to patient or another
-    payer) with its amount: this closes the denial and counts in the dashboard."""
+    payer) with its amount: this closes the denial and counts in the dashboard; lost on a sent
+    appeal opens the next level when the payer type has one. A closed denial's outcome is
+    replaced only with ``force``."""
     state = app_state(request)
     return row_json(_record_outcome(state, key, body, viewer))

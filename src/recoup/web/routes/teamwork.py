@@ -27,6 +27,7 @@ from recoup.store.teamwork import BulkResult, status_label
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
 from recoup.web.errors import BadRequest, NotFound
 from recoup.web.filters import query as qs
+from recoup.web.routes.dashboard import practice_filter
 from recoup.web.routes.worklist import WorklistParams, build_query, params, row_json
 
 __all__ = ["router"]
@@ -449,12 +450,19 @@ def kpis_export(
     request: Request,
     fmt: Literal["csv", "xlsx"],
     months: int = Query(12, ge=1, le=60),
+    practice: str = Query("", max_length=200),
     viewer: Viewer = Depends(reader),
 ) -> Response:
-    """The dashboard's tables (by reason code, payer and month) as CSV or Excel."""
+    """The dashboard's tables (by reason code, payer and month) as CSV or Excel, for every
+    practice or one (``practice``), as the dashboard shows them."""
     state = app_state(request)
     today = state.today()
-    kpis = state.store.kpis(today, months=months, practice_keys=viewer.practices)
+    kpis = state.store.kpis(
+        today,
+        months=months,
+        practice_keys=viewer.practices,
+        practice=practice_filter(state.store, practice, viewer),
+    )
     state.store.audit(viewer.username, "dashboard.export", detail=f"format={fmt}")
     name = f"kpis-{today.isoformat()}.{fmt}"
     if fmt == "csv":
