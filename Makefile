@@ -35,9 +35,10 @@ DEMO_DB := demo-out/recoup.db
 demo: install
 	@rm -rf demo-out && mkdir -p demo-out
 	$(BIN)/recoup era show $(EXAMPLES)/*/remittances/*.835
-	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/remittances/*.835 --today 2026-11-23
-	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/remittances/*.835 --today 2026-11-23
+	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/claims/*.837 $(EXAMPLES)/brightpath-pt/remittances/*.835 --today 2026-11-23
+	$(BIN)/recoup import --db $(DEMO_DB) $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/claims/*.837 $(EXAMPLES)/little-steps-aba/remittances/*.835 --today 2026-11-23
 	$(BIN)/recoup claim --db $(DEMO_DB) BP26036
+	$(BIN)/recoup claim-file LS4114 --db $(DEMO_DB) --today 2026-11-23 --out demo-out/claims-from-store
 	$(BIN)/recoup triage $(EXAMPLES)/brightpath-pt/remittances/*.835 --practice $(EXAMPLES)/brightpath-pt --today 2026-11-23 --letters demo-out/letters
 	$(BIN)/recoup triage $(EXAMPLES)/little-steps-aba/remittances/*.835 --practice $(EXAMPLES)/little-steps-aba --today 2026-11-23 --letters demo-out/letters
 	$(BIN)/recoup letter BP26049 --db $(DEMO_DB) --today 2026-11-23 --out demo-out/letters-from-store
@@ -46,7 +47,8 @@ demo: install
 	-$(BIN)/recoup scrub --practice $(EXAMPLES)/brightpath-pt $(EXAMPLES)/brightpath-pt/claims/*.837
 	-$(BIN)/recoup scrub --practice $(EXAMPLES)/little-steps-aba $(EXAMPLES)/little-steps-aba/claims/*.837
 	@echo "The example practices are in $(DEMO_DB); appeal packets are in demo-out/letters/;"
-	@echo "corrected claims (837P) are in demo-out/claims/. (scrub exits 1 when it flags a line.)"
+	@echo "corrected claims (837P) are in demo-out/claims/ (and, built from the stored 837P,"
+	@echo "demo-out/claims-from-store/). (scrub exits 1 when it flags a line.)"
 	@echo "Try: $(BIN)/recoup claims --db $(DEMO_DB)   or   $(BIN)/recoup serve --db $(DEMO_DB)"
 
 lint: $(STAMP)

@@ -51,6 +51,9 @@ _CATEGORIES = {
     "payer_process": "Payer processing",
     "other": "Other",
     "unknown": "Unknown",
+    # missing remittances (recoup.triage.unanswered)
+    "no_remittance": "No remittance",
+    "timely_filing_near": "Timely filing limit near",
 }
 
 # CAS01 claim adjustment group codes (X12 835)

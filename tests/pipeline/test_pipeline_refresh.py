@@ -53,9 +53,11 @@ def test_a_web_upload_of_the_example_practice_refreshes_once_on_the_apps_today(
             headers={"X-CSRF-Token": token},
         )
         assert answer.status_code == 200, answer.text
-        # the practice, its 6 remittances, then the loose one (already imported from the zip)
+        # the practice, its 6 sent claim files, its 6 remittances, then the loose one (already
+        # imported from the zip)
         results = answer.json()["results"]
-        assert len(results) == 8 and results[-1]["status"] == "already imported"
+        assert [r["kind"] for r in results] == ["practice"] + ["837"] * 6 + ["835"] * 7
+        assert len(results) == 14 and results[-1]["status"] == "already imported"
         assert refreshes == [APP_TODAY]
         with store.engine.connect() as conn:
             days = set(conn.scalars(select(denials.c.triaged_on)))

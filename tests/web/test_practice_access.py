@@ -407,6 +407,26 @@ def _imports(two: Two) -> None:
     assert _state(two) == before
 
 
+@covers(("GET", "/scrub"), ("POST", "/scrub"), ("POST", "/api/scrub"))
+def _scrub(two: Two) -> None:
+    page = two.bo.client.get("/scrub")
+    assert page.status_code == 200 and two.leaks(page.text) == []
+    batch = EXAMPLE / "claims" / "2026-10-02_summit-health-plan.837"
+    upload = [("files", (batch.name, batch.read_bytes(), "text/plain"))]
+    # bo cannot check A's claims against A's practice: it is answered as one not in the store
+    for url in ("/api/scrub", "/scrub"):
+        refused = two.bo.post(url, files=upload)
+        assert refused.status_code == 400 and "import its practice folder" in refused.text, url
+        assert two.leaks(refused.text) == [], url
+    allowed = two.anna.post("/api/scrub", files=upload)
+    assert (
+        allowed.status_code == 200 and allowed.json()["practice"] == "Brightpath Physical Therapy"
+    )
+    mine = LITTLE_STEPS / "claims" / "2026-09-01_prairie-mutual.837"
+    own = two.bo.post("/api/scrub", files=[("files", (mine.name, mine.read_bytes(), "text/plain"))])
+    assert own.status_code == 200 and two.leaks(own.text) == []
+
+
 def _admin_calls(two: Two) -> list[tuple[str, str, dict[str, Any]]]:
     user = {"username": "x1", "password": PASSWORD, "role": "admin"}
     return [

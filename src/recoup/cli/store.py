@@ -36,6 +36,8 @@ from recoup.money import format_money
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported when a command runs
     from recoup.pipeline import BatchImport
     from recoup.store import ClaimHistory, ImportResult
+    from recoup.store.queries import ClaimView, LineView
+    from recoup.store.sent import SentClaim
 
 __all__ = ["register_store_commands"]
 
@@ -57,6 +59,11 @@ def _summary(result: ImportResult) -> str:
                 part = f"{table} {change.inserted} new"
                 parts.append(part + (f", {change.updated} updated" if change.updated else ""))
         return "imported: " + "; ".join(parts)
+    if result.kind == "837":
+        return (
+            f"imported {_count(result.claims, 'sent claim')} ({result.new_claims} new, "
+            f"{result.known_claims} already stored)"
+        )
     repeated = f", {result.repeated_claims} repeated in the file" if result.repeated_claims else ""
     text = (
         f"imported {_count(result.claims, 'claim')} ({result.new_claims} new, "
@@ -75,7 +82,9 @@ def _count(number: int, noun: str) -> str:
 
 def import_command(
     paths: list[Path] = typer.Argument(
-        ..., help="835 files and practice folders, in any order.", metavar="FILE_OR_FOLDER..."
+        ...,
+        help="835 and 837P files and practice folders, in any order.",
+        metavar="FILE_OR_FOLDER...",
     ),
     skip_bad_rows: bool = typer.Option(
         False,
@@ -284,8 +293,19 @@ def claim_command(
     """Show one claim: its current state and its history (original → reversal → correction)."""
     with open_store(db, must_exist=True) as store:
         histories = store.claim_history(ident)
+        waiting = store.sent_claims(ident) if not histories else []
+    if not histories and waiting:
+        if as_json:
+            typer.echo(dumps({"claims": [], "sent": waiting}))
+            return
+        console = out()
+        for claim in waiting:
+            console.rule(f"[bold]{claim.patient_control_number}[/] · {claim.payer_name}")
+            console.print("no remittance stored for this claim yet")
+            _show_sent(claim, None, console)
+        return
     if not histories:
-        raise fail(f"no stored claim {ident} (looked for CLP01 and CLP07)")
+        raise fail(f"no stored claim {ident} (looked for CLP01, CLP07 and sent claims' CLM01)")
     if as_json:
         payload = [
             {
@@ -295,6 +315,7 @@ def claim_command(
                 "history": h.claims,
                 "recoupments": h.recoupments,
                 "net_paid": h.net,
+                "sent": next((c.sent for c in reversed(h.claims) if c.sent), None),
             }
             for h in histories
         ]
@@ -368,6 +389,54 @@ def _show_history(history: ClaimHistory, out: Console) -> None:
             )
         if c.lines:
             out.print(lines)
+        if c.sent is not None:
+            _show_sent(c.sent, c, out)
+        else:
+            out.print("sent claim: not in the store (import the 837P file that sent it)")
+
+
+def _show_sent(sent: SentClaim, paid: ClaimView | None, out: Console) -> None:
+    """The claim as it was sent (the 837P), beside what the payment says of each line."""
+    frequency = {"1": "original", "7": "replacement", "8": "void"}.get(sent.frequency, "")
+    out.print(
+        f"sent claim: {sent.patient_control_number} frequency {sent.frequency} ({frequency}), "
+        f"place of service {sent.place_of_service}, billed {_money(sent.charge)}"
+        + (f", sent {sent.sent_date.isoformat()}" if sent.sent_date else "")
+        + (
+            f", replaces {sent.payer_claim_control_number}"
+            if sent.payer_claim_control_number
+            else ""
+        )
+    )
+    out.print(
+        f"  diagnoses: {' '.join(sent.diagnoses) or '(none)'}; "
+        f"source: {os.path.basename(sent.file)} segment {sent.segment}"
+    )
+    answered: dict[int, LineView] = {}
+    for paid_line in paid.lines if paid is not None else ():
+        if paid_line.sent_line is not None:
+            answered[paid_line.sent_line] = paid_line
+    table = make_table(
+        ("ln", "date", "code", "mods", "units", "billed", "REF*6R", "auth", "paid", "adjusted"),
+        right=("units", "billed", "paid"),
+        title="as sent (837P)",
+        title_justify="left",
+    )
+    for index, line in enumerate(sent.lines):
+        answer = answered.get(index)
+        table.add_row(
+            str(line.position),
+            line.service_date.isoformat() if line.service_date else "",
+            line.code,
+            " ".join(line.modifiers),
+            str(line.units),
+            _money(line.charge),
+            line.control_number,
+            line.prior_authorization,
+            _money(answer.paid) if answer is not None else "",
+            " ".join(code for code, _ in answer.adjustments) if answer is not None else "",
+        )
+    out.print(table)
 
 
 def register_store_commands(app: typer.Typer) -> None:

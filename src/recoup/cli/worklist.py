@@ -84,7 +84,7 @@ def _row_line(row: DenialRow) -> list[str]:
         row.patient_name,
         row.patient_account,
         row.code or "(claim)",
-        row.carc,
+        row.carc if row.reason_code else "no 835",
         row.payer_name,
         word("status", row.status),
     ]

@@ -16,7 +16,7 @@ machine's clock): the same inputs on the same day give the same worklist.
 * :mod:`.claims` — the corrected or secondary 837P a packet's decisions call for.
 """
 
-from recoup.pipeline.claims import CLAIM_LANES, claim_for
+from recoup.pipeline.claims import CLAIM_LANES, claim_for, originals_for
 from recoup.pipeline.files import RemittanceFiles, read_remittances, triage_files
 from recoup.pipeline.packets import (
     PacketReport,
@@ -50,6 +50,7 @@ __all__ = [
     "clinical_records",
     "import_batch",
     "import_paths",
+    "originals_for",
     "packets",
     "read_remittances",
     "refresh_worklist",

@@ -16,8 +16,11 @@ from typing import NamedTuple
 from recoup.ncci import store_in_force
 from recoup.practice import Practice
 from recoup.store import ImportResult, RefreshResult, Store
+from recoup.store.sent import SentClaim
+from recoup.store.triage_inputs import PracticeInputs
 from recoup.triage import WorkItem, Worklist, triage
 from recoup.triage.model import merge_worklists
+from recoup.triage.unanswered import missing_remittances
 from recoup.x12 import ParseResult
 
 __all__ = [
@@ -128,10 +131,27 @@ def refresh_worklist(
     store: Store, today: date, practice_keys: Iterable[str] | None = None
 ) -> RefreshResult:
     """Triage what the store holds (every practice, or those named) as of ``today`` and keep
-    one ``denials`` row per denial, keeping the workflow of known ones."""
+    one ``denials`` row per denial, keeping the workflow of known ones; the sent claims no
+    remittance answers in time join the worklist as missing remittances
+    (:mod:`recoup.triage.unanswered`)."""
     keys = None if practice_keys is None else set(practice_keys)
     inputs = store.practice_inputs(keys)
     worklists = {i.practice_key: _triage(store, i.results, i.practice, today) for i in inputs}
+    waiting: dict[str, list[SentClaim]] = {}
+    for found in store.unanswered_claims(keys):
+        if found.practice_key:
+            waiting.setdefault(found.practice_key, []).append(found.claim)
+    known = {i.practice_key for i in inputs}
+    if set(waiting) - known:  # a practice that sent claims and has no remittance yet
+        for practice in store.practices():
+            if practice.key in waiting and practice.key not in known:
+                inputs.append(PracticeInputs(practice.key, practice, [], (), {}))
+                worklists[practice.key] = Worklist((), today)
+    for i in inputs:
+        if waiting.get(i.practice_key):
+            extra = missing_remittances(waiting[i.practice_key], i.practice, today)
+            worklist = worklists[i.practice_key]
+            worklists[i.practice_key] = worklist._replace(items=(*worklist.items, *extra))
     return store.save_worklist(today, inputs, worklists, keys)
 
 

@@ -156,6 +156,9 @@ class PayerInfo(NamedTuple):
     # how far below the fee schedule a line's allowed amount may be before it is an underpayment
     # (None: recoup's default, recoup.triage.rules.underpayment.DEFAULT_TOLERANCE)
     underpayment_tolerance: Decimal | None = None
+    # days the payer usually takes to answer a claim with an 835; a sent claim with no answer
+    # after that is a missing remittance (None: recoup's default, 30)
+    remit_days: int | None = None
 
 
 class Patient(NamedTuple):

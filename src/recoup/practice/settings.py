@@ -21,6 +21,7 @@
     corrected_claim_days = 365   # the contract's timely filing for corrected claims
     corrected_claim_from = "service"  # or "notice": what corrected_claim_days counts from
     underpayment_tolerance = "0.01"  # dollars a line may fall short of fee_schedules/ (default)
+    remit_days = 30              # days it usually takes to send an 835 for a claim (default 30)
 
 Problems are findings with the line (as ``row``) and the key path (as ``column``), since TOML has
 no rows: ``practice.toml:row 16, column payers.73120.type``.
@@ -54,6 +55,7 @@ PAYER_KEYS = frozenset(
         "corrected_claim_days",
         "corrected_claim_from",
         "underpayment_tolerance",
+        "remit_days",
     }
 )
 _CLOCKS = ("service", "notice")
@@ -307,6 +309,7 @@ def _payer_extras(table: dict[str, Any], where: str, check: _Checker) -> dict[st
         clock = ""
     out["corrected_claim_from"] = clock
     out["underpayment_tolerance"] = _tolerance(table, where, check)
+    out["remit_days"] = _days(table, "remit_days", where, check)
     return out
 
 

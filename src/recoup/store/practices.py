@@ -238,6 +238,7 @@ def payer_settings_json(payer: PayerInfo) -> str:
             "co_member_billing": payer.co_member_billing.value,
             "corrected_claim_days": payer.corrected_claim_days,
             "corrected_claim_from": payer.corrected_claim_from,
+            "remit_days": payer.remit_days,
             "underpayment_tolerance": (
                 str(payer.underpayment_tolerance)
                 if payer.underpayment_tolerance is not None

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, func, or_, select
 from recoup.money import display_money
 from recoup.store.lineage import claim_state
 from recoup.store.resends import counted_claim
+from recoup.store.sent import PaidLine, SentClaim, match_lines, pick_sent, sent_claims_by_number
 from recoup.store.tables import (
     adjustments,
     claim_sources,
@@ -36,6 +37,8 @@ class LineView(NamedTuple):
     units: Decimal | None
     adjustments: tuple[tuple[str, Decimal], ...]  # ("CO-119", 120.00)
     remarks: tuple[str, ...]
+    control_number: str = ""  # REF*6R
+    sent_line: int | None = None  # index in ClaimView.sent.lines of the line it pays
 
 
 class ClaimView(NamedTuple):
@@ -62,6 +65,7 @@ class ClaimView(NamedTuple):
     files: tuple[str, ...] = ()
     claim_adjustments: tuple[tuple[str, Decimal], ...] = ()
     lines: tuple[LineView, ...] = ()
+    sent: SentClaim | None = None  # the 837P claim it pays (CLP01 = CLM01, same payer)
 
 
 class ClaimHistory(NamedTuple):
@@ -250,14 +254,40 @@ def _details(conn: Connection, rows: Sequence[AnyRow]) -> list[ClaimView]:
                 line.units,
                 tuple(adjusted.get(line.id, ())),
                 tuple(line.remarks.split()),
+                line.control_number,
             )
         )
-    return [
-        _view(
-            row,
-            files=tuple(dict.fromkeys(files.get(row.id, ()))),
-            claim_adjustments=tuple(claim_level.get(row.id, ())),
-            lines=tuple(lines.get(row.id, ())),
+    views = []
+    sent_by_number: dict[str, list[SentClaim]] = {}
+    for row in rows:
+        number = row.patient_control_number
+        if number not in sent_by_number:
+            sent_by_number[number] = sent_claims_by_number(conn, number)
+        sent = pick_sent(sent_by_number[number], row.payer_key, row.payer_name, row.notice_date)
+        found = lines.get(row.id, [])
+        if sent is not None:
+            matched = match_lines(
+                sent.lines,
+                [
+                    PaidLine(
+                        line.procedure.split(":")[0],
+                        line.service_date or row.service_date,
+                        line.charge,
+                        line.control_number,
+                    )
+                    for line in found
+                ],
+            )
+            found = [
+                line._replace(sent_line=index) for line, index in zip(found, matched, strict=True)
+            ]
+        views.append(
+            _view(
+                row,
+                files=tuple(dict.fromkeys(files.get(row.id, ()))),
+                claim_adjustments=tuple(claim_level.get(row.id, ())),
+                lines=tuple(found),
+                sent=sent,
+            )
         )
-        for row in rows
-    ]
+    return views

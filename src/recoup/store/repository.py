@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.engine import make_url
@@ -31,6 +32,7 @@ from recoup.practice import Practice, read_practice
 from recoup.store import (
     accounts,
     outcomes,
+    sent,
     sources,
     takebacks,
     teamwork,
@@ -62,7 +64,10 @@ from recoup.store.triage_inputs import PracticeInputs
 from recoup.store.worklist import RefreshResult
 from recoup.store.worklist_query import DenialPage, DenialQuery
 from recoup.triage.model import Worklist
-from recoup.x12 import ParseResult, read_835
+from recoup.x12 import ParseResult, read_835, read_837
+
+if TYPE_CHECKING:
+    from recoup.claims_out.correct import OriginalClaim
 
 __all__ = ["ImportResult", "Store"]
 
@@ -74,7 +79,7 @@ class ImportResult:
     """What importing one file or folder did."""
 
     path: str
-    kind: Literal["835", "practice", "unknown"]
+    kind: Literal["835", "837", "practice", "unknown"]
     status: Status
     claims: int = 0  # claim payments in the file
     new_claims: int = 0
@@ -93,7 +98,7 @@ class ImportResult:
 
 
 def _failed(
-    path: Path, kind: Literal["835", "practice", "unknown"], *findings: Finding
+    path: Path, kind: Literal["835", "837", "practice", "unknown"], *findings: Finding
 ) -> ImportResult:
     return ImportResult(str(path), kind, "failed", findings=findings)
 
@@ -155,10 +160,25 @@ class Store:
     def import_path(
         self, path: Path, *, skip_bad_rows: bool = False, strict: bool = False
     ) -> ImportResult:
-        """An 835 file or a practice folder."""
+        """An 835 file, an 837P file (the claims sent) or a practice folder."""
         if path.is_dir():
             return self.import_practice(path, skip_bad_rows=skip_bad_rows)
         if path.is_file():
+            kind = _transaction_type(path)
+            if kind == "837":
+                return self.import_837(path)
+            if kind is not None and kind != "835":
+                what = _OTHER_SETS.get(kind, "another kind of X12 file")
+                return _failed(
+                    path,
+                    "unknown",
+                    _error(
+                        path,
+                        "file.not_imported",
+                        f"this is an X12 {kind} ({what}), not an 835 remittance or an 837P "
+                        "claim file: recoup imports 835 and 837P files; nothing was imported",
+                    ),
+                )
             return self.import_835(path, strict=strict)
         return _failed(path, "unknown", _error(path, "file.missing", "no such file or folder"))
 
@@ -224,6 +244,51 @@ class Store:
             + _repeat_findings(path, counts)
             + _resent(path, counts.resent),
             left_out=sum(f.code == "import.left_out" for f in left_out),
+        )
+
+    def import_837(self, path: Path) -> ImportResult:
+        """Import one 837P file (the claims the practice sent) in one transaction. Any error
+        in the file (an 837I, a set cut off before its SE, a claim that cannot be read) means
+        nothing is written: the practice fixes the file and imports it again."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return _failed(
+                path, "837", _error(path, "file.unreadable", f"cannot read: {exc.strerror}")
+            )
+        sha256 = hashlib.sha256(data).hexdigest()
+        if self._known_file(sha256) is not None:
+            return ImportResult(str(path), "837", "already imported")
+        read = read_837(data, file=str(path))
+        if not read.ok:
+            return _failed(path, "837", *read.findings)
+        plans = sent.plan_sent(read.batches)
+        if not plans:
+            return _failed(path, "837", _error(path, "x12.empty", "no 837P claim in the file"))
+        npis = {p.row["billing_npi"] for p in plans}
+        try:
+            with writing(self.engine) as conn:
+                if conn.scalar(select(source_files.c.id).where(source_files.c.sha256 == sha256)):
+                    return ImportResult(str(path), "837", "already imported")
+                counts = sent.write_sent(conn, sha256, str(path), data, plans)
+                found = {
+                    r.npi: r.practice_key
+                    for r in conn.execute(select(practices.c.npi, practices.c.practice_key))
+                }
+                keys = frozenset({found[n] for n in npis if n in found})
+                if counts.new_claims:
+                    worklist.mark_pending(conn, keys)
+        except SQLAlchemyError as exc:
+            return _failed(path, "837", _store_error(path, exc))
+        return ImportResult(
+            str(path),
+            "837",
+            "imported",
+            claims=counts.claims,
+            new_claims=counts.new_claims,
+            known_claims=counts.known_claims,
+            practice_keys=keys if counts.new_claims else frozenset(),
+            findings=read.findings,
         )
 
     def import_practice(self, folder: Path, *, skip_bad_rows: bool = False) -> ImportResult:
@@ -334,6 +399,24 @@ class Store:
             return takebacks.remittance_of(
                 conn, claim_id=claim_id, trace_number=trace_number, payer_name=payer_name
             )
+
+    def sent_claims(self, patient_control_number: str) -> list[sent.SentClaim]:
+        """The stored 837P claims sent with this CLM01, oldest first."""
+        with reading(self.engine) as conn:
+            return sent.sent_claims_by_number(conn, patient_control_number)
+
+    def unanswered_claims(
+        self, practice_keys: Iterable[str] | None = None
+    ) -> list[sent.Unanswered]:
+        """Sent claims no stored 835 answers yet, with their practice (all, or those named)."""
+        with reading(self.engine) as conn:
+            return sent.unanswered_claims(conn, practice_keys)
+
+    def original_claims(self, patient_control_number: str) -> dict[str, list[OriginalClaim]]:
+        """The stored 837P claims with this CLM01, each re-read whole from its stored file (all
+        its loops), for a corrected claim: ``{CLM01: [oldest, ..., latest]}``."""
+        with reading(self.engine) as conn:
+            return sent.original_claims(conn, patient_control_number)
 
     # -- the worklist ------------------------------------------------------------------------
     # The store keeps the worklist; recoup.pipeline triages (it reads the inputs here).
@@ -673,6 +756,36 @@ class Store:
                 name: conn.scalar(select(func.count()).select_from(table)) or 0
                 for name, table in metadata.tables.items()
             }
+
+
+_OTHER_SETS = {
+    "270": "an eligibility inquiry",
+    "271": "an eligibility response",
+    "276": "a claim status inquiry",
+    "277": "a claim status response",
+    "278": "a prior authorization request or response",
+    "820": "a premium payment",
+    "834": "a benefit enrollment",
+    "997": "a functional acknowledgment",
+    "999": "an implementation acknowledgment",
+}
+
+
+def _transaction_type(path: Path) -> str | None:
+    """The file's first transaction set's type (ST01: "835", "837", "270"), read from its first
+    bytes; None when that is not an X12 interchange with an ST there (the 835 reader then says
+    what is wrong)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8192)
+    except OSError:
+        return None
+    text = head.lstrip()
+    if not text.startswith(b"ISA") or len(text) < 4:
+        return None
+    sep = re.escape(text[3:4])
+    found = re.search(rb"(?:^|[^A-Z0-9])ST" + sep + rb"(\d{3})" + sep, text)
+    return found.group(1).decode() if found else None
 
 
 def _postable(result: ParseResult, path: Path) -> tuple[ParseResult | None, tuple[Finding, ...]]:

@@ -133,6 +133,7 @@ def _payer(r: Any) -> PayerInfo:
         corrected_claim_days=extra.get("corrected_claim_days"),
         corrected_claim_from=extra.get("corrected_claim_from") or "",
         underpayment_tolerance=Decimal(tolerance) if tolerance is not None else None,
+        remit_days=extra.get("remit_days"),
     )
 
 

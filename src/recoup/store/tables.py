@@ -11,6 +11,7 @@ sums are made in Python, never in SQL on SQLite.
     claims.reverses_id / reversed_by_id / follows_id: reversal lineage (see lineage.py)
 
     source_files ─── file_contents (the 835's bytes, zlib: what triage re-reads)
+    source_files ─< sent_claims ─< sent_claim_lines: the 837P claims sent (see sent.py)
 
     practices ─< payers, patients, coverages, benefits, authorizations, visits, waivers, documents
 
@@ -597,3 +598,4 @@ user_practices = Table(
 )
 
 from recoup.store import ncci as _ncci  # noqa: E402, F401  (its tables join metadata)
+from recoup.store import sent as _sent  # noqa: E402, F401  (sent_claims, sent_claim_lines: 0008)

@@ -59,6 +59,9 @@ class Lane(StrEnum):
     REVIEW = "review"
     UNDERPAYMENT = "underpayment"  # paid below the contracted rate (fee_schedules/)
     REVIEW_TAKEBACK = "review_takeback"  # a PLB takeback no earlier payment explains
+    # a sent claim (837P) no remittance answers after the payer's usual days, or close to its
+    # timely filing limit unpaid (recoup.triage.unanswered; made at the store's refresh)
+    MISSING_REMITTANCE = "missing_remittance"
 
     @property
     def label(self) -> str:
@@ -77,6 +80,7 @@ _LANE_LABELS = {
     Lane.REVIEW: "Review",
     Lane.UNDERPAYMENT: "Underpayment",
     Lane.REVIEW_TAKEBACK: "Review takeback",
+    Lane.MISSING_REMITTANCE: "Missing remittance",
 }
 
 LANES: tuple[str, ...] = tuple(lane.value for lane in Lane)

@@ -88,7 +88,7 @@ def claim_file(state: AppState, row: DenialRow) -> Response:
     if row.lane not in CLAIM_LANES:
         raise BadRequest(f"the {row.lane} lane sends no claim: only {', '.join(CLAIM_LANES)} do")
     items = claim_items(state.store, row.id, state.today())
-    filed = claim_for(items) if items else None
+    filed = claim_for(items, state.store) if items else None
     if filed is None:
         raise NotFound(f"denial {row.id} cannot be triaged again with its practice folder")
     outdir = Path(tempfile.mkdtemp(prefix="recoup-claim-"))

@@ -9,6 +9,7 @@ from recoup.web.routes import (
     dashboard,
     denials,
     imports,
+    scrub,
     teamwork,
     worklist,
 )
@@ -22,6 +23,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     teamwork.router,
     denials.router,
     benefits.router,
+    scrub.router,
     dashboard.router,
     admin.router,
 )

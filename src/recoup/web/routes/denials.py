@@ -22,8 +22,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from recoup.appeal_levels import APPEAL_LANES, chain, level_deadline, next_level
 from recoup.codes import explain
+from recoup.jsonout import to_jsonable
 from recoup.practice import Practice
 from recoup.store import ClaimHistory, ClaimView, DenialRow
+from recoup.store.sent import SentClaim
 from recoup.store.takebacks import RemittanceView
 from recoup.web.charts import timeline_chart
 from recoup.web.deps import AppState, Viewer, app_state, reader, writer
@@ -90,6 +92,94 @@ def _remittance(state: AppState, row: DenialRow, claim: ClaimView | None) -> Rem
         trace = row.denial_id.rpartition("-PLB")[0] if "-PLB" in row.denial_id else ""
         remittance_id = state.store.remittance_of(trace_number=trace, payer_name=row.payer_name)
     return None if remittance_id is None else state.store.remittance(remittance_id)
+
+
+_FREQUENCY = {"1": "original claim", "7": "replacement of a prior claim", "8": "void"}
+_DIAGNOSIS = {"ABK": "principal", "ABF": "other", "BK": "principal (ICD-9)", "BF": "other (ICD-9)"}
+
+
+def _sent_claim(state: AppState, row: DenialRow, claim: ClaimView | None) -> SentClaim | None:
+    """The sent claim the denied payment answers; for a missing remittance (no payment), the
+    latest claim sent with its number to its payer. Only a claim billed by the denial's own
+    practice (its NPI): another practice may use the same claim numbers."""
+    npi = next(
+        (p.npi for _, p in visible_practices(state.store, None) if p.key == row.practice_key), ""
+    )
+    if claim is not None:
+        sent = claim.sent
+    elif row.lane == "missing_remittance":
+        name = row.payer_name.strip().upper()
+        found = [
+            s
+            for s in state.store.sent_claims(row.patient_account)
+            if s.payer_name.strip().upper() == name and (not npi or s.billing_npi == npi)
+        ]
+        sent = found[-1] if found else None
+    else:
+        sent = None
+    if sent is not None and npi and sent.billing_npi != npi:
+        return None
+    return sent
+
+
+def as_sent(
+    sent: SentClaim | None, claim: ClaimView | None, row: DenialRow
+) -> dict[str, Any] | None:
+    """The 837P claim, as it was sent, for the page and the API: None when the store has no
+    837 for it. Each line says what the 835 (``claim``, when there is one) did with it, and
+    the line this denial is about is marked."""
+    if sent is None:
+        return None
+    lines = claim.lines if claim is not None else ()
+    answers = {ln.sent_line: ln for ln in lines if ln.sent_line is not None}
+    denied = None
+    head = row.denial_id.split("@", 1)[0]
+    if (
+        claim is not None
+        and head.startswith(row.patient_account + "-")
+        and head.rsplit("-", 1)[1].isdigit()
+    ):
+        position = int(head.rsplit("-", 1)[1])  # the denied 835 line, 1-based
+        if 0 < position <= len(claim.lines):
+            denied = claim.lines[position - 1].sent_line
+    diagnoses = []
+    for number, text in enumerate(sent.diagnoses, start=1):
+        qualifier, _, code = text.partition(":")
+        diagnoses.append(
+            {"pointer": number, "code": code, "kind": _DIAGNOSIS.get(qualifier, qualifier)}
+        )
+    return {
+        "patient_control_number": sent.patient_control_number,
+        "frequency": sent.frequency,
+        "frequency_label": _FREQUENCY.get(sent.frequency, "frequency " + sent.frequency),
+        "place_of_service": sent.place_of_service,
+        "charge": sent.charge,
+        "sent_date": sent.sent_date,
+        "payer_name": sent.payer_name,
+        "payer_claim_control_number": sent.payer_claim_control_number,
+        "prior_authorization": sent.prior_authorization,
+        "diagnoses": diagnoses,
+        "source": f"{Path(sent.file).name} segment {sent.segment}",
+        "lines": [
+            {
+                "number": line.position,
+                "service_date": line.service_date,
+                "code": line.code,
+                "modifiers": list(line.modifiers),
+                "units": line.units,
+                "charge": line.charge,
+                "control_number": line.control_number,
+                "prior_authorization": line.prior_authorization,
+                "diagnosis_pointers": list(line.diagnosis_pointers),
+                "paid": answers[index].paid if index in answers else None,
+                "adjustments": [code for code, _ in answers[index].adjustments]
+                if index in answers
+                else [],
+                "denied_here": index == denied,
+            }
+            for index, line in enumerate(sent.lines)
+        ],
+    }
 
 
 def _view(state: AppState, key: str, viewer: Viewer) -> DenialRow:
@@ -208,6 +298,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
     )
     found_claim = _claim(state, row)
     claim, history = found_claim if found_claim else (None, None)
+    sent = _sent_claim(state, row, claim)
     return state.templates.TemplateResponse(
         request,
         "denial.html",
@@ -220,6 +311,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "claim": claim,
             "money_history": history,
             "remittance": _remittance(state, row, claim),
+            "as_sent": as_sent(sent, claim, row),
             "benefits": benefits,
             "formats": PACKET_FORMATS,
             "channels": CHANNELS,
@@ -237,7 +329,8 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
 
 @router.get("/api/denials/{key}", tags=["denials"])
 def api_denial(request: Request, key: str, viewer: Viewer = Depends(reader)) -> dict[str, Any]:
-    """One denial with its reasons, evidence, deadline, status, and the code explanation."""
+    """One denial with its reasons, evidence, deadline, status, the code explanation, and the
+    claim as it was sent (``as_sent``: the stored 837P, null when none is stored)."""
     state = app_state(request)
     row = _view(state, key, viewer)
     data = row_json(row)
@@ -247,6 +340,8 @@ def api_denial(request: Request, key: str, viewer: Viewer = Depends(reader)) -> 
     data["claim_money"] = None if history is None else _money_json(history)
     remittance = _remittance(state, row, found[0] if found else None)
     data["remittance"] = None if remittance is None else remittance.to_dict()
+    claim = found[0] if found else None
+    data["as_sent"] = to_jsonable(as_sent(_sent_claim(state, row, claim), claim, row))
     return data
 
 

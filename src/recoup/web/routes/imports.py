@@ -1,9 +1,11 @@
-"""Import: 835 files and zipped practice folders, uploaded, checked, then handed to the store.
+"""Import: 835 and 837P files and zipped practice folders, uploaded, checked, then handed to
+the store.
 
 Each uploaded file gets its own result line. The store imports each file in one transaction,
 so a malformed file leaves nothing behind; upload checks (size, zip bombs, paths outside the
 archive) refuse a file before the store sees it. A zipped practice folder is imported first,
-then any remittances it carries in ``remittances/``, then the loose 835 files, as one
+then the claims it sent in ``claims/*.837`` and its remittances in ``remittances/``, then the
+loose files, as one
 :func:`recoup.pipeline.import_batch`: the worklist is refreshed once, as of the app's today.
 The practice folder is kept under the data folder for the benefit
 counters and the letters' clinical records.
@@ -127,14 +129,16 @@ def _import_zip(
         result.messages.append("nothing from this archive was imported")
         return [result]
     results = [result]
-    for era in sorted((practice_dir / "remittances").glob("*.835")):
+    sent = sorted((practice_dir / "claims").glob("*.837"))
+    for era in [*sent, *sorted((practice_dir / "remittances").glob("*.835"))]:
         inner = f"{name}: {era.relative_to(practice_dir)}"
         results.append(_from_store(inner, batch.add(era), folder))
     return results
 
 
 def import_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -> list[FileResult]:
-    """Import every uploaded file; one result per file (and per 835 inside a practice zip)."""
+    """Import every uploaded file; one result per file (and per 835 and 837 inside a practice
+    zip)."""
     if len(uploads) > state.limits.max_files:
         return [
             FileResult(
