@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import PurePath
 from typing import NamedTuple
 
 from sqlalchemy import Connection, select
@@ -160,6 +161,6 @@ def _read(data: bytes, name: str, segment: int) -> tuple[PayerContact, ...]:
     """The payer loop's PER contacts of the transaction that starts at ``segment``."""
     for remittance, _claim in iter_claims(data, file=name):
         if remittance.segment == segment:
-            source = f"{name}, payer loop 1000A (PER)"
+            source = f"{PurePath(name).name}, payer loop 1000A (PER)"
             return tuple(_contact(per, source) for per in remittance.payer.contacts)
     return ()

@@ -30,6 +30,7 @@ from recoup.findings import Finding, Severity
 from recoup.practice import Practice, read_practice
 from recoup.store import accounts, sources, teamwork, triage_inputs, worklist, worklist_query
 from recoup.store.accounts import AuditEntry, User
+from recoup.store.contacts import PayerContact, payer_contacts
 from recoup.store.denial_rows import MAX_PER_PAGE, DenialRow
 from recoup.store.engine import (
     StoreError,
@@ -315,6 +316,12 @@ class Store:
         """A denial by numeric id or denial id (``BP26021-1@2026...``)."""
         with reading(self.engine) as conn:
             return worklist_query.find(conn, denial_key, today)
+
+    def payer_contacts(self, row: DenialRow) -> list[PayerContact]:
+        """The payer's contacts (835 PER: claims line, EDI help, web site) for a denial, read
+        from the 835 its claim came in; empty when the store has none."""
+        with reading(self.engine) as conn:
+            return payer_contacts(conn, row.patient_account, row.payer_claim_id, row.payer_name)
 
     def stored_835(self, file_id: int) -> bytes | None:
         """An imported 835's bytes by its stored file id (evidence names it)."""

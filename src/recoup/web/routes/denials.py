@@ -146,6 +146,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "notice": request.query_params.get("done"),
             "sources": _sources(state, found, row),
             "timeline": _timeline(found, row),
+            "contacts": state.store.payer_contacts(row),
             **denial_work_context(state, row),
         },
     )
@@ -158,6 +159,7 @@ def api_denial(request: Request, key: str, viewer: Viewer = Depends(reader)) -> 
     row = _view(state, key, viewer)
     data = row_json(row)
     data["explanation"] = explain(row.group_code, row.reason_code, row.remark_codes).to_dict()
+    data["payer_contacts"] = [c.to_dict() for c in state.store.payer_contacts(row)]
     return data
 
 
