@@ -23,6 +23,7 @@ from recoup.cli.common import (
     out,
     parse_date,
     print_findings,
+    sized,
     today_option,
 )
 from recoup.cli.common import (
@@ -116,7 +117,7 @@ def import_command(
                 else ""
             )
             line = Text.assemble((f"{result.path}: ", "bold"), (_summary(result), style))
-            console.print(line, soft_wrap=True)
+            console.print(line, soft_wrap=not sized())
             print_findings(result.findings, console)
 
     with open_store(db) as store:
@@ -134,7 +135,7 @@ def import_command(
                 if refreshed.missing_files
                 else ""
             ),
-            soft_wrap=True,
+            soft_wrap=not sized(),
         )
     if as_json:
         payload = [

@@ -26,6 +26,7 @@ from recoup.cli.common import (
     open_store,
     out,
     parse_date,
+    sized,
     today_option,
 )
 from recoup.cli.common import table as make_table
@@ -166,7 +167,7 @@ def worklist_command(
     console.print(
         f"{page.total} denials{shown}, ${format_money(page.total_amount)}"
         + (f": {lanes}" if lanes else ""),
-        soft_wrap=True,
+        soft_wrap=not sized(),
     )
 
 
