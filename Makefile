@@ -16,11 +16,11 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-NATIVE_SRC := $(addprefix src/recoup/x12/,tokens.py envelope.py claims835.py header835.py reader835.py _segsplit.c)
+NATIVE_SRC := $(addprefix src/recoup/x12/,tokens.py envelope.py claims835.py header835.py reader835.py _segsplit.c _claim835.c)
 NATIVE := src/recoup/x12/.native-built
 
-# The 835 reader's hot modules compiled with mypyc, and the C segment splitter; recoup falls back
-# to pure Python without them.
+# The 835 reader's hot modules compiled with mypyc, and the C segment splitter and claim builder;
+# recoup falls back to pure Python without them.
 $(NATIVE): $(STAMP) $(NATIVE_SRC) scripts/build_native.py
 	@$(BIN)/python scripts/build_native.py
 	@touch $@

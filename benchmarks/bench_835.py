@@ -7,12 +7,13 @@ checked against recoup's claim count and money totals.
     python benchmarks/bench_835.py                       # generates benchmarks/out/big.835 first
     python benchmarks/bench_835.py --peers-python .venv-peers/bin/python
     python benchmarks/bench_835.py --compare-only        # only recoup vs oxedi, 10 and 100 MB
+    python benchmarks/bench_835.py --compare-only --baseline /tmp/before   # and an older recoup
 
 The head-to-head part (recoup streaming against oxedi on a 10 MB and a 100 MB file) runs
 ``--rounds`` rounds; each round runs both readers once, each in a fresh process, the order
-swapped every round so neither always runs on a warmer machine, and prints the medians, MB/s,
-the ratio and each reader's peak memory. Every run's claim count and CLP03/CLP04 sums must equal
-recoup's, or the row says NO.
+rotated every round (swapped, for two) so neither always runs on a warmer machine, and prints
+the medians, MB/s, the ratio and each reader's peak memory. Every run's claim count and
+CLP03/CLP04 sums must equal recoup's, or the row says NO.
 
 See benchmarks/README.md for how the peers are installed and what the numbers showed.
 """
@@ -187,28 +188,35 @@ def _same(result: dict[str, Any], ref: dict[str, Any]) -> bool:
     return keys == (ref["claims"], Decimal(ref["charge"]), Decimal(ref["paid"]))
 
 
-def compare(files: list[Path], rounds: int, peers_python: str) -> bool:
-    """recoup streaming vs oxedi, alternating, a fresh process per run; True when totals match."""
+def compare(files: list[Path], rounds: int, peers_python: str, baseline: str | None = None) -> bool:
+    """recoup streaming vs oxedi, alternating, a fresh process per run; True when totals match.
+
+    ``baseline`` is a folder holding another ``recoup`` package (a copy of ``src/`` from before
+    a change, compiled modules included); it is run in the same rotation as "recoup (before)".
+    """
     python = sys.executable
-    readers = [("recoup", python, "recoup-stream")]
+    readers: list[tuple[str, str, str, str | None]] = [("recoup", python, "recoup-stream", None)]
+    if baseline:
+        readers.append(("recoup (before)", python, "recoup-stream", baseline))
     if Path(peers_python).exists():
-        readers.append(("oxedi", peers_python, "peer-oxedi"))
+        readers.append(("oxedi", peers_python, "peer-oxedi", None))
     print("\n| file | MB | reader | median s | MB/s | vs oxedi | CPU s | peak MB | runs "
           "| totals match |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|")
     all_match = True
     for path in files:
         size = path.stat().st_size
-        times: dict[str, list[float]] = {name: [] for name, _, _ in readers}
-        peaks: dict[str, list[float]] = {name: [] for name, _, _ in readers}
-        cpus: dict[str, list[float]] = {name: [] for name, _, _ in readers}
-        match = {name: True for name, _, _ in readers}
+        times: dict[str, list[float]] = {name: [] for name, _, _, _ in readers}
+        peaks: dict[str, list[float]] = {name: [] for name, _, _, _ in readers}
+        cpus: dict[str, list[float]] = {name: [] for name, _, _, _ in readers}
+        match = {name: True for name, _, _, _ in readers}
         failed: dict[str, str] = {}
         reference: dict[str, Any] | None = None
         for r in range(rounds):
-            order = readers if r % 2 == 0 else readers[::-1]
-            for name, interpreter, kind in order:
-                result = _run(interpreter, kind, str(path))
+            shift = r % len(readers)  # each reader first, then later, in turn
+            order = readers[shift:] + readers[:shift]
+            for name, interpreter, kind, env_path in order:
+                result = _run(interpreter, kind, str(path), env_path=env_path)
                 if isinstance(result, str):
                     failed[name] = result
                     continue
@@ -220,7 +228,7 @@ def compare(files: list[Path], rounds: int, peers_python: str) -> bool:
                 if reference is not None and not _same(result, reference):
                     match[name] = False
         medians = {name: _median(t) for name, t in times.items() if t}
-        for name, _, _ in readers:
+        for name, _, _, _ in readers:
             if name not in medians:
                 print(f"| {path.name} | {size / 1e6:.1f} | {name} | failed: {failed.get(name)} "
                       "| | | | | | |")  # fmt: skip
@@ -255,6 +263,11 @@ def main() -> int:
     parser.add_argument(
         "--compare-only", action="store_true", help="only the head-to-head of recoup and oxedi"
     )
+    parser.add_argument(
+        "--baseline",
+        help="a folder with another recoup package (say a copy of src/ before a change) to run "
+        "in the head-to-head rotation too",
+    )
     args = parser.parse_args()
     if args.one:
         _one(args.one[0], args.one[1:])
@@ -271,7 +284,7 @@ def main() -> int:
             generate(path, count)
         head_to_head.append(path)
     print(f"recoup (compiled reader, streaming) vs oxedi, {args.rounds} rounds alternating")
-    matched = compare(head_to_head, args.rounds, args.peers_python)
+    matched = compare(head_to_head, args.rounds, args.peers_python, args.baseline)
     if args.compare_only:
         return 0 if matched else 1
     big = OUT / f"big-{args.claims}.835"

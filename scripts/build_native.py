@@ -1,9 +1,10 @@
 """Compile the 835 reader's hot modules to C with mypyc (part of mypy, from the package registry),
-and build the hand-written segment splitter ``src/recoup/x12/_segsplit.c`` with the same compiler.
+and build the hand-written segment splitter ``src/recoup/x12/_segsplit.c`` and claim builder
+``src/recoup/x12/_claim835.c`` with the same compiler.
 
 The same typed Python source runs interpreted when no compiled module is present, so this step
 is an accelerator, never a requirement: if it fails (no C compiler, say), recoup still works,
-about 1.7 times slower. See benchmarks/README.md for the measurements behind the choice.
+about 4.6 times slower. See benchmarks/README.md for the measurements behind the choice.
 
     python scripts/build_native.py          # build next to the sources (src/recoup/x12/*.so)
     python scripts/build_native.py --clean  # remove the compiled modules
@@ -50,6 +51,12 @@ def build() -> int:
                     ["recoup/x12/_segsplit.c"],
                     extra_compile_args=["-O2"],
                 ),
+                # The claim builder's fast path, hand-written C (claims835.py works without it).
+                Extension(
+                    "recoup.x12._claim835",
+                    ["recoup/x12/_claim835.c"],
+                    extra_compile_args=["-O2"],
+                ),
             ],
             script_args=[
                 "--quiet", "build_ext", "--inplace",
@@ -61,7 +68,7 @@ def build() -> int:
         print(f"build_native: compiling failed ({exc}); using the pure-Python reader")
         clean()
         return 0
-    print(f"build_native: compiled {', '.join(MODULES)} and _segsplit.c")
+    print(f"build_native: compiled {', '.join(MODULES)}, _segsplit.c and _claim835.c")
     return 0
 
 

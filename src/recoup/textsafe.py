@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["markdown_plain", "markdown_text", "terminal_text"]
+__all__ = ["markdown_escape", "markdown_plain", "markdown_text", "terminal_text"]
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
@@ -52,7 +52,30 @@ def markdown_text(text: str) -> str:
     Undo with :func:`markdown_plain` where the letter's own renderer reads it."""
     text = _CONTROLS_NO_LINES.sub(" ", text).strip()
     text = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text, count=1)
+    return _LINE_START.sub(_escape_marker, text, count=1)
+
+
+# A value inside a template's line (it may start the line): a heading, list item or numbered
+# item needs a space after its marker, a quote does not. A lone "-" (no modifier, no amount) is
+# a table cell's text, not a list.
+_VALUE_START = re.compile(r"^(\s*)(>|[#+-](?=\s)|(?:\d{1,9}[.)](?=\s)))")
+
+
+def _escape_marker(m: re.Match[str]) -> str:
+    return f"{m[1]}{m[2][:-1]}\\{m[2][-1]}"
+
+
+# An underscore inside a word ("calendar_year", a file name) emphasises nothing in CommonMark;
+# only one at a word's edge can open or close emphasis.
+_VALUE_INLINE = re.compile(r"([\\`*\[\]<>&|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+def markdown_escape(text: str) -> str:
+    """:func:`markdown_text` for a value placed inside a template's line: the same escapes,
+    but the spaces at either end are kept (a template writes ``{{ ", " }}`` between values)."""
+    text = _CONTROLS_NO_LINES.sub(" ", text)
+    text = _VALUE_INLINE.sub(r"\\\1", text)
+    return _VALUE_START.sub(_escape_marker, text, count=1)
 
 
 def markdown_plain(text: str) -> str:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from letter_helpers import TODAY, example, groups, packet_for
 from recoup.letters import build_packet, installments, write_packet
+from recoup.textsafe import markdown_plain
 
 
 def test_aba_corrected_claim_has_the_session_timeline_from_the_log() -> None:
@@ -62,7 +63,7 @@ def test_missing_appeals_address_is_a_visible_placeholder() -> None:
         "[MISSING: appeals address for Medicare Part B (Jurisdiction H) — add it to "
         "practice.toml [payers.04112] appeal_address]"
     )
-    assert wanted in packet.biller_markdown
+    assert wanted in markdown_plain(packet.biller_markdown)  # the Markdown escapes [ and ]
     assert wanted in packet.missing
     # the sent copy says what is missing, not which setting holds it
     assert "[MISSING: appeals address for Medicare Part B (Jurisdiction H)]" in packet.markdown

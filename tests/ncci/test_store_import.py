@@ -3,6 +3,7 @@ edition in force on a date of service, and the named source of a bundling decisi
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,13 @@ from typer.testing import CliRunner
 
 from generate_ncci import write_mue, write_ptp
 from recoup.cli import app
-from recoup.ncci import BUNDLED_SOURCE, mue_table_for, ptp_table_for, use_store
+from recoup.ncci import (
+    BUNDLED_SOURCE,
+    mue_table_for,
+    ptp_table_for,
+    store_in_force,
+    use_store,
+)
 from recoup.practice import read_practice
 from recoup.store import Store
 from recoup.store.ncci import import_ncci_files, ncci_files, ncci_ptp_edits
@@ -112,6 +119,21 @@ def test_a_bundling_decision_names_the_cms_quarter_once_loaded(
     after = " ".join(jenna())
     assert Q3 in after and BUNDLED_SOURCE not in after
     assert f"ccipra-v322r0-f1.txt row 7 ({Q3})" in after
+
+
+def test_the_store_in_force_is_the_threads_own(store: Store, tmp_path: Path) -> None:
+    """A web server triages in several threads: the store one of them puts in force (with its
+    CMS quarter) is not the one another thread reads, and it is gone after the block."""
+    import_ncci_files(store.engine, write_ptp(tmp_path, 1_000, parts=1))
+    day = date(2026, 9, 15)
+    seen: dict[str, str] = {}
+    with store_in_force(store):
+        assert Q3 in ptp_table_for(day)[1]
+        other = threading.Thread(target=lambda: seen.update(other=ptp_table_for(day)[1]))
+        other.start()
+        other.join()
+    assert seen["other"] == BUNDLED_SOURCE
+    assert ptp_table_for(day)[1] == BUNDLED_SOURCE
 
 
 def test_full_quarter_through_the_cli(tmp_path: Path) -> None:

@@ -18,6 +18,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown: a docstring's paragraphs are re-flowed to the terminal's width (typer's "rich"
+    # mode keeps every source line break, so help text came out ragged)
+    rich_markup_mode="markdown",
 )
 
 

@@ -4,7 +4,9 @@ The templates write a small, fixed subset of Markdown, and this reads exactly th
 general Markdown library would accept far more than the letters use and still need a walk over
 its tree; the subset takes fifty lines): ``#``/``##``/``###`` headings; paragraphs; ``- `` bullet
 items; ``> `` quotes; pipe tables with a ``| --- |`` rule under the header; ``**bold**`` spans; a
-trailing backslash for a line break; ``<!-- pagebreak -->`` for a new page.
+trailing backslash for a line break; ``<!-- pagebreak -->`` for a new page. Values from the
+inputs come with CommonMark backslash escapes (compose._literal): an escaped ``|`` splits no
+cell, escaped ``*`` make no bold, and :func:`runs` gives the text without the escapes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import NamedTuple
+
+from recoup.textsafe import markdown_plain
 
 __all__ = ["Block", "column_shares", "parse_blocks", "runs", "spans"]
 
@@ -40,17 +44,18 @@ def spans(text: str) -> list[tuple[str, bool]]:
 
 
 def runs(text: str) -> list[tuple[str, str]]:
-    """``[(text, style), ...]`` with style ``""``, ``"bold"`` or ``"marker"`` (a source mark)."""
+    """``[(text, style), ...]`` with style ``""``, ``"bold"`` or ``"marker"`` (a source mark);
+    the text as the reader sees it (backslash escapes removed)."""
     out: list[tuple[str, str]] = []
     for chunk, bold in spans(text):
         pos = 0
         for m in _MARKER.finditer(chunk):
             if m.start() > pos:
-                out.append((chunk[pos : m.start()], "bold" if bold else ""))
+                out.append((markdown_plain(chunk[pos : m.start()]), "bold" if bold else ""))
             out.append((m.group(1), "marker"))
             pos = m.end()
         if pos < len(chunk):
-            out.append((chunk[pos:], "bold" if bold else ""))
+            out.append((markdown_plain(chunk[pos:]), "bold" if bold else ""))
     return out
 
 
@@ -106,8 +111,11 @@ def column_shares(
     return [w / total for w in widths]
 
 
+_CELL_RULE = re.compile(r"(?<!\\)\|")  # a | that is not an escaped \|
+
+
 def _cells(line: str) -> tuple[str, ...]:
-    return tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+    return tuple(cell.strip() for cell in _CELL_RULE.split(line.strip()[1:-1]))
 
 
 def parse_blocks(markdown: str) -> list[Block]:

@@ -32,12 +32,13 @@ from recoup.letters.exhibits import (
     visit_count_table,
 )
 from recoup.letters.factcheck import check_letter
-from recoup.letters.model import Enclosure, Packet
+from recoup.letters.model import Enclosure, Packet, Placeholder
 from recoup.letters.payment_plan import installments
 from recoup.letters.reader import benefit_words, for_payer, period_words, words
 from recoup.money import display_money
 from recoup.practice import PayerType
 from recoup.records_text import RecordSet
+from recoup.textsafe import markdown_escape
 from recoup.triage import Evidence, WorkItem
 from recoup.triage.facts import payer_type_of, service_kind, waiver_for
 from recoup.triage.rules.underpayment import fee_source, shortfall
@@ -94,6 +95,23 @@ def format_usd(value: Decimal | None) -> str:
     return "-" if value is None else display_money(value)
 
 
+class _Markdown(str):
+    """Text that is Markdown already (a template helper's output): printed as it is."""
+
+    __slots__ = ()
+
+
+def _literal(value: Any) -> str:
+    """What ``{{ value }}`` prints: every value from the inputs (a name, a note's passage, a
+    file name) as literal text, so no input can add a heading, a link, a table cell or bold
+    to a letter; the renderers and the fact check read the escapes back (markdown_plain)."""
+    if isinstance(value, _Markdown):
+        return value
+    if isinstance(value, Placeholder):
+        return _placeholder(value, full=False)
+    return markdown_escape(str(value))
+
+
 @cache
 def _environment(override: str | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("recoup.letters", "templates")]
@@ -106,9 +124,12 @@ def _environment(override: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_literal,
     )
     env.filters["long"] = format_date
     env.filters["usd"] = format_usd
+    env.filters["md"] = _md
+    env.filters["with_hint"] = lambda p: _placeholder(p, full=True)
     return env
 
 
@@ -579,11 +600,31 @@ _PICK = re.compile("\x02([^\x02\x03]*)\x03([^\x02\x03]*)\x02")
 
 
 def _biller_only(text: Any) -> str:
-    return f"\x01{text}\x01"
+    # the template's own Markdown; a value inside it comes through the ``md`` filter
+    return _Markdown(f"\x01{text}\x01")
+
+
+def _placeholder(value: Placeholder, *, full: bool) -> str:
+    """``[MISSING: what]`` (``— hint`` too in the biller's copy): the brackets are the
+    placeholder's own Markdown, its words are escaped like any value."""
+    hint = f" — {markdown_escape(value.hint)}" if full and value.hint else ""
+    return _Markdown(f"[MISSING: {markdown_escape(value.what)}{hint}]")
+
+
+def _md(value: Any) -> str:
+    """The ``md`` filter: a value escaped where the template joins it into its own text."""
+    return _Markdown(_literal(value))
 
 
 def _pick(biller: Any, sent: Any) -> str:
-    return f"\x02{biller}\x03{sent}\x02"
+    return _Markdown(f"\x02{_literal(biller)}\x03{_literal(sent)}\x02")
+
+
+def _cite(facts: LetterFacts) -> Any:
+    def cite(*sources: str) -> str:
+        return _Markdown(facts.cite(*sources))
+
+    return cite
 
 
 def _copy(facts: LetterFacts, rendered: str, *, sent: bool) -> str:
@@ -593,7 +634,7 @@ def _copy(facts: LetterFacts, rendered: str, *, sent: bool) -> str:
     text = _BILLER_ONLY.sub("" if sent else r"\1", text)
     text = _CITE_MARK.sub(lambda m: facts.marker(int(m[1])), text)
     items = facts.sent_sources.items if sent else facts.sources.items
-    listed = "".join(f"{n}. {s}\n" for n, s in enumerate(items, 1))
+    listed = "".join(f"{n}. {markdown_escape(s)}\n" for n, s in enumerate(items, 1))
     text = text.replace("\x04", f"## Sources\n\n{listed}" if items or not sent else "")
     return _tidy(text)
 
@@ -610,10 +651,10 @@ def build_packet(
     facts = LetterFacts(items, today)
     template_name, out = _variables(facts, records, months)
     _enclosures(facts, records, out)
-    out["cite"] = facts.cite
+    out["cite"] = _cite(facts)
     out["biller_only"] = _biller_only
     out["pick"] = _pick
-    out["source_list"] = lambda: "\x04"
+    out["source_list"] = lambda: _Markdown("\x04")
     out["missing"] = facts.placeholders  # filled while the variables were built
     env = _environment(_override_folder(facts))
     # two copies of one letter: the biller's cites files, rows and segments; the one that is
@@ -624,13 +665,14 @@ def build_packet(
     markdown = _copy(facts, rendered, sent=True)
     first = facts.items[0]
     key = packet_key(first)
-    check_letter(f"{key}/letter-biller.md", biller, facts.allowed, sources=facts.sources.items)
+    biller_sources = [markdown_escape(s) for s in facts.sources.items]
+    check_letter(f"{key}/letter-biller.md", biller, facts.allowed, sources=biller_sources)
     check_letter(
         f"{key}/letter.md",
         markdown,
         facts.allowed,
         checked=biller,
-        sources=facts.sent_sources.items,
+        sources=[markdown_escape(s) for s in facts.sent_sources.items],
     )
     behind = facts.sent_sources.behind
     return Packet(

@@ -23,6 +23,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from recoup.textsafe import markdown_plain
+
 __all__ = ["AllowedFacts", "FactCheckError", "Unsupported", "check_letter", "facts_in"]
 
 _MONTHS = [
@@ -273,7 +275,7 @@ def check_letter(
             "" if line in listed or (seen and _SPACED_MARKER.sub("", line) in seen) else line
             for line in markdown.splitlines()
         )
-    for kind, norm, raw, line in facts_in(markdown):
+    for kind, norm, raw, line in facts_in(markdown_plain(markdown)):
         if allowed.holds(kind, norm):
             continue
         problems.append(Unsupported(kind, raw, line))

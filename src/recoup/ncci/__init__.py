@@ -20,6 +20,7 @@ from recoup.ncci.editions import (
     parse_quarter,
     ptp_table_for,
     quarter_start,
+    store_in_force,
     use_store,
 )
 from recoup.ncci.mue import MAI_MEANINGS, MueTable, MueValue, load_cms_mue, parse_mue_rows
@@ -60,5 +61,6 @@ __all__ = [
     "parse_quarter",
     "ptp_table_for",
     "quarter_start",
+    "store_in_force",
     "use_store",
 ]

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -35,6 +37,7 @@ __all__ = [
     "parse_quarter",
     "ptp_table_for",
     "quarter_start",
+    "store_in_force",
     "use_store",
 ]
 
@@ -153,7 +156,9 @@ class EditionSet:
 # Keyed by the store's Engine itself (two in-memory SQLite stores share a URL); an engine that is
 # garbage-collected takes its tables with it.
 _SETS: weakref.WeakKeyDictionary[Any, EditionSet] = weakref.WeakKeyDictionary()
-_DEFAULT: list[Any] = []
+# The store a lookup given none reads: per thread and per asyncio task (a ContextVar), so two
+# web requests triaging against different stores at once never see each other's.
+_DEFAULT: ContextVar[Any] = ContextVar("recoup_ncci_store", default=None)
 
 
 def editions_of(store: Any) -> EditionSet:
@@ -177,14 +182,23 @@ def forget(store: Any = None) -> None:
 
 def use_store(store: Any) -> None:
     """Make ``store`` (a ``Store`` or an Engine; ``None`` to clear) the one that
-    :func:`ptp_table_for` and :func:`mue_table_for` read when given none."""
-    _DEFAULT.clear()
-    if store is not None:
-        _DEFAULT.append(store)
+    :func:`ptp_table_for` and :func:`mue_table_for` read when given none, in this thread (or
+    asyncio task) and what it starts from here on."""
+    _DEFAULT.set(store)
+
+
+@contextmanager
+def store_in_force(store: Any) -> Iterator[None]:
+    """``use_store(store)`` for the ``with`` block; the one before it is back afterwards."""
+    token = _DEFAULT.set(store)
+    try:
+        yield
+    finally:
+        _DEFAULT.reset(token)
 
 
 def _store(store: Any) -> Any:
-    return store if store is not None else (_DEFAULT[0] if _DEFAULT else None)
+    return store if store is not None else _DEFAULT.get()
 
 
 def ptp_table_for(on: date, store: Any = None) -> tuple[PtpTable, str]:

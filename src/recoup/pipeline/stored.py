@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from recoup.ncci import use_store
+from recoup.ncci import store_in_force
 from recoup.practice import Practice
 from recoup.store import ImportResult, RefreshResult, Store
 from recoup.triage import WorkItem, Worklist, triage
@@ -113,11 +113,8 @@ def _triage(
 ) -> Worklist:
     """Triage with the store's NCCI quarters in force (the bundled illustrative table when the
     store has none loaded)."""
-    use_store(store)
-    try:
+    with store_in_force(store):  # a store that is closed later must not stay the default
         return triage(results, practice, today)
-    finally:
-        use_store(None)  # a store that is closed later must not stay the default
 
 
 def refresh_worklist(

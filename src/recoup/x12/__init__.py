@@ -2,10 +2,10 @@
 
 The practice's outgoing 837P claims: ``read_837`` / ``Reader837`` and ``write_837``.
 
-The reader's hot modules may be compiled with mypyc, and the segment splitter built from
-``_segsplit.c`` (``scripts/build_native.py``, run by ``make``); ``COMPILED`` says whether the
-mypyc modules are. A compiled module older than its source would run stale code, so importing
-warns about it (and the test suite refuses to run).
+The reader's hot modules may be compiled with mypyc, and the segment splitter and claim builder
+built from ``_segsplit.c`` and ``_claim835.c`` (``scripts/build_native.py``, run by ``make``);
+``COMPILED`` says whether the mypyc modules are. A compiled module older than its source would
+run stale code, so importing warns about it (and the test suite refuses to run).
 """
 
 import warnings

@@ -12,6 +12,12 @@ A bad value never loses the claim: the segment that holds it is reported (an err
 the transaction set from being posted) and left out, an unreadable CLP or SVC amount is kept as
 0.00 beside its finding, and the claim is handed out so the transaction's totals can still be
 added up and shown. A number with spaces around it (``"120.00 "``) is read, with a warning.
+
+Most claims need no finding at all. For them ``_claim835``, a small C extension built from
+``_claim835.c`` with the mypyc modules, builds the same records without making a Python string
+of every element; it gives up on the first thing this module would report (returning None), and
+the claim is then built here. Without it (no C compiler) every claim is built here, with the
+same result; tests/x12/test_native_claims.py compares the two paths.
 """
 
 from __future__ import annotations
@@ -36,6 +42,18 @@ MAX_NUMBER_LENGTH = 20  # X12 type R amounts have at most 18 digits, plus sign a
 _new = tuple.__new__  # builds a NamedTuple from a tuple in field order without __new__'s checks
 
 Report = Callable[[Severity, str, str, int | None, str | None], None]
+NativeBuild = Callable[
+    [list[str], int, list[int], str, str, dict[str, Procedure]], ClaimPayment | None
+]
+
+_native_build: NativeBuild | None
+try:
+    from recoup.x12 import _claim835
+
+    _claim835.configure(ClaimPayment, ServiceLine, Adjustment, Person, Decimal, ZERO)
+    _native_build = _claim835.build
+except (ImportError, TypeError):  # not built, or built for other records: build in Python
+    _native_build = None
 
 
 class BadValue(ValueError):
@@ -66,6 +84,7 @@ class ClaimBuilder:
         self._p_dtm472 = "DTM*472*"
         self._p_ref6r = "REF*6R*"
         self._p_lqhe = "LQ*HE*"
+        self.native = _native_build  # None builds every claim here (tests compare the two)
 
     def set_delimiters(self, sep: str, comp: str) -> None:
         self.sep = sep
@@ -251,6 +270,11 @@ class ClaimBuilder:
     ) -> ClaimPayment:
         """The claim whose CLP is ``segs[0]`` (segment ``number``); lines at ``line_starts``."""
         sep = self.sep
+        native = self.native
+        if native is not None and not self.padded:
+            built = native(segs, number, line_starts, header_number, sep, self.procedures)
+            if built is not None:
+                return built
         clp = segs[0].split(sep)
         if len(clp) < 8:
             self.report(

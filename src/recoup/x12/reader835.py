@@ -32,9 +32,10 @@ one alone:
   with a warning.
 
 Speed: a 100 MB remittance has about 4 million segments. The main loop only sorts them: it looks
-the first three characters up in a table and gathers each claim's raw segments; the claim is then
-split and built by :class:`~recoup.x12.claims835.ClaimBuilder` in short loops over fast locals.
-Envelope and header segments are rare and handled by ordinary methods.
+the first three characters up in a table and gathers each claim's raw segments (``_gather``, or
+the same loop in C from ``_claim835.c``); the claim is then split and built by
+:class:`~recoup.x12.claims835.ClaimBuilder` (in C too when it needs no finding). Envelope and
+header segments are rare and handled by ordinary methods.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from __future__ import annotations
 import gc
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -69,6 +70,30 @@ def _kinds(sep: str) -> dict[str, int]:
     kinds["SVC"] = _SVC
     kinds["CLP"] = _CLP
     return kinds
+
+
+def _gather(
+    segments: list[str], start: int, claim: list[str], line_starts: list[int], sep: str
+) -> int:
+    """Append ``segments[start:]`` to ``claim`` while they belong to it (SVCs noted in
+    ``line_starts``); the index of the first one that does not. ``_claim835.gather`` in C."""
+    get_kind = _kinds(sep).get
+    for i in range(start, len(segments)):
+        seg = segments[i]
+        kind = get_kind(seg[:3], _OTHER)
+        if kind == _SVC:
+            line_starts.append(len(claim))
+        elif kind != _BODY:
+            return i
+        claim.append(seg)
+    return len(segments)
+
+
+_native_gather: Callable[[list[str], int, list[str], list[int], str], int] | None
+try:
+    from recoup.x12._claim835 import gather as _native_gather
+except ImportError:  # not built: the Python loop above does the same
+    _native_gather = None
 
 
 class ParseResult(NamedTuple):
@@ -144,6 +169,10 @@ class Reader835:
         self._suppressed = 0
         self._failed: set[int] = set()  # ST segment numbers of transactions with an error
         self.builder = ClaimBuilder(self._report)
+        # Collects a claim's segments: in C when built, else in Python (tests compare the two).
+        self.gather: Callable[[list[str], int, list[str], list[int], str], int] = (
+            _native_gather or _gather
+        )
         self.envelope = Envelope(self._report, strict=strict)
         # transaction state
         self._tx: TransactionHeader | None = None
@@ -234,6 +263,7 @@ class Reader835:
 
     def _run(self) -> Iterator[tuple[Remittance, ClaimPayment]]:
         build = self.builder.build
+        gather = self.gather
         claim: list[str] | None = None  # raw segments of the claim being gathered
         claim_number = 0
         line_starts: list[int] = []
@@ -246,24 +276,25 @@ class Reader835:
                 self.builder.set_delimiters(sep, batch.delimiters.component)
                 kinds = _kinds(sep)
             get_kind = kinds.get
-            number = batch.first - 1
-            for seg in batch.segments:
-                number += 1
-                kind = get_kind(seg[:3], _OTHER)
+            segments = batch.segments
+            count = len(segments)
+            first = batch.first
+            i = 0
+            while i < count:
                 if claim is not None:
-                    if kind == _BODY:
-                        claim.append(seg)
-                        continue
-                    if kind == _SVC:
-                        line_starts.append(len(claim))
-                        claim.append(seg)
-                        continue
+                    i = gather(segments, i, claim, line_starts, sep)
+                    if i == count:
+                        break  # the claim goes on in the next batch
                     # the claim ends here
                     done = build(claim, claim_number, line_starts, self._tx_number())
                     claim = None
                     if self._tx is not None:
                         self._paid += done.paid
                         yield self._tx.record, done
+                seg = segments[i]
+                number = first + i
+                i += 1
+                kind = get_kind(seg[:3], _OTHER)
                 if kind == _CLP:
                     if self._begin_claim(number, seg):
                         claim, claim_number, line_starts = [seg], number, []
@@ -272,6 +303,8 @@ class Reader835:
                         self._error("x835.svc.place", "SVC outside a claim (CLP)", number, seg)
                 else:
                     self._segment(seg.split(sep), number, seg)
+            number = first + count - 1
+            segments = []  # let the batch go while the next one is read
         if claim is not None:
             done = build(claim, claim_number, line_starts, self._tx_number())
             if self._tx is not None:

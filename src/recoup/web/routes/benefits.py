@@ -25,7 +25,7 @@ from recoup.accumulators import (
     load_eligibility,
 )
 from recoup.jsonout import to_jsonable
-from recoup.practice import Practice
+from recoup.practice import Authorization, Practice
 from recoup.web.deps import AppState, Viewer, app_state, reader
 from recoup.web.errors import BadRequest, NotFound
 from recoup.web.practices import stored_practices
@@ -46,6 +46,20 @@ class PatientBenefits:
     authorizations: list[AuthStatus]
 
     @property
+    def not_in_force(self) -> list[Authorization]:
+        """The patient's authorisations that have ended or not begun on the date: at check-in
+        an ended one means a new authorisation is needed before the visit is billed."""
+        return sorted(
+            (
+                a
+                for a in self.practice.authorizations
+                if a.patient_id == self.patient_id and not a.start_date <= self.on <= a.end_date
+            ),
+            key=lambda a: (a.end_date, a.auth_number),
+            reverse=True,
+        )
+
+    @property
     def worst(self) -> str:
         states = {s.status for s in self.benefits} | {a.status for a in self.authorizations}
         for status in ("exhausted", "warning", "ok"):
@@ -62,6 +76,18 @@ class PatientBenefits:
             "status": self.worst,
             "benefits": to_jsonable(self.benefits),
             "authorizations": to_jsonable(self.authorizations),
+            "authorizations_not_in_force": [
+                {
+                    "auth_number": a.auth_number,
+                    "payer_id": a.payer_id,
+                    "codes": list(a.codes),
+                    "start_date": a.start_date.isoformat(),
+                    "end_date": a.end_date.isoformat(),
+                    "state": "ended" if a.end_date < self.on else "not yet begun",
+                    "source": f"{a.file}:{a.row}",
+                }
+                for a in self.not_in_force
+            ],
         }
 
 
