@@ -30,6 +30,9 @@ def pg_server() -> Iterator[PgServer]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # the CLI honours $COLUMNS (a terminal's width); pytest-xdist workers inherit one, a plain
+    # run may not: the tests that want a width set it themselves
+    os.environ.pop("COLUMNS", None)
     from recoup.x12 import stale_compiled_modules
 
     stale = stale_compiled_modules()

@@ -10,7 +10,6 @@ Exit code 0 when every file of this run landed, 1 when any failed (the others st
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from recoup.cli.common import SafeTable
+from recoup.cli.common import SafeTable, out_width
 from recoup.findings import Severity
 from recoup.money import CENT
 from recoup.practice import read_practice
@@ -100,7 +99,7 @@ def _summary(tally: BatchTally, out: Path, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out_console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    out_console = Console(soft_wrap=False, width=out_width(200))
     out_console.print(
         f"{tally.done} file(s) written to {out}, {tally.skipped} already done, "
         f"{tally.duplicates} duplicate(s) of files done, {len(tally.failures)} failed; "

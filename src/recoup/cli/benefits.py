@@ -29,7 +29,7 @@ from recoup.accumulators import (
     load_eligibility,
     reconcile,
 )
-from recoup.cli.common import SafeTable, err, fail, out, parse_date, read_practice_folder
+from recoup.cli.common import SafeTable, err, fail, fitted, out, parse_date, read_practice_folder
 from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps, to_jsonable
 from recoup.money import display_money
@@ -209,7 +209,7 @@ def _print_check(check: VisitCheck, practice: Practice, out: Console) -> None:
         which = " and ".join(sorted({c.limit_kind for c in check.exceeded}))
         out.print(f"[bold red]The visit would exceed the {which} limit.[/]")
         for line in check.advice:
-            out.print(f"  - {line}", soft_wrap=True)
+            out.print(fitted(line, "    ", first="  - "), soft_wrap=True)
     else:
         out.print("[bold green]The visit fits every limit on file.[/]")
 
@@ -252,7 +252,7 @@ def _read_claims(practice: Practice, patient_id: str, folder: Path) -> list[Any]
 def _print_recount(rec: Reconciliation, out: Console) -> None:
     out.rule(f"[bold]{rec.benefit}[/]: {rec.verdict}")
     for line in rec.explanation:
-        out.print(f"  {line}", soft_wrap=True)
+        out.print(fitted(line, "  "), soft_wrap=True)
     if rec.differences:
         table = SafeTable(title="Differences, date by date", title_justify="left")
         for column in ("date", "kind", "+", "claim", "payer claim (CLP07)", "codes"):

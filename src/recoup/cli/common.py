@@ -9,7 +9,10 @@ markup.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -55,9 +58,39 @@ DB_HELP = (
 err = Console(stderr=True)
 
 
+def sized() -> bool:
+    """Whether output goes to a terminal, or ``$COLUMNS`` says how wide it may be: then long
+    lines are wrapped to fit; into a pipe or file they stay whole (one line, easy to grep)."""
+    return sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+
+
+def fitted(text: str, indent: str = "", *, first: str | None = None) -> str:
+    """``text`` wrapped to the terminal's (or ``$COLUMNS``) width when :func:`sized`, each
+    continuation line indented by ``indent`` (the first by ``first``, default ``indent``)."""
+    lead = indent if first is None else first
+    if not sized():
+        return lead + text
+    width = shutil.get_terminal_size((100, 24)).columns
+    return textwrap.fill(
+        text,
+        width=max(40, width),
+        initial_indent=lead,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def out_width(width: int = 160) -> int | None:
+    """How wide a command prints: the terminal's width (or ``$COLUMNS`` when set, as when a
+    script asks for 100 columns), else ``width`` (``None`` = let the console measure)."""
+    return None if sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit() else width
+
+
 def out(width: int = 160) -> Console:
-    """The console for a command's output: as wide as the terminal, else ``width``."""
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else width)
+    """The console for a command's output: as wide as the terminal or ``$COLUMNS``, else
+    ``width``. Tables shrink their columns (wrapping cells) to fit."""
+    return Console(soft_wrap=False, width=out_width(width))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from recoup.cli.common import SafeTable, print_findings, shown
+from recoup.cli.common import SafeTable, out_width, print_findings, shown
 from recoup.code_check import check_codes
 from recoup.codes import explain
 from recoup.denials import denied_items, summarize
@@ -168,7 +167,7 @@ def show(
     not balance) are listed with the segment number and text. The exit code is 1 when any file
     has an error.
     """
-    out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    out = Console(soft_wrap=False, width=out_width(160))
     err = Console(stderr=True)
     missing = [p for p in files if not p.is_file()]
     results = [

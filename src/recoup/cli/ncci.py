@@ -19,7 +19,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from recoup.cli.common import safe
+from recoup.cli.common import fitted, safe
 from recoup.findings import Finding, Severity
 from recoup.jsonout import dumps
 
@@ -163,15 +163,21 @@ def _print_report(report: Any, comparison: Any) -> None:
             current = issue.claim_id
             _echo(f"{issue.claim_id}")
         where = f"line {issue.line} {issue.service_date} {issue.code}" if issue.line else "claim"
-        _echo(f"  {where}: {issue.severity.upper()} {issue.rule}: {issue.message}")
-        _echo(f"    change: {issue.change}")
-        _echo(f"    source: {issue.source}")
+        _echo(
+            fitted(
+                f"{where}: {issue.severity.upper()} {issue.rule}: {issue.message}",
+                "    ",
+                first="  ",
+            )
+        )
+        _echo(fitted(f"change: {issue.change}", "      ", first="    "))
+        _echo(fitted(f"source: {issue.source}", "      ", first="    "))
     blocking = len(report.blocking)
     _echo(
         f"{report.claims} claims, {report.lines} lines: {blocking} would be denied, "
         f"{len(report.issues) - blocking} warnings"
     )
-    _echo("tables used: " + "; ".join(report.tables))
+    _echo(fitted("tables used: " + "; ".join(report.tables), "  "))
     if comparison is not None:
         _echo(comparison.line())
         for missed in comparison.missed:

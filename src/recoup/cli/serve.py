@@ -11,15 +11,27 @@ names the reverse proxies whose X-Forwarded-For header gives the client's addres
 
 The server's log shows method, route template, status and time only: no query strings, no
 path parameters, nothing that could name a patient.
+
+``--workers N`` runs N worker processes (a team on one server): each builds the app from the
+settings checked here (:func:`recoup.web.app.app_from_environment`) with its own connection
+pool. Nothing they share is in one process's memory: sessions, sign-in limits, the audit log
+and the work are rows in the store, the signing key is the one file (or ``$RECOUP_SECRET_KEY``)
+made here before the workers start. Several workers need PostgreSQL: a SQLite store is one file
+that one process writes at a time, so it is served by one worker.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from recoup.web.deps import AppState
 
 __all__ = ["is_loopback", "register_serve_commands"]
 
@@ -64,6 +76,12 @@ def serve_command(
         help="The address (or network) of a reverse proxy whose X-Forwarded-For is believed "
         "for the sign-in limits and the audit log; repeat for more.",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        help="Worker processes (PostgreSQL store only): about one per CPU core for a team. "
+        "Each holds up to 6 database connections.",
+    ),
 ) -> None:
     """Run the web app: worklist, denial detail and packets, import, benefits, dashboard.
 
@@ -93,6 +111,13 @@ def serve_command(
         )
     if not multi_user and not url.startswith("sqlite"):
         raise _fail("a PostgreSQL store is for a shared server: add --multi-user")
+    if workers < 1:
+        raise _fail("--workers must be at least 1")
+    if workers > 1 and url.startswith("sqlite"):
+        raise _fail(
+            f"--workers {workers} needs a PostgreSQL store: a SQLite file is written by one "
+            "process at a time, so it is served by one worker (drop --workers)"
+        )
     fixed: date | None = None
     if today is not None:
         try:
@@ -110,6 +135,7 @@ def serve_command(
 
     catch_up(store, fixed or date.today())  # an import whose refresh was stopped: finish it
     try:
+        # also makes the secret key file, once, before any worker reads it
         app = create_app(
             store,
             multi_user=multi_user,
@@ -131,18 +157,35 @@ def serve_command(
             "recoup: single-user mode: NO SIGN-IN; only this computer can connect "
             f"(store {display_url(url)})"
         )
-    typer.echo(f"recoup: open {where}")
-    try:
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            access_log=False,  # uvicorn's would print query strings; ours logs route templates
-            server_header=False,
-            log_level="info",
-        )
-    finally:
-        store.close()
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "access_log": False,  # uvicorn's would print query strings; ours logs route templates
+        "server_header": False,
+        "log_level": "info",
+    }
+    if workers == 1:
+        typer.echo(f"recoup: open {where}")
+        try:
+            uvicorn.run(app, **options)
+        finally:
+            store.close()
+        return
+    from recoup.web.app import SERVE_CONFIG_ENV, serve_config
+
+    state: AppState = app.state.recoup
+    os.environ[SERVE_CONFIG_ENV] = serve_config(
+        url,
+        multi_user=multi_user,
+        today=fixed,
+        data_dir=state.data_dir,
+        allowed_hosts=allowed_host,
+        port=port,
+        trusted_proxies=trusted_proxy,
+    )
+    store.close()  # each worker opens its own
+    typer.echo(f"recoup: {workers} worker processes; open {where}")
+    uvicorn.run("recoup.web.app:app_from_environment", factory=True, workers=workers, **options)
 
 
 def register_serve_commands(app: typer.Typer) -> None:

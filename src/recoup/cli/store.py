@@ -25,6 +25,7 @@ from recoup.cli.common import (
     parse_date,
     print_findings,
     shown,
+    sized,
     today_option,
 )
 from recoup.cli.common import (
@@ -188,7 +189,7 @@ def _report_batch(
                 else ""
             )
             line = Text.assemble((f"{result.path}: ", "bold"), (_summary(result), style))
-            console.print(line, soft_wrap=True)
+            console.print(line, soft_wrap=not sized())
             print_findings(result.findings, console)
 
     batch = run(report)
@@ -203,7 +204,7 @@ def _report_batch(
                 if refreshed.missing_files
                 else ""
             ),
-            soft_wrap=True,
+            soft_wrap=not sized(),
         )
     if as_json:
         payload = [

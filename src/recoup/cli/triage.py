@@ -24,6 +24,7 @@ from recoup.cli.common import (
     out,
     parse_date,
     read_practice_folder,
+    sized,
     today_option,
 )
 from recoup.letters.reader import key_words
@@ -79,9 +80,9 @@ def _table(worklist: Worklist, out: Console) -> None:
             style=style,
         )
     out.print(table)
-    out.print(_summary_line(worklist), soft_wrap=True)
+    out.print(_summary_line(worklist), soft_wrap=not sized())
     if worklist.patient_share:
-        out.print(_share_line(worklist), soft_wrap=True)
+        out.print(_share_line(worklist), soft_wrap=not sized())
 
 
 def _reason(item: WorkItem) -> str:

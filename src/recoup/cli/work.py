@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from recoup.cli.common import db_option, err, fail, open_store, out, parse_date, today_option
+from recoup.cli.common import (
+    db_option,
+    err,
+    fail,
+    fitted,
+    open_store,
+    out,
+    parse_date,
+    today_option,
+)
 from recoup.cli.common import table as make_table
 from recoup.cli.worklist import _who, user_app
 from recoup.jsonout import dumps
@@ -142,7 +151,7 @@ def notes_command(
             head += f"  ref {n.reference}"
         console.print(head, markup=False, highlight=False)
         if n.text:
-            console.print("    " + n.text, markup=False, highlight=False, soft_wrap=True)
+            console.print(fitted(n.text, "    "), markup=False, highlight=False, soft_wrap=True)
 
 
 def remind_command(

@@ -28,6 +28,7 @@ from recoup.cli.common import (
     open_store,
     out,
     parse_date,
+    sized,
     today_option,
 )
 from recoup.cli.common import table as make_table
@@ -171,7 +172,7 @@ def worklist_command(
     console.print(
         f"{page.total} denials{shown}, ${format_money(page.total_amount)}"
         + (f": {lanes}" if lanes else ""),
-        soft_wrap=True,
+        soft_wrap=not sized(),
     )
 
 

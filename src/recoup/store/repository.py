@@ -41,6 +41,7 @@ from recoup.store import (
     worklist_query,
 )
 from recoup.store.accounts import AuditEntry, User
+from recoup.store.contacts import PayerContact, payer_contacts
 from recoup.store.denial_rows import MAX_PER_PAGE, DenialRow
 from recoup.store.engine import (
     StoreError,
@@ -470,6 +471,12 @@ class Store:
         ``practice_keys``, only one of those practices."""
         with reading(self.engine) as conn:
             return worklist_query.find(conn, denial_key, today, practice_keys)
+
+    def payer_contacts(self, row: DenialRow) -> list[PayerContact]:
+        """The payer's contacts (835 PER: claims line, EDI help, web site) for a denial, read
+        from the 835 its claim came in; empty when the store has none."""
+        with reading(self.engine) as conn:
+            return payer_contacts(conn, row.patient_account, row.payer_claim_id, row.payer_name)
 
     def stored_835(self, file_id: int) -> bytes | None:
         """An imported 835's bytes by its stored file id (evidence names it)."""

@@ -11,7 +11,9 @@ query string, path parameter or body, which may name a patient).
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
@@ -33,10 +35,27 @@ from recoup.web.routes import ROUTERS
 from recoup.web.security import SESSION_COOKIE, SESSION_SECONDS, Session, Signer, load_secret
 from recoup.web.uploads import UploadLimits
 
-__all__ = ["SESSION_COOKIE", "create_app", "data_dir_for"]
+__all__ = [
+    "SERVE_CONFIG_ENV",
+    "SESSION_COOKIE",
+    "WORKER_HEADER_ENV",
+    "app_from_environment",
+    "create_app",
+    "data_dir_for",
+    "serve_config",
+]
 
 HERE = Path(__file__).parent
 log = logging.getLogger("recoup.web")
+
+# ``recoup serve --workers N``: each worker process builds its app from this (JSON, set by the
+# parent before uvicorn starts the workers). Everything a worker shares with the others lives in
+# the store (sessions, sign-in limits, the audit log, the work) or in the data folder (the
+# secret key, made once by the parent, and the kept practice folders): nothing in its memory.
+SERVE_CONFIG_ENV = "RECOUP_SERVE_CONFIG"
+# Tests only: answer with the worker's process id in ``X-Recoup-Worker`` (off unless set to 1,
+# so a production server never tells a client its process ids).
+WORKER_HEADER_ENV = "RECOUP_TEST_WORKER_HEADER"
 
 
 def data_dir_for(store: Store) -> Path:
@@ -76,6 +95,7 @@ def create_app(
         else HostPolicy.loopback(port)
     )
     folder = data_dir or data_dir_for(store)
+    worker_header = os.environ.get(WORKER_HEADER_ENV) == "1"
     templates = Jinja2Templates(directory=HERE / "templates")
     filters.install(templates.env)
     state = AppState(
@@ -125,6 +145,8 @@ def create_app(
         final: Session = request.state.session
         if final is not request.state.session_in:
             _set_cookie(response, state, final)
+        if worker_header:
+            response.headers["x-recoup-worker"] = str(os.getpid())
         route = request.scope.get("route")
         template = getattr(route, "path", None) or (
             "/static/*" if request.url.path.startswith("/static/") else "<no route>"
@@ -139,6 +161,51 @@ def create_app(
         return response
 
     app.add_middleware(Gate, state=state)  # outermost of ours
+    return app
+
+
+def serve_config(
+    url: str,
+    *,
+    multi_user: bool,
+    today: date | None,
+    data_dir: Path,
+    allowed_hosts: Sequence[str],
+    port: int,
+    trusted_proxies: Sequence[str],
+) -> str:
+    """What :func:`app_from_environment` needs, as the JSON ``recoup serve`` puts in
+    :data:`SERVE_CONFIG_ENV` for its worker processes."""
+    return json.dumps(
+        {
+            "url": url,
+            "multi_user": multi_user,
+            "today": today.isoformat() if today else None,
+            "data_dir": str(data_dir),
+            "allowed_hosts": list(allowed_hosts),
+            "port": port,
+            "trusted_proxies": list(trusted_proxies),
+        }
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory of a ``recoup serve --workers N`` worker process (uvicorn calls it in
+    each one): its own connection pool to the store, the settings the parent checked."""
+    config = json.loads(os.environ[SERVE_CONFIG_ENV])
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    store = Store.open(config["url"])
+    fixed = date.fromisoformat(config["today"]) if config["today"] else None
+    app = create_app(
+        store,
+        multi_user=bool(config["multi_user"]),
+        today=(lambda: fixed) if fixed else date.today,
+        data_dir=Path(config["data_dir"]),
+        allowed_hosts=config["allowed_hosts"] or None,
+        port=int(config["port"]),
+        trusted_proxies=config["trusted_proxies"],
+    )
+    app.router.on_shutdown.append(store.close)
     return app
 
 

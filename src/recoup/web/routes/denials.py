@@ -322,6 +322,7 @@ def denial_page(request: Request, key: str, viewer: Viewer = Depends(reader)) ->
             "history": _history(state, row),
             "undoable": _undoable(state, row),
             "levels": chain(row.payer_type) if row.lane in APPEAL_LANES else (),
+            "contacts": state.store.payer_contacts(row),
             **denial_work_context(state, row),
         },
     )
@@ -342,6 +343,7 @@ def api_denial(request: Request, key: str, viewer: Viewer = Depends(reader)) -> 
     data["remittance"] = None if remittance is None else remittance.to_dict()
     claim = found[0] if found else None
     data["as_sent"] = to_jsonable(as_sent(_sent_claim(state, row, claim), claim, row))
+    data["payer_contacts"] = [c.to_dict() for c in state.store.payer_contacts(row)]
     return data
 
 
