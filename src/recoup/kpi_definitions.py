@@ -98,8 +98,9 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "overdue",
         "Overdue",
-        "Open denials (not yet sent) whose deadline is before today: the appeal or corrected "
-        "claim window has passed. Never counted as expiring.",
+        "Open work items (not yet sent) whose deadline is before today: the appeal or "
+        "corrected claim window has passed, or a takeback's refund-dispute window. Never "
+        "counted as expiring.",
     ),
     Definition(
         "expiring",

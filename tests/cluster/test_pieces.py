@@ -89,8 +89,10 @@ def test_a_task_runs_the_cli_triage_with_the_mapped_practice() -> None:
     practices = PracticeMap({BRIGHTPATH_NPI: str(EXAMPLES / "brightpath-pt")}, ())
     result = process_file(stamp, practices, TODAY)
     without = process_file(stamp, EMPTY, TODAY)
-    assert (result.status, result.claims, result.denials) == (DONE, 8, 7)  # 1 underpaid
-    assert result.denied == Decimal("510.20")  # $508.00 denied, $2.20 underpaid
+    # 5 denials, 1 underpaid line, and 3 takeback reviews: alone, this file's PLB takebacks
+    # name payments that are in other files (the store links two of them; see tests/takebacks)
+    assert (result.status, result.claims, result.denials) == (DONE, 8, 10)
+    assert result.denied == Decimal("647.10")  # $508 denied, $2.20 underpaid, $136.90 PLB
     denials = result.tables["denials"]
     assert set(denials.column("practice").to_pylist()) == {str(EXAMPLES / "brightpath-pt")}
     assert set(without.tables["denials"].column("practice").to_pylist()) == {None}

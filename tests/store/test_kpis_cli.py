@@ -22,7 +22,8 @@ def _import(db: str) -> None:
 
 def test_kpis_for_one_practice_and_for_all(db_url: str) -> None:
     _import(db_url)
-    # 2026-12-24: Brightpath's BP26065 ($136.00, due 2026-12-14) is 10 days overdue
+    # 2026-12-24: Brightpath's BP26065 ($136.00, due 2026-12-14) is 10 days overdue, and the
+    # $45.00 takeback review (refund-dispute window ended 2026-09-20) is overdue too
     args = ["kpis", "--db", db_url, "--today", "2026-12-24"]
     every = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
     steps = runner.invoke(app, [*args, "--json", "--practice", "little steps autism center"])
@@ -31,7 +32,7 @@ def test_kpis_for_one_practice_and_for_all(db_url: str) -> None:
     bright = json.loads(runner.invoke(app, [*args, "--json", "--practice", "1548213069"]).stdout)
     assert (little["practice"], bright["practice"]) == ("1730496282", "1548213069")
     assert bright["overdue_count"] + little["overdue_count"] == every["overdue_count"]
-    assert (bright["overdue_count"], bright["overdue_amount"]) == (1, "136.00")
+    assert (bright["overdue_count"], bright["overdue_amount"]) == (2, "181.00")
     assert [(r["key"], r["amount"]) for r in little["underpaid_by_payer"]] == [
         ("PRAIRIE MUTUAL", "4.00")
     ]
@@ -39,7 +40,7 @@ def test_kpis_for_one_practice_and_for_all(db_url: str) -> None:
     assert text.exit_code == 0, text.output
     lines = text.stdout.splitlines()
     words = [line.split() for line in lines]
-    assert any(line.split()[:2] == ["overdue", "1"] for line in lines)
+    assert any(line.split()[:2] == ["overdue", "2"] for line in lines)
     assert "open denied dollars by age" in text.stdout
     assert ["│", "97140", "│", "1", "│", "2.20", "│", "2.20", "│"] in words
     # payments.csv: $65.00 + $50.00 on BP26061, billed to the patient for $185.00: 62.2 %

@@ -108,7 +108,7 @@ def test_remind_keeps_each_user_to_their_practices(db: str) -> None:
     _run("user", "add", "sam", "--practice", B, "--db", db)
     with Store.open(db) as store:
         rows = store.all_denials(DenialQuery(status="active"), today=TODAY)
-        a_row = next(r for r in rows if r.practice_key == A)
+        a_row = next(r for r in rows if r.practice_key == A and r.patient_account)  # a denial
         b_row = next(r for r in rows if r.practice_key == B)
         store.assign([a_row.id, b_row.id], "sam", "admin")
         store.set_follow_up([a_row.id, b_row.id], TODAY, "admin")

@@ -23,7 +23,8 @@ from web.helpers import EXAMPLE, ROOT, Web, zip_folder
 LITTLE_STEPS = ROOT / "examples" / "little-steps-aba"
 BRIGHTPATH_KEY, LITTLE_STEPS_KEY = "1548213069", "1730496282"  # their NPIs (practice.toml)
 # Brightpath's BP26065 (97530, $136.00, corrected claim lane) is due 2026-12-14: on 2026-12-24
-# it is 10 days overdue, and nothing else is due before 2027-01-07.
+# it is 10 days overdue, as is the $45.00 takeback review (its refund-dispute window ended
+# 2026-09-20); nothing else is due before 2027-01-07.
 LATE = date(2026, 12, 24)
 
 
@@ -53,11 +54,11 @@ def _import(web: Web, folder: Path) -> None:
 
 def test_ten_days_overdue_shows_as_overdue(late_web: Web) -> None:
     text = late_web.client.get("/dashboard").text
-    assert _stat(text, "kpi-overdue") == "1"
+    assert _stat(text, "kpi-overdue") == "2"
     assert _stat(text, "kpi-expiring") == "0"
-    assert "$136.00 past the deadline" in text
+    assert "$181.00 past the deadline" in text
     body = late_web.client.get("/api/kpis").json()
-    assert (body["overdue_count"], body["overdue_amount"]) == (1, "136.00")
+    assert (body["overdue_count"], body["overdue_amount"]) == (2, "181.00")
     assert (body["expiring_count"], body["expiring_amount"]) == (0, "0.00")
 
 
@@ -67,7 +68,7 @@ def test_every_figure_links_to_its_definition(late_web: Web) -> None:
     anchors = set(re.findall(r'<dt id="def-([a-z-]+)"', text))
     assert links <= anchors
     stats = re.findall(r'<div class="stat"><div class="label">(.*?)</div>', text)
-    assert len(stats) == 12 and all('href="#def-' in label for label in stats)
+    assert len(stats) == 13 and all('href="#def-' in label for label in stats)
     assert {d.key for d in DEFINITIONS} == anchors
     served = late_web.client.get("/api/kpis/definitions").json()
     assert [d["key"] for d in served] == [d.key for d in DEFINITIONS]
@@ -78,7 +79,7 @@ def test_every_figure_links_to_its_definition(late_web: Web) -> None:
 def test_aging_and_underpaid_tables(late_web: Web) -> None:
     body = late_web.client.get("/api/kpis").json()
     rows = late_web.store.all_denials(DenialQuery(today=LATE), today=LATE)
-    denials = [r for r in rows if r.lane != "underpayment"]
+    denials = [r for r in rows if r.lane not in ("underpayment", "review_takeback")]
     by_bucket = {"0-30": 0, "31-60": 0, "61-90": 0, "90+": 0}
     for r in denials:
         assert r.notice_date is not None

@@ -519,14 +519,19 @@ def _bucket(age: int) -> int:
 
 
 def open_aging(conn: Connection, today: date, keys: frozenset[str] | None = None) -> list[AgingRow]:
-    """Denials not closed (open or sent; underpayments apart), whatever their notice date, by
+    """Denials not closed (open or sent; underpayments, takeback reviews and missing
+    remittances apart: no denied dollars), whatever their notice date, by
     days since the remittance's date (the notice date: BPR16, else the production date): 0-30,
     31-60, 61-90, over 90. A denial with no notice date counts as over 90 days (its age cannot
     be told, and hiding it in the youngest bucket would flatter the figure)."""
     d = denials.c
     query = (
         select(d.notice_date, func.count(), func.sum(d.amount_cents))
-        .where(d.status != "closed", d.lane != UNDERPAYMENT_LANE, *_of(keys))
+        .where(
+            d.status != "closed",
+            d.lane.not_in([UNDERPAYMENT_LANE, "review_takeback", "missing_remittance"]),
+            *_of(keys),
+        )
         .group_by(d.notice_date)
     )
     counts = [0] * len(AGING_BUCKETS)
