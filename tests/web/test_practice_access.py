@@ -26,6 +26,7 @@ from recoup.web import create_app
 from recoup.web.packets import PACKET_FORMATS
 from web.helpers import EXAMPLE, PASSWORD, TODAY, Web, zip_folder
 
+WITHOUT_PACKET = ("review_takeback", "missing_remittance")
 A = "1548213069"  # Brightpath Physical Therapy (examples/brightpath-pt)
 B = "1730496282"  # Little Steps Autism Center (examples/little-steps-aba)
 LITTLE_STEPS = EXAMPLE.parent / "little-steps-aba"
@@ -110,7 +111,11 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Two]:
         query = DenialQuery(status="all", practice_keys=frozenset({key}))
         return store.all_denials(query, today=TODAY)
 
-    a_rows, b_rows = rows(A), rows(B)
+    # the checks below open each row's packet and claim: the denials with a letter (a takeback
+    # review has no claim and no letter, a missing remittance no packet); those other items
+    # are checked apart (test_a_user_of_practice_b_gets_no_other_item_of_practice_a)
+    a_rows = [r for r in rows(A) if r.lane not in WITHOUT_PACKET]
+    b_rows = [r for r in rows(B) if r.lane not in WITHOUT_PACKET]
     assert a_rows and b_rows
     # bo was given some of A's work (before a practice was taken away, or by mistake), and a
     # call note sits on it: none of it may reach bo
@@ -204,6 +209,23 @@ def _denial_reads(two: Two) -> None:
     assert two.bo.client.get(f"/api/denials/{two.b_rows[0].id}/notes").status_code == 200
 
 
+@covers(("GET", "/api/remittances/{remittance_id}"))
+def _remittance_reads(two: Two) -> None:
+    """A stored check of A (its PLB rows name A's claims): 404 for bo, the check for anna."""
+    owners = {rid: two.store.remittance_owner(rid) for rid in range(1, 200)}
+    a_checks = {rid for rid, owner in owners.items() if owner == A}
+    b_checks = {rid for rid, owner in owners.items() if owner == B}
+    assert a_checks and b_checks
+    for remittance_id in sorted(a_checks):
+        url = f"/api/remittances/{remittance_id}"
+        refused = two.bo.client.get(url)
+        assert refused.status_code == 404, url
+        assert not two.leaks(refused.text, url), url
+        assert two.anna.client.get(url).status_code == 200, url
+    mine = sorted(b_checks)[0]
+    assert two.bo.client.get(f"/api/remittances/{mine}").status_code == 200
+
+
 def _writes(key: str) -> list[tuple[str, dict[str, Any]]]:
     day = TODAY.isoformat()
     return [
@@ -221,6 +243,8 @@ def _writes(key: str) -> list[tuple[str, dict[str, Any]]]:
         (f"/api/denials/{key}/work", {"json": {"assignee": "bo", "status": "working"}}),
         (f"/denials/{key}/notes", {"data": {"kind": "note", "text": "was here"}}),
         (f"/api/denials/{key}/notes", {"json": {"kind": "note", "text": "was here"}}),
+        (f"/denials/{key}/outcome/undo", {}),
+        (f"/api/denials/{key}/outcome/undo", {}),
     ]
 
 
@@ -233,6 +257,8 @@ def _writes(key: str) -> list[tuple[str, dict[str, Any]]]:
     ("POST", "/api/denials/{key}/work"),
     ("POST", "/denials/{key}/notes"),
     ("POST", "/api/denials/{key}/notes"),
+    ("POST", "/denials/{key}/outcome/undo"),
+    ("POST", "/api/denials/{key}/outcome/undo"),
 )
 def _denial_writes(two: Two) -> None:
     before = _state(two)
@@ -529,7 +555,7 @@ def test_a_user_with_no_practice_sees_nothing(two: Two) -> None:
     assert nemo.client.get("/api/patients").json()["patients"] == []
     two.store.grant_practice("nemo", "*")
     total = nemo.client.get("/api/denials?status=all").json()["total"]
-    assert total == len(two.a_rows) + len(two.b_rows)
+    assert total == len(two.store.all_denials(DenialQuery(status="all"), today=TODAY))
 
 
 def test_an_administrator_gives_and_takes_a_practice(two: Two) -> None:
@@ -553,3 +579,14 @@ def test_an_administrator_gives_and_takes_a_practice(two: Two) -> None:
     assert two.store.practice_grants("bo") == [B]
     details = [e.detail for e in two.store.audit_entries(limit=50) if "practice" in e.action]
     assert f"bo: {A}" in details
+
+
+def test_a_user_of_practice_b_gets_no_other_item_of_practice_a(two: Two) -> None:
+    """A's takeback reviews and other items without a packet: bo gets 404 by id, anna the page."""
+    query = DenialQuery(status="all", practice_keys=frozenset({A}))
+    others = [r for r in two.store.all_denials(query, today=TODAY) if r.lane in WITHOUT_PACKET]
+    assert others, "the example practice A has a takeback review"
+    for row in others:
+        for url in (f"/denials/{row.id}", f"/api/denials/{row.id}", f"/api/denials/{row.id}/notes"):
+            assert two.bo.client.get(url).status_code == 404, url
+            assert two.anna.client.get(url).status_code == 200, url

@@ -392,6 +392,12 @@ class Store:
         with reading(self.engine) as conn:
             return takebacks.remittance_view(conn, remittance_id)
 
+    def remittance_owner(self, remittance_id: int) -> str | None:
+        """The practice key a stored check was paid to (by payee NPI, else by its claims'
+        visits), or None when no stored practice is its payee."""
+        with reading(self.engine) as conn:
+            return sources.remittance_owners(conn).get(remittance_id)
+
     def remittance_of(
         self, *, claim_id: int | None = None, trace_number: str = "", payer_name: str = ""
     ) -> int | None:

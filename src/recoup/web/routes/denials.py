@@ -377,6 +377,10 @@ def api_remittance(
     the reconciliation sum(CLP04) - sum(PLB) = BPR02, shown as sent and never corrected."""
     state = app_state(request)
     found = state.store.remittance(remittance_id)
+    if found is not None and viewer.practices is not None:
+        owner = state.store.remittance_owner(remittance_id)
+        if owner is None or owner not in viewer.practices:
+            found = None  # another practice's check answers as one that does not exist
     if found is None:
         raise NotFound(f"no remittance {remittance_id}")
     state.store.audit(viewer.username, "remittance.view", detail=f"remittance={remittance_id}")
