@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from web.conftest import WebFactory
 
 
@@ -35,7 +37,10 @@ def test_a_denial_without_a_stored_835_says_so(make_web: WebFactory) -> None:
     from recoup.store.tables import claims
 
     web = make_web()
-    row = web.store.denials(DenialQuery(status=None), today=date(2026, 11, 23)).rows[0]
+    rows = web.store.denials(DenialQuery(status=None), today=date(2026, 11, 23)).rows
+    # not the first row: the example worklist now starts with a takeback review, which has no
+    # claim (its contacts come from the check whose PLB it is), so take a denied claim's row
+    row = next(r for r in rows if r.patient_account)
     with web.store.engine.begin() as conn:  # no stored claim of this payer any more
         conn.execute(
             claims.update()
@@ -45,3 +50,17 @@ def test_a_denial_without_a_stored_835_says_so(make_web: WebFactory) -> None:
     page = web.client.get(f"/denials/{row.id}").text
     assert "[No payer contact: the 835 of this claim has no PER segment" in page
     assert web.client.get(f"/api/denials/{row.id}").json()["payer_contacts"] == []
+
+
+def test_a_takeback_review_shows_the_contacts_of_its_check(make_web: WebFactory) -> None:
+    """A takeback review has no claim: whom to ask about the PLB is in the 835 of its check."""
+    web = make_web()
+    rows = web.client.get("/api/denials?status=all&per_page=200").json()["rows"]
+    takeback = next(r for r in rows if r["lane"] == "review_takeback")
+    data = web.client.get(f"/api/denials/{takeback['id']}").json()
+    assert data["remittance"] is not None
+    contacts = data["payer_contacts"]
+    assert [c["function"] for c in contacts][:1] == ["CX"]
+    assert {c["source"] for c in contacts} == {
+        f"{PurePath(data['remittance']['file']).name}, payer loop 1000A (PER)"
+    }

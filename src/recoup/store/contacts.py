@@ -24,7 +24,7 @@ from sqlalchemy import Connection, select
 from recoup.records import Contact
 from recoup.store.sources import stored_835
 from recoup.store.tables import claims, remittances, source_files
-from recoup.x12 import iter_claims
+from recoup.x12 import iter_claims, read_835
 
 __all__ = ["CONTACT_FUNCTIONS", "PayerContact", "payer_contacts"]
 
@@ -113,26 +113,41 @@ def _contact(per: Contact, source: str) -> PayerContact:
 
 
 def payer_contacts(
-    conn: Connection, patient_account: str, payer_claim_id: str, payer_name: str
+    conn: Connection,
+    patient_account: str,
+    payer_claim_id: str,
+    payer_name: str,
+    *,
+    remittance_id: int | None = None,
 ) -> list[PayerContact]:
     """The payer contacts of the 835 that brought the latest payment of this claim (CLP01,
-    CLP07 and payer), in the file's order; empty when the store has no such claim or file."""
-    found = conn.execute(
-        select(
-            source_files.c.id,
-            source_files.c.sha256,
-            source_files.c.name,
-            remittances.c.segment,
-        )
-        .select_from(claims)
-        .join(remittances, remittances.c.id == claims.c.remittance_id)
-        .join(source_files, source_files.c.id == remittances.c.source_file_id)
-        .where(
+    CLP07 and payer), in the file's order; or, with ``remittance_id`` (a takeback review has
+    no claim, only the check whose PLB it is), those of that check's 835. Empty when the store
+    has no such claim or file."""
+    where = (
+        [remittances.c.id == remittance_id]
+        if remittance_id is not None
+        else [
             claims.c.patient_control_number == patient_account,
             claims.c.payer_claim_id == payer_claim_id,
             claims.c.payer_name == payer_name,
+        ]
+    )
+    query = select(
+        source_files.c.id, source_files.c.sha256, source_files.c.name, remittances.c.segment
+    )
+    if remittance_id is None:
+        query = query.select_from(claims).join(
+            remittances, remittances.c.id == claims.c.remittance_id
         )
-        .order_by(claims.c.id.desc())
+        order = claims.c.id.desc()
+    else:
+        query = query.select_from(remittances)
+        order = remittances.c.id.desc()
+    found = conn.execute(
+        query.join(source_files, source_files.c.id == remittances.c.source_file_id)
+        .where(*where)
+        .order_by(order)
         .limit(1)
     ).first()
     if found is None:
@@ -159,8 +174,12 @@ _known: dict[tuple[str, int], tuple[PayerContact, ...]] = {}  # (file sha256, ST
 
 def _read(data: bytes, name: str, segment: int) -> tuple[PayerContact, ...]:
     """The payer loop's PER contacts of the transaction that starts at ``segment``."""
+    source = f"{PurePath(name).name}, payer loop 1000A (PER)"
     for remittance, _claim in iter_claims(data, file=name):
         if remittance.segment == segment:
-            source = f"{PurePath(name).name}, payer loop 1000A (PER)"
+            return tuple(_contact(per, source) for per in remittance.payer.contacts)
+    # a transaction with no claim (a check that only takes back, by PLB) is read whole
+    for remittance in read_835(data, file=name).remittances:
+        if remittance.segment == segment:
             return tuple(_contact(per, source) for per in remittance.payer.contacts)
     return ()

@@ -64,7 +64,7 @@ from recoup.store.teamwork import BulkResult, MyWork, Note, Reminder
 from recoup.store.triage_inputs import PracticeInputs
 from recoup.store.worklist import RefreshResult
 from recoup.store.worklist_query import DenialPage, DenialQuery
-from recoup.triage.model import Worklist
+from recoup.triage.model import Lane, Worklist
 from recoup.x12 import ParseResult, read_835, read_837
 
 if TYPE_CHECKING:
@@ -480,8 +480,16 @@ class Store:
 
     def payer_contacts(self, row: DenialRow) -> list[PayerContact]:
         """The payer's contacts (835 PER: claims line, EDI help, web site) for a denial, read
-        from the 835 its claim came in; empty when the store has none."""
+        from the 835 its claim came in; for a takeback review (no claim), from the 835 of the
+        check whose PLB it is (its denial id is the trace number, ``-PLB`` and the position).
+        Empty when the store has none."""
         with reading(self.engine) as conn:
+            if row.lane == Lane.REVIEW_TAKEBACK:
+                trace = row.denial_id.rpartition("-PLB")[0]
+                check = takebacks.remittance_of(conn, trace_number=trace, payer_name=row.payer_name)
+                if check is None:
+                    return []
+                return payer_contacts(conn, "", "", row.payer_name, remittance_id=check)
             return payer_contacts(conn, row.patient_account, row.payer_claim_id, row.payer_name)
 
     def stored_835(self, file_id: int) -> bytes | None:
