@@ -82,6 +82,9 @@ def served(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with Store.open(url) as store:
         store.create_user("dana", PASSWORD, "biller")
         store.create_user("sam", PASSWORD, "biller")
+        # since per-practice access a new user sees no practice until granted one (the worklist
+        # would be empty, without BP26049): dana serves every practice (as in web/conftest.py)
+        store.grant_practice("dana", "*")
     port = _free_port()
     workdir = tmp_path_factory.mktemp("served")
     env = {k: v for k, v in os.environ.items() if k != "RECOUP_SECRET_KEY"}
