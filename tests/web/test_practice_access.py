@@ -430,6 +430,19 @@ def _imports(two: Two) -> None:
         "/import", files=[("files", ("a.zip", zip_folder(EXAMPLE), "application/zip"))]
     )
     assert form.status_code == 200 and "not one of yours" in form.text
+    # nor a loose 835 or 837 of A's (paid or billed to A's NPI)
+    for loose in (
+        EXAMPLE / "remittances" / "2026-10-02_summit-health-plan.835",
+        EXAMPLE / "claims" / "2026-10-02_summit-health-plan.837",
+    ):
+        upload = [("files", (loose.name, loose.read_bytes(), "text/plain"))]
+        answer = two.bo.post("/api/imports", files=upload)
+        [result] = answer.json()["results"]
+        assert result["status"] == "refused", result
+        assert f"NPI {A}, not a practice of yours" in " ".join(result["messages"])
+        # anna may (it is already in the store: nothing new, but not refused)
+        [result] = two.anna.post("/api/imports", files=upload).json()["results"]
+        assert result["status"] != "refused", result
     assert _state(two) == before
 
 

@@ -13,6 +13,7 @@ counters and the letters' clinical records.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,45 @@ def _import_zip(
     return results
 
 
+def _billed_by(path: Path) -> set[str]:
+    """The NPIs an X12 file is for: each 835's payee (N1*PE ... *XX*npi) and each 837's billing
+    provider (NM1*85 ... *XX*npi). Read from the bytes (separators from the ISA), without
+    parsing the file: it only decides whether the upload is the user's to make."""
+    data = path.read_bytes()
+    start = data.find(b"ISA")
+    if start < 0 or len(data) < start + 106:
+        return set()
+    element = re.escape(data[start + 3 : start + 4])
+    terminator = re.escape(data[start + 105 : start + 106])
+    field = rb"[^" + element + terminator + rb"]*"
+    payee = rb"N1" + element + rb"PE" + element + field + element + rb"XX" + element
+    payee += rb"(" + field + rb")"
+    billing = (
+        (rb"NM1" + element + rb"85" + (element + field) * 6 + element + rb"XX" + element)
+        + rb"("
+        + field
+        + rb")"
+    )
+    found = {m.group(1).decode("ascii", "replace").strip() for m in re.finditer(payee, data)}
+    found |= {m.group(1).decode("ascii", "replace").strip() for m in re.finditer(billing, data)}
+    return {npi for npi in found if npi}
+
+
+def _not_theirs(state: AppState, path: Path, viewer: Viewer) -> str | None:
+    """Why a user kept to some practices may not import this file (None: they may): it is
+    paid or billed to a practice that is not one of theirs, or to none in the store."""
+    if viewer.practices is None:
+        return None
+    npis = _billed_by(path)
+    if not npis:
+        return "the file names no payee or billing provider NPI: ask an administrator"
+    for npi in sorted(npis):
+        key = state.store.practice_key(npi)
+        if key is None or key not in viewer.practices:
+            return f"the file is for NPI {npi}, not a practice of yours: ask an administrator"
+    return None
+
+
 def import_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -> list[FileResult]:
     """Import every uploaded file; one result per file (and per 835 and 837 inside a practice
     zip)."""
@@ -176,6 +216,9 @@ def import_uploads(state: AppState, uploads: list[UploadFile], viewer: Viewer) -
                     results.extend(_import_zip(state, batch, name, path, temp, viewer))
                 except UploadError as exc:
                     results.append(FileResult(name, "practice", "refused", messages=[str(exc)]))
+            elif (refusal := _not_theirs(state, path, viewer)) is not None:
+                # a biller of one practice cannot write another practice's remittances
+                results.append(FileResult(name, "unknown", "refused", messages=[refusal]))
             else:
                 results.append(_from_store(name, batch.add(path), path.parent))
     state.store.audit(
