@@ -308,6 +308,20 @@ def test_streaming_hands_out_claims_and_restores_the_collector() -> None:
     assert header.payer.name == "SUMMIT HEALTH PLAN" and header.claims == ()
 
 
+def test_a_stream_left_unfinished_leaves_the_collector_on() -> None:
+    """The collector is off only while the reader works, never across a yield: a compiled
+    (mypyc) generator that is dropped unfinished never runs its ``finally``, so holding it off
+    there left it off for the rest of the process (and for any test that ran next)."""
+    stream = iter_claims(seed_file())
+    next(stream)
+    assert gc.isenabled()
+    del stream
+    assert gc.isenabled()
+    for _pair in iter_claims(seed_file()):
+        break
+    assert gc.isenabled()
+
+
 def test_other_transaction_sets_are_skipped() -> None:
     other = ["ST*277*0009", "BHT*0085*08*X", "SE*3*0009"]
     data = interchange(transaction(HEADER + VISIT_21, paid="0.00"), other)

@@ -210,8 +210,14 @@ class Reader835:
     def read(self) -> ParseResult:
         """Read the whole file, keeping every claim."""
         by_transaction: dict[int, list[ClaimPayment]] = {}
-        for header, claim in self.claims():
-            by_transaction.setdefault(header.segment, []).append(claim)
+        enabled = gc.isenabled()
+        gc.disable()  # for the whole file: the claims kept here hold no cycles either
+        try:
+            for header, claim in self.claims():
+                by_transaction.setdefault(header.segment, []).append(claim)
+        finally:
+            if enabled:
+                gc.enable()
         remittances = tuple(
             r._replace(claims=tuple(by_transaction.get(r.segment, ()))) for r in self.remittances
         )
@@ -219,17 +225,26 @@ class Reader835:
 
     def claims(self) -> Iterator[tuple[Remittance, ClaimPayment]]:
         """Yield each claim payment with its transaction's header, as soon as it is complete."""
-        enabled = gc.isenabled()
         # The records hold no reference cycles; the cyclic collector would only rescan millions
-        # of fresh tuples (it made reading several times slower in measurements).
-        gc.disable()
-        try:
-            yield from self._run()
-        except Exception as exc:  # a reader never raises: an unforeseen fault becomes a finding
-            self._internal_error(exc)
-        finally:
-            if enabled:
-                gc.enable()
+        # of fresh tuples (it made reading several times slower in measurements), so it is off
+        # while the reader works, and back as it was at each yield: the consumer's code runs
+        # with the process's own setting, and a stream left unfinished cannot leave it off (a
+        # compiled generator that is dropped, not closed, never runs a ``finally``).
+        run = self._run()
+        while True:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                item = next(run, None)
+            except Exception as exc:  # a reader never raises: an unforeseen fault is a finding
+                self._internal_error(exc)
+                item = None
+            finally:
+                if enabled:
+                    gc.enable()
+            if item is None:
+                break
+            yield item
         if self._suppressed:
             self.findings.append(
                 Finding(

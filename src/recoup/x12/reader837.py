@@ -206,20 +206,34 @@ class Reader837:
     def read(self) -> Read837:
         """Read the whole file, keeping every claim."""
         by_tx: dict[int, list[Claim837]] = {}
-        for header, claim in self.claims():
-            by_tx.setdefault(header.segment, []).append(claim)
+        enabled = gc.isenabled()
+        gc.disable()  # for the whole file: the claims kept here hold no cycles either
+        try:
+            for header, claim in self.claims():
+                by_tx.setdefault(header.segment, []).append(claim)
+        finally:
+            if enabled:
+                gc.enable()
         batches = tuple(b._replace(claims=tuple(by_tx.get(b.segment, ()))) for b in self.batches)
         return Read837(self.file, batches, tuple(self.findings), self.source.total_bytes)
 
     def claims(self) -> Iterator[tuple[ClaimBatch, Claim837]]:
         """Yield each valid claim with its batch header, once its transaction set is whole."""
-        enabled = gc.isenabled()
-        gc.disable()  # fresh immutable records only: the cyclic collector would rescan them
-        try:
-            yield from self._run()
-        finally:
-            if enabled:
-                gc.enable()
+        # fresh immutable records only: the cyclic collector would rescan them, so it is off
+        # while the reader works and back as it was at each yield (a compiled generator that
+        # is dropped unfinished never runs a ``finally``: it must not leave the collector off)
+        run = self._run()
+        while True:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                item = next(run, None)
+            finally:
+                if enabled:
+                    gc.enable()
+            if item is None:
+                break
+            yield item
         if self._suppressed:
             self.findings.append(
                 Finding(
