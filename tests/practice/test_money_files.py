@@ -7,46 +7,15 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from practice_helpers import VISITS_HEADER, places
+from practice_helpers import folder as practice_folder
 from recoup.findings import Severity
 from recoup.practice import PaymentMethod, read_practice
 
-TOML = """\
-name = "Brightpath Physical Therapy"
-npi = "1548213069"
-tax_id = "84-3921756"
-address = "412 Aspen Ridge Road, Suite 200, Loveland, CO 80538"
-phone = "970-555-0142"
-signer_name = "Dana Whitfield, PT, DPT"
-signer_title = "Clinic Director"
-
-[payers.73120]
-name = "Summit Health Plan"
-type = "commercial"
-appeal_days = 180
-"""
-PATIENTS = """\
-patient_id,first_name,last_name,birth_date,account_number
-P1001,Rachel,Lindqvist,1985-03-12,BP-100231
-P1002,Marcus,Delgado,1978-09-27,BP-100244
-"""
-VISITS_HEADER = (
-    "patient_id,claim_id,service_date,code,modifiers,units,charge,start_time,end_time,"
-    "rendering_provider,supervising_provider,note_ref\n"
-)
-
 
 def folder(tmp_path: Path, **files: str) -> Path:
-    """A practice folder: practice.toml, patients.csv and the given files (``a/b.csv``)."""
-    root = tmp_path / "practice"
-    (root / "records").mkdir(parents=True)
-    (root / "fee_schedules").mkdir()
-    for name, text in {"practice.toml": TOML, "patients.csv": PATIENTS, **files}.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
-
-
-def places(found: list) -> set[tuple[str, int | None, str | None, str]]:  # type: ignore[type-arg]
-    return {(Path(f.file).name, f.row, f.column, f.code) for f in found}
+    """A practice folder with an (empty) fee_schedules/ and the given files (``a/b.csv``)."""
+    return practice_folder(tmp_path, "fee_schedules", **files)
 
 
 FEES = "code,modifiers,allowed,valid_from,valid_to\n"

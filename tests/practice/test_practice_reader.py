@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from practice_helpers import PATIENTS, VISITS_HEADER, folder, places
 from recoup.findings import Severity
 from recoup.practice import (
     AuthPer,
@@ -19,44 +20,6 @@ from recoup.practice import (
     read_practice,
 )
 from store_helpers import BRIGHTPATH, LITTLE_STEPS
-
-TOML = """\
-name = "Brightpath Physical Therapy"
-npi = "1548213069"
-tax_id = "84-3921756"
-address = "412 Aspen Ridge Road, Suite 200, Loveland, CO 80538"
-phone = "970-555-0142"
-signer_name = "Dana Whitfield, PT, DPT"
-signer_title = "Clinic Director"
-
-[payers.73120]
-name = "Summit Health Plan"
-type = "commercial"
-appeal_days = 180
-"""
-PATIENTS = """\
-patient_id,first_name,last_name,birth_date,account_number
-P1001,Rachel,Lindqvist,1985-03-12,BP-100231
-P1002,Marcus,Delgado,1978-09-27,BP-100244
-"""
-VISITS_HEADER = (
-    "patient_id,claim_id,service_date,code,modifiers,units,charge,start_time,end_time,"
-    "rendering_provider,supervising_provider,note_ref\n"
-)
-
-
-def folder(tmp_path: Path, **files: str) -> Path:
-    """A practice folder holding practice.toml, patients.csv and the given files."""
-    root = tmp_path / "practice"
-    (root / "records").mkdir(parents=True)
-    contents = {"practice.toml": TOML, "patients.csv": PATIENTS, **files}
-    for name, text in contents.items():
-        (root / name.replace("__", "/")).write_text(text)
-    return root
-
-
-def places(findings: list) -> set[tuple[str, int | None, str | None, str]]:  # type: ignore[type-arg]
-    return {(Path(f.file).name, f.row, f.column, f.code) for f in findings}
 
 
 @pytest.mark.parametrize("example", [BRIGHTPATH, LITTLE_STEPS], ids=lambda p: p.name)
