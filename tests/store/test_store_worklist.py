@@ -375,7 +375,8 @@ def test_two_remittances_named_alike_never_show_each_others_segments(
 
 
 def test_the_payer_settings_reach_triage_from_the_store(store: Store, tmp_path: Path) -> None:
-    """state, correction_form, co_member_billing and the corrected-claim window are kept."""
+    """state, correction_form, co_member_billing, the corrected-claim window and a percentage
+    contract (fee_schedule, fee_percent) are kept."""
     import shutil
 
     from recoup.store.sources import load_practice
@@ -386,13 +387,16 @@ def test_the_payer_settings_reach_triage_from_the_store(store: Store, tmp_path: 
     toml = toml.replace(
         "[payers.VSN02]\n",
         '[payers.VSN02]\nstate = "TX"\ncorrection_form = "void"\nco_member_billing = "n492"\n'
-        'corrected_claim_days = 120\ncorrected_claim_from = "notice"\n',
+        'corrected_claim_days = 120\ncorrected_claim_from = "notice"\n'
+        # a contract paying a percentage of another schedule of the folder
+        'fee_schedule = "73120"\nfee_percent = "87.5"\n',
     )
     (copy / "practice.toml").write_text(toml)
     folder, findings = read_practice(copy)
     assert folder is not None, findings
     vision = next(p for p in folder.payers if p.payer_id == "VSN02")
     assert (vision.state, vision.corrected_claim_days) == ("TX", 120)
+    assert (vision.fee_schedule, vision.fee_percent) == ("73120", Decimal("87.5"))
     assert store.import_path(copy).ok
     with store.engine.connect() as conn:
         stored = load_practice(conn, folder.key)

@@ -141,3 +141,144 @@ def test_no_rate_on_file_raises_nothing(tmp_path: Path) -> None:
     # a date of service outside the rates' validity (2026-01-01 to 2026-12-31) neither
     later = [s.replace("20260610", "20270110") for s in SHORT]
     assert _items(_practice(tmp_path), later) == []
+
+
+# -- a contract written as a percentage of another fee schedule ----------------------------------
+
+# The practice keeps a reference schedule (say its Medicare locality's rates) as
+# fee_schedules/medicare.csv; Summit's contract pays 110% of it for codes Summit's own file has
+# no row for. 97035 is not in 73120.csv; 97140 is (its own $30.20 must win over 110% of $40.00).
+REFERENCE = (
+    "code,modifiers,allowed,valid_from,valid_to,note\n"
+    "97035,,14.50,2026-01-01,2026-12-31,ultrasound\n"
+    "97140,,40.00,2026-01-01,2026-12-31,manual therapy\n"
+    "97113,CQ,20.00,2026-01-01,2026-12-31,aquatic therapy by an assistant\n"
+    "97113,,30.00,2026-01-01,2026-12-31,aquatic therapy\n"
+)
+PERCENT = 'fee_schedule = "medicare"\nfee_percent = "110"\n'
+
+
+def _percent_practice(
+    tmp_path: Path, setting: str = PERCENT, reference: str = REFERENCE
+) -> Practice:
+    folder = tmp_path / "brightpath-pt"
+    shutil.copytree(BRIGHTPATH, folder)
+    if reference:
+        (folder / "fee_schedules" / "medicare.csv").write_text(reference, encoding="utf-8")
+    toml = folder / "practice.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("[payers.73120]\n", f"[payers.73120]\n{setting}"),
+        encoding="utf-8",
+    )
+    practice, findings = read_practice(folder)
+    assert practice is not None, findings
+    return practice
+
+
+# 97035-GP, 1 unit, $40.00 charged, CO-45 $30.00: allowed $10.00; the contract is 110% of $14.50,
+# which is $15.95 (rounded half up from 15.95): $5.95 short
+ULTRASOUND = _claim("BP27005", [("97035", "40.00", 1, "30.00", "0.00", None)])
+
+
+def test_a_percentage_of_another_schedule_is_the_contract(tmp_path: Path) -> None:
+    (item,) = _items(_percent_practice(tmp_path), ULTRASOUND)
+    assert (item.code, item.denied_amount) == ("97035", Decimal("5.95"))
+    assert "$15.95" in item.reasons[0] and "$10.00" in item.reasons[0]
+    facts = {(str(e.place), e.fact) for e in item.evidence}
+    assert (
+        "practice.toml [payers.73120] fee_percent",
+        "the contract pays 110% of fee_schedules/medicare.csv",
+    ) in facts
+    # the reference row (row 2 of medicare.csv: the plain 97035 row, the line's GP is not a
+    # pricing modifier) and the arithmetic, each with its source
+    assert (
+        "fee_schedules/medicare.csv row 2",
+        "reference rate 97035: $14.50 a unit from 2026-01-01 to 2026-12-31",
+    ) in facts
+    assert (
+        "practice.toml [payers.73120] fee_percent",
+        "contracted rate 110% of $14.50 = $15.95 a unit",
+    ) in facts
+
+
+def test_the_payers_own_rate_wins_over_the_percentage(tmp_path: Path) -> None:
+    # 97140-GP has its own $30.20 in 73120.csv: still $0.20 short, not 110% of $40.00
+    (item,) = _items(_percent_practice(tmp_path), SHORT)
+    assert item.denied_amount == Decimal("0.20")
+    assert not any("fee_percent" in str(e.place) for e in item.evidence)
+
+
+def test_a_pricing_modifier_never_falls_back_to_the_plain_rate(tmp_path: Path) -> None:
+    practice = _percent_practice(tmp_path)
+    # 97113 by an assistant (CQ): its own reference row, $20.00 x 110% = $22.00 a unit; CO-45
+    # leaves $18.00: $4.00 short (not 110% of the plain $30.00)
+    assistant = _claim("BP27006", [("97113:CQ", "50.00", 1, "32.00", "0.00", None)])
+    (item,) = _items(practice, assistant)
+    assert item.denied_amount == Decimal("4.00")
+    # 97035 by an assistant: the reference has no CQ row, and the plain row must not be used
+    no_row = _claim("BP27007", [("97035:CQ", "40.00", 1, "30.00", "0.00", None)])
+    assert _items(practice, no_row) == []
+
+
+def test_no_percentage_setting_means_no_reference_rate(tmp_path: Path) -> None:
+    # the same reference file, but Summit's contract does not point at it
+    assert _items(_percent_practice(tmp_path, setting=""), ULTRASOUND) == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "code", "words"),
+    [
+        ('fee_percent = "110"\n', "practice.required", "fee_percent needs fee_schedule"),
+        ('fee_schedule = "medicare"\n', "practice.required", "fee_schedule needs fee_percent"),
+        ('fee_schedule = "medicare"\nfee_percent = "0"\n', "practice.number", "above 0"),
+        ('fee_schedule = "medicare"\nfee_percent = "ten"\n', "practice.number", '"ten"'),
+        ('fee_schedule = "medicare"\nfee_percent = 1500\n', "practice.number", "at most 1000"),
+        ('fee_schedule = "../x"\nfee_percent = 110\n', "practice.unknown_value", "file"),
+        ('fee_schedule = "73120"\nfee_percent = 110\n', "practice.unknown_value", "own file"),
+    ],
+    ids=["no-schedule", "no-percent", "zero", "text", "too-high", "path", "itself"],
+)
+def test_a_bad_percentage_setting_is_refused_on_its_line(
+    tmp_path: Path, setting: str, code: str, words: str
+) -> None:
+    folder = tmp_path / "brightpath-pt"
+    shutil.copytree(BRIGHTPATH, folder)
+    toml = folder / "practice.toml"
+    toml.write_text(toml.read_text().replace("[payers.73120]\n", f"[payers.73120]\n{setting}"))
+    practice, findings = read_practice(folder)
+    assert practice is None
+    (bad,) = [f for f in findings if f.severity.value == "error"]
+    assert bad.code == code and words in bad.message, bad
+    assert bad.file.endswith("practice.toml") and bad.row is not None and bad.row > 1
+
+
+def test_a_missing_reference_file_is_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "brightpath-pt"
+    shutil.copytree(BRIGHTPATH, folder)
+    toml = folder / "practice.toml"
+    toml.write_text(toml.read_text().replace("[payers.73120]\n", f"[payers.73120]\n{PERCENT}"))
+    practice, findings = read_practice(folder)
+    assert practice is not None  # the rest of the practice is usable
+    (warned,) = [f for f in findings if f.code == "practice.fee_reference"]
+    assert "fee_schedules/medicare.csv has no rates" in warned.message
+    assert warned.file == str(folder / "practice.toml")
+    assert _items(practice, ULTRASOUND) == []
+
+
+def test_the_letter_shows_the_percentage_and_its_sources(tmp_path: Path) -> None:
+    from recoup.letters import build_packet  # the letter checks every figure against inputs
+    from recoup.textsafe import markdown_plain
+
+    (item,) = _items(_percent_practice(tmp_path), ULTRASOUND)
+    packet = build_packet([item], None, TODAY)
+    text = " ".join(packet.markdown.split())
+    assert "Our agreement pays 110% of the fee_schedules/medicare.csv fee schedule" in text, (
+        packet.markdown
+    )
+    assert "which sets $14.50 a unit for 97035" in text and "$15.95 a unit" in text
+    assert "| $15.95 (110% of $14.50) |" in text  # the exhibit of the rates
+    # the claim's patient is not in patients.csv: a visible placeholder, not a crash
+    assert "Date of birth:** [MISSING: the patient's date of birth]" in text
+    biller = " ".join(markdown_plain(packet.biller_markdown).split())
+    assert "practice.toml [payers.73120] fee_percent" in biller
+    assert "fee_schedules/medicare.csv row 2" in biller

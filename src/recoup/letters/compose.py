@@ -41,7 +41,7 @@ from recoup.records_text import RecordSet
 from recoup.textsafe import markdown_escape
 from recoup.triage import Evidence, WorkItem
 from recoup.triage.facts import payer_type_of, service_kind, waiver_for
-from recoup.triage.rules.underpayment import fee_source, shortfall
+from recoup.triage.rules.underpayment import PercentBasis, fee_source, percent_source, shortfall
 
 __all__ = [
     "PAYMENT_PLAN_MONTHS",
@@ -85,10 +85,14 @@ PLAN_DOCUMENT_KINDS = frozenset(
 )
 
 
-def format_date(value: date | None) -> str:
-    """``March 4, 2026`` (no leading zero), the way letters write dates."""
+def format_date(value: date | Placeholder | None) -> str | Placeholder:
+    """``March 4, 2026`` (no leading zero), the way letters write dates. A fact the inputs do
+    not hold (a patient with no birth date on file) stays its placeholder, which the template
+    prints as such."""
     if value is None:
         return "[MISSING: date]"
+    if isinstance(value, Placeholder):
+        return value
     return f"{value:%B} {value.day}, {value.year}"
 
 
@@ -473,8 +477,12 @@ def _underpayment_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
         line = ctx.item.line if ctx is not None else None
         if found is None or line is None or ctx is None:
             continue
+        basis = _percent_vars(facts, found.basis)
         rate_source = facts.name(
-            str(fee_source(found.row)), "our fee schedule with you (enclosed excerpt)"
+            str(fee_source(found.row)),
+            "the reference fee schedule (enclosed excerpt)"
+            if found.basis
+            else "our fee schedule with you (enclosed excerpt)",
         )
         line_source = facts.name(era_source(ctx.file, line.segment, "SVC"), label)
         takers = [
@@ -520,9 +528,28 @@ def _underpayment_vars(facts: LetterFacts, out: dict[str, Any]) -> None:
                 "takers": takers,
                 "rate_source": rate_source,
                 "line_source": line_source,
+                **basis,
             }
         )
     out["shorts"] = shorts
+
+
+def _percent_vars(facts: LetterFacts, basis: PercentBasis | None) -> dict[str, Any]:
+    """A rate that is a percentage of another schedule: the percentage (practice.toml), the
+    reference schedule's name (its payer's name when practice.toml has that payer, else the
+    file) and its rate, so the letter shows the arithmetic rather than only its result."""
+    if basis is None:
+        return {"percent": None, "reference_rate": None, "schedule": "", "percent_source": ""}
+    ref = basis.reference
+    payers = {p.payer_id: p.name for p in facts.practice.payers} if facts.practice else {}
+    schedule = payers.get(ref.payer_id) or f"fee_schedules/{Path(ref.file).name}"
+    facts.known(basis.percent, ref.allowed, schedule)
+    return {
+        "percent": basis.percent,
+        "reference_rate": ref.allowed,
+        "schedule": schedule,
+        "percent_source": facts.name(str(percent_source(basis)), "our agreement with you"),
+    }
 
 
 def _variables(

@@ -159,6 +159,11 @@ class PayerInfo(NamedTuple):
     # days the payer usually takes to answer a claim with an 835; a sent claim with no answer
     # after that is a missing remittance (None: recoup's default, 30)
     remit_days: int | None = None
+    # a contract written as a percentage of another fee schedule ("110% of Medicare"): the
+    # per-unit rate of a code with no row of its own is fee_percent % of the row that
+    # fee_schedules/<fee_schedule>.csv has for it (see recoup.triage.rules.underpayment)
+    fee_schedule: str = ""
+    fee_percent: Decimal | None = None
 
 
 class Patient(NamedTuple):

@@ -29,6 +29,7 @@ from recoup.practice.model import (
     FeeScheduleRow,
     Patient,
     PatientPayment,
+    PayerInfo,
     PayerType,
     PaymentMethod,
     Practice,
@@ -117,6 +118,8 @@ def read_practice(
     )
     fees = reader.fee_schedules()
     findings += reader.findings
+    if settings is not None:
+        findings += _missing_references(settings.payers, fees, str(path / "practice.toml"))
     file_errors = [f for f in findings if f.severity is Severity.ERROR and not _is_row(f)]
     row_errors = [f for f in findings if f.severity is Severity.ERROR and _is_row(f)]
     if settings is None or file_errors or (row_errors and not skip_bad_rows):
@@ -145,6 +148,27 @@ def read_practice(
         payments=payments,
     )
     return practice, findings
+
+
+def _missing_references(
+    payers: tuple[PayerInfo, ...], fees: tuple[FeeScheduleRow, ...], toml: str
+) -> list[Finding]:
+    """A payer paid as a percentage of a fee schedule the folder does not have: no line of
+    theirs can be checked by it, which the biller should know (a warning, not an error: the
+    rest of the practice is usable)."""
+    have = {f.payer_id for f in fees}
+    return [
+        Finding(
+            Severity.WARNING,
+            "practice.fee_reference",
+            f'payers.{p.payer_id} pays {p.fee_percent}% of fee_schedule "{p.fee_schedule}", '
+            f"but fee_schedules/{p.fee_schedule}.csv has no rates (expected that file)",
+            toml,
+            column=f"payers.{p.payer_id}.fee_schedule",
+        )
+        for p in payers
+        if p.fee_schedule and p.fee_schedule not in have
+    ]
 
 
 def _is_row(finding: Finding) -> bool:

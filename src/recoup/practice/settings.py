@@ -23,6 +23,10 @@
     underpayment_tolerance = "0.01"  # dollars a line may fall short of fee_schedules/ (default)
     remit_days = 30              # days it usually takes to send an 835 for a claim (default 30)
 
+    [payers.60054]
+    fee_schedule = "12302"       # the contract pays a percentage of fee_schedules/12302.csv
+    fee_percent = "110"          # ... 110% of it, for codes its own file has no row for
+
 Problems are findings with the line (as ``row``) and the key path (as ``column``), since TOML has
 no rows: ``practice.toml:row 16, column payers.73120.type``.
 """
@@ -56,10 +60,14 @@ PAYER_KEYS = frozenset(
         "corrected_claim_from",
         "underpayment_tolerance",
         "remit_days",
+        "fee_schedule",
+        "fee_percent",
     }
 )
 _CLOCKS = ("service", "notice")
 _MAX_TOLERANCE = Decimal(1000)
+_MAX_PERCENT = Decimal(1000)
+_SCHEDULE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _TABLE = re.compile(r"\s*\[\s*([^\]]+?)\s*\]")
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 _KEY = re.compile(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
@@ -310,7 +318,66 @@ def _payer_extras(table: dict[str, Any], where: str, check: _Checker) -> dict[st
     out["corrected_claim_from"] = clock
     out["underpayment_tolerance"] = _tolerance(table, where, check)
     out["remit_days"] = _days(table, "remit_days", where, check)
+    out.update(_percent_of(table, where, check))
     return out
+
+
+def _percent_of(table: dict[str, Any], where: str, check: _Checker) -> dict[str, Any]:
+    """``fee_schedule`` + ``fee_percent``: the contract pays a percentage of another fee
+    schedule file of the folder. Both or neither; the percentage is more than 0 and at most
+    1000, written as a number or a string ("110", "87.5")."""
+    name = check.text(table, "fee_schedule", where)
+    raw = table.get("fee_percent")
+    percent: Decimal | None = None
+    if raw is not None:
+        text = str(raw).strip()
+        try:
+            percent = None if isinstance(raw, bool) else Decimal(text)
+        except ArithmeticError:
+            percent = None
+        if percent is None or not percent.is_finite() or not ZERO < percent <= _MAX_PERCENT:
+            check.add(
+                Severity.ERROR,
+                "practice.number",
+                f'fee_percent "{text[:40]}" is not a percentage above 0 and at most '
+                f'{_MAX_PERCENT} (expected e.g. "110")',
+                where,
+                "fee_percent",
+            )
+            return {}
+    if name and not _SCHEDULE_NAME.fullmatch(name):
+        check.add(
+            Severity.ERROR,
+            "practice.unknown_value",
+            f'fee_schedule "{name[:40]}" is not the name of a fee_schedules/ file '
+            "(letters, digits, dot, dash, underscore; without .csv)",
+            where,
+            "fee_schedule",
+        )
+        return {}
+    if name.lower().endswith(".csv"):
+        name = name[: -len(".csv")]
+    if bool(name) != (percent is not None):
+        given, wanted = ("fee_schedule", "fee_percent") if name else ("fee_percent", "fee_schedule")
+        check.add(
+            Severity.ERROR,
+            "practice.required",
+            f"{given} needs {wanted} too (the contract pays fee_percent % of "
+            "fee_schedules/<fee_schedule>.csv)",
+            where,
+            given,
+        )
+        return {}
+    if name and name == where.removeprefix("payers."):
+        check.add(
+            Severity.ERROR,
+            "practice.unknown_value",
+            f'fee_schedule "{name}" is this payer\'s own file (name another schedule)',
+            where,
+            "fee_schedule",
+        )
+        return {}
+    return {"fee_schedule": name, "fee_percent": percent} if name else {}
 
 
 def _tolerance(table: dict[str, Any], where: str, check: _Checker) -> Decimal | None:

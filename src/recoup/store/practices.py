@@ -244,6 +244,12 @@ def payer_settings_json(payer: PayerInfo) -> str:
                 if payer.underpayment_tolerance is not None
                 else None
             ),
+            # only when set, so the stored settings of payers without them do not change
+            **(
+                {"fee_schedule": payer.fee_schedule, "fee_percent": str(payer.fee_percent)}
+                if payer.fee_schedule and payer.fee_percent is not None
+                else {}
+            ),
         },
         sort_keys=True,
     )

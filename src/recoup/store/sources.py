@@ -134,6 +134,8 @@ def _payer(r: Any) -> PayerInfo:
         corrected_claim_from=extra.get("corrected_claim_from") or "",
         underpayment_tolerance=Decimal(tolerance) if tolerance is not None else None,
         remit_days=extra.get("remit_days"),
+        fee_schedule=extra.get("fee_schedule") or "",
+        fee_percent=Decimal(percent) if (percent := extra.get("fee_percent")) else None,
     )
 
 
