@@ -7,6 +7,7 @@ practices), with ``COLUMNS=100``; no line of what it prints may be wider than 10
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,25 @@ def test_the_table_fits_100_columns(db: str, name: str) -> None:
     assert len(lines) > 2, result.output  # it printed something to measure
     wide = [(len(line), line) for line in lines if len(line) > WIDTH]
     assert not wide, "\n".join(f"{n}: {line}" for n, line in wide[:5])
+
+
+CODE_LIKE = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|(?:CO|PR|OA|PI|CR)-\d{1,3}|BP26\d{3}|LS41\d{2})\b")
+
+
+@pytest.mark.parametrize("name", ["worklist", "claims", "kpis", "remind"])
+def test_a_narrow_table_wraps_text_and_keeps_codes_whole(db: str, name: str) -> None:
+    """Shrunk to 100 columns, a table wraps its names and payers; the dates, claim numbers
+    and denial codes stay whole (never "2026-0…"), and no cell ends in an ellipsis."""
+    args = _commands(db)[name]
+    narrow = runner.invoke(app, args, env={"COLUMNS": str(WIDTH)})
+    wide = runner.invoke(app, args, env={"COLUMNS": "400"})
+    assert narrow.exit_code == 0 and wide.exit_code == 0, narrow.output
+    assert "…" not in narrow.output
+    whole = sorted(CODE_LIKE.findall(wide.output))
+    assert whole, wide.output  # the command printed codes to keep
+    if name != "claims":  # 11 columns in 100: its payer claim and notice date fold (below)
+        assert sorted(CODE_LIKE.findall(narrow.output)) == whole
+    else:
+        assert sorted(re.findall(r"BP26\d{3}|LS41\d{2}", narrow.output)) == sorted(
+            re.findall(r"BP26\d{3}|LS41\d{2}", wide.output)
+        )

@@ -42,7 +42,7 @@ def test_kpis_for_one_practice_and_for_all(db_url: str) -> None:
     words = [line.split() for line in lines]
     assert any(line.split()[:2] == ["overdue", "2"] for line in lines)
     assert "open denied dollars by age" in text.stdout
-    assert ["│", "97140", "│", "1", "│", "2.20", "│", "2.20", "│"] in words
+    assert ["97140", "1", "2.20", "2.20"] in words
     # payments.csv: $65.00 + $50.00 on BP26061, billed to the patient for $185.00: 62.2 %
     assert ["patient", "collection", "62.2%", "($115.00", "paid", "of", "$185.00", "owed)"] in words
     assert "PRAIRIE MUTUAL" not in text.stdout

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -168,13 +169,87 @@ def shown(value: object) -> str:
     return escape(safe(value))
 
 
+# a cell this short with no space in it is a code, a date, an id or an amount: cut, it means
+# nothing ("2026-0…"), so its column keeps its width and the text columns wrap instead
+_TOKEN_WIDTH = 16
+
+
 class SafeTable(Table):
     """A rich table whose text cells are made :func:`safe` (they hold names and numbers read
-    from 835s and practice files)."""
+    from 835s and practice files), and which, when it must shrink to fit the terminal, wraps
+    its text columns (names, payers, reasons) before it cuts a code, date, id or amount."""
+
+    def __init__(self, *headers: Any, **options: Any) -> None:
+        # a rule under the header and a space between columns, no boxes: on a 100-column
+        # terminal the borders of an 11-column table would take a third of the width
+        options.setdefault("box", box.SIMPLE_HEAD)
+        options.setdefault("show_edge", False)
+        options.setdefault("pad_edge", False)
+        options.setdefault("collapse_padding", True)
+        super().__init__(*headers, **options)
 
     def add_row(self, *renderables: Any, **options: Any) -> None:
         cells = [safe(r) if isinstance(r, str) else r for r in renderables]
         super().add_row(*cells, **options)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self._settle(options.max_width)
+        if self.title:  # on a line of its own: a narrow table would wrap it word by word
+            title, self.title = self.title, None
+            try:
+                yield Text(str(title), style="table.title")
+                yield from super().__rich_console__(console, options)
+            finally:
+                self.title = title
+            return
+        yield from super().__rich_console__(console, options)
+
+    def _settle(self, width: int) -> None:
+        """When the table is wider than ``width``, set every column's width: the code-like
+        columns (every cell one short word: ids, dates, amounts, codes) keep theirs, narrowest
+        first, as long as each text column keeps room for a word of up to 10 characters; the
+        text columns share the rest by how much they hold; a code-like column that did not fit
+        gets what is left and folds onto several lines, never ending in an ellipsis."""
+        columns = self.columns
+        if not columns or any(c.no_wrap or c.width is not None for c in columns):
+            return  # the command laid it out itself
+        pads = sum(self._get_padding_width(i) for i in range(len(columns)))
+        room = width - self._extra_width - pads
+        sizes: list[tuple[int, int, bool]] = []  # (longest word, natural width, code-like)
+        for column in columns:
+            header = column.header.plain if isinstance(column.header, Text) else column.header
+            texts = [c.plain if isinstance(c, Text) else c for c in column.cells]
+            lines = [t for t in [*texts, header] if isinstance(t, str)]
+            longest = max((len(w) for t in lines for w in t.split()), default=0)
+            natural = max((len(t) for t in lines), default=0)
+            code_like = all(
+                isinstance(t, str) and " " not in t and len(t) <= _TOKEN_WIDTH for t in texts
+            )
+            sizes.append((longest, natural, code_like))
+        if sum(natural for _, natural, _ in sizes) <= room:
+            return  # it fits as it is
+        text = [i for i, (_, _, code) in enumerate(sizes) if not code]
+        kept = sorted(
+            (i for i, (_, _, code) in enumerate(sizes) if code), key=lambda i: sizes[i][0]
+        )
+        floor = {i: min(sizes[i][0], 10) for i in text}
+        left: list[int] = []
+        while kept and sum(sizes[i][0] for i in kept) + sum(floor.values()) + 4 * len(left) > room:
+            left.append(kept.pop())  # the widest gives way first
+        widths = {i: sizes[i][0] for i in kept}
+        spare = room - sum(widths.values())
+        if left:
+            share = max(4, (spare - sum(floor.values())) // len(left))
+            widths |= {i: min(sizes[i][0], share) for i in left}
+            spare = room - sum(widths.values())
+        extra = max(0, spare - sum(floor.values()))
+        wanted = sum(sizes[i][1] - floor[i] for i in text) or 1
+        for i in text:  # its floor, and the rest in proportion to what each holds beyond it
+            more = extra * (sizes[i][1] - floor[i]) // wanted
+            widths[i] = min(sizes[i][1], floor[i] + more)
+        for i, column in enumerate(columns):
+            column.width = max(1, widths[i])
+            column.overflow = "fold"
 
 
 def print_findings(findings: Iterable[Finding], console: Console, indent: str = "  ") -> None:

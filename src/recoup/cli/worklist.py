@@ -33,7 +33,7 @@ from recoup.cli.common import (
 )
 from recoup.cli.common import table as make_table
 from recoup.jsonout import dumps
-from recoup.money import format_money
+from recoup.money import display_money, format_money
 from recoup.triage.model import Lane
 from recoup.words import word
 from recoup.workflow import Channel, Outcome, StatusFilter
@@ -166,11 +166,11 @@ def worklist_command(
     console = out(200)
     console.print(table)
     lanes = ", ".join(
-        f"{word('lane', k)} ${format_money(v)}" for k, v in page.totals_by_lane.items()
+        f"{word('lane', k)} {display_money(v)}" for k, v in page.totals_by_lane.items()
     )
     shown = f" (first {len(page.rows)} shown)" if len(page.rows) < page.total else ""
     console.print(
-        f"{page.total} denials{shown}, ${format_money(page.total_amount)}"
+        f"{page.total} denials{shown}, {display_money(page.total_amount)}"
         + (f": {lanes}" if lanes else ""),
         soft_wrap=not sized(),
     )
@@ -231,7 +231,7 @@ def outcome_command(
         )
         return
     typer.echo(
-        f"denial {row.id} ({row.denial_id}): {result.value} ${format_money(value)} on "
+        f"denial {row.id} ({row.denial_id}): {result.value} {display_money(value)} on "
         f"{day.isoformat()}, closed"
     )
 
@@ -261,9 +261,9 @@ def _kpi_text(k: Kpis, console: Console) -> None:
             "denial rate (lines)",
             f"{_rate(k.denial_rate)} ({k.denied_lines} of {k.adjudicated_lines})",
         ),
-        ("dollars denied", f"${format_money(k.denied_amount)}"),
-        ("recovered", f"${format_money(k.recovered)}"),
-        ("written off", f"${format_money(k.written_off)}"),
+        ("dollars denied", f"{display_money(k.denied_amount)}"),
+        ("recovered", f"{display_money(k.recovered)}"),
+        ("written off", f"{display_money(k.written_off)}"),
         (
             "appeal success",
             f"{_rate(k.appeal_success_rate)} ({k.appeals_won} won, {k.appeals_lost} lost)",
@@ -274,15 +274,15 @@ def _kpi_text(k: Kpis, console: Console) -> None:
         ),
         (
             "patient collection",
-            f"{_rate(k.patient_collection_rate)} (${format_money(k.patient_collected)} paid "
-            f"of ${format_money(k.patient_owed)} owed)",
+            f"{_rate(k.patient_collection_rate)} ({display_money(k.patient_collected)} paid "
+            f"of {display_money(k.patient_owed)} owed)",
         ),
-        ("expiring in 14 days", f"{k.expiring_count} (${format_money(k.expiring_amount)})"),
+        ("expiring in 14 days", f"{k.expiring_count} ({display_money(k.expiring_amount)})"),
         *_truth_lines(k),
         (
             "net paid",
-            f"${format_money(k.net_paid)} (claim payments ${format_money(k.paid)} - takebacks "
-            f"${format_money(k.taken_back)})",
+            f"{display_money(k.net_paid)} (claim payments {display_money(k.paid)} - takebacks "
+            f"{display_money(k.taken_back)})",
         ),
     ):
         console.print(f"  {label:<22} {value}", highlight=False)
@@ -308,18 +308,18 @@ def _truth_lines(k: Kpis) -> list[tuple[str, str]]:
     """The dashboard's figures beyond the first ones (issue 17, issue 16): overdue apart from
     expiring, open dollars, corrected claims apart from appeals, what patients paid, underpaid."""
     return [
-        ("overdue", f"{k.overdue_count} (${format_money(k.overdue_amount)}) past the deadline"),
-        ("open denied", f"{k.open_count} (${format_money(k.open_amount)})"),
+        ("overdue", f"{k.overdue_count} ({display_money(k.overdue_amount)}) past the deadline"),
+        ("open denied", f"{k.open_count} ({display_money(k.open_amount)})"),
         (
             "corrected claims",
             f"{_rate(k.corrected_success_rate)} ({k.corrected_won} won, {k.corrected_lost} lost)",
         ),
         (
             "patient payments",
-            f"${format_money(k.patient_received)} in {k.patient_payments} payment(s) "
-            f"(billed to patients: ${format_money(k.patient_billed)})",
+            f"{display_money(k.patient_received)} in {k.patient_payments} payment(s) "
+            f"(billed to patients: {display_money(k.patient_billed)})",
         ),
-        ("underpaid", f"{k.underpaid_lines} line(s), ${format_money(k.underpaid_amount)}"),
+        ("underpaid", f"{k.underpaid_lines} line(s), {display_money(k.underpaid_amount)}"),
     ]
 
 
